@@ -1,0 +1,193 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func TestMigrationParity(t *testing.T) {
+	names := func(d store.Dialect) []string {
+		var out []string
+		err := fs.WalkDir(store.Migrations(d), ".", func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(p, ".sql") {
+				out = append(out, p)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(out)
+		return out
+	}
+	lite, pg := names(store.SQLite), names(store.Postgres)
+	if len(lite) == 0 {
+		t.Fatal("no migrations embedded")
+	}
+	if strings.Join(lite, ",") != strings.Join(pg, ",") {
+		t.Fatalf("migration files differ between dialects:\nsqlite:   %v\npostgres: %v", lite, pg)
+	}
+}
+
+func TestMigrateUpFromEmpty(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		st, err := db.Status(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.UpToDate() || st.Current == 0 || st.Current != st.Latest {
+			t.Fatalf("after migrate: %+v", st)
+		}
+		tables := db.WorkspaceTables()
+		sort.Strings(tables)
+		for _, want := range []string{"companies", "contacts", "deals", "events", "memberships"} {
+			if i := sort.SearchStrings(tables, want); i == len(tables) || tables[i] != want {
+				t.Errorf("workspace table %q not detected; got %v", want, tables)
+			}
+		}
+	})
+}
+
+func TestScopeGuard(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			_, err := tx.Query(`SELECT id FROM contacts WHERE email = ?`, "a@example.com")
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "workspace_id") {
+			t.Fatalf("unscoped query on contacts was allowed: %v", err)
+		}
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(`UPDATE deals SET title = ? WHERE id = ?`, "x", 1)
+			return err
+		})
+		if err == nil {
+			t.Fatal("unscoped update on deals was allowed")
+		}
+		// Scoped queries and instance tables pass.
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			rows, err := tx.Query(`SELECT id FROM contacts WHERE workspace_id = ? AND email = ?`, 1, "a@example.com")
+			if err != nil {
+				return err
+			}
+			rows.Close()
+			var n int
+			return tx.QueryRow(`SELECT count(*) FROM users`).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The explicit escape hatch works.
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			var n int
+			return tx.Unscoped().QueryRow(`SELECT count(*) FROM events`).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestWriteCommitsEventsAndRollsBack(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := crm.WithRequestID(context.Background(), "req-1")
+		ws := db.NewID()
+		company := db.NewID()
+		insert := func(tx *store.Tx) error {
+			if _, err := tx.Exec(`INSERT INTO companies (id, workspace_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+				company, ws, "Acme", store.Micros(tx.Now), store.Micros(tx.Now)); err != nil {
+				return err
+			}
+			return tx.Emit(crm.Event{WorkspaceID: ws, Actor: crm.System, ObjectType: "company", ObjectID: company,
+				Action: crm.Created, Changes: map[string]crm.Change{"name": {After: "Acme"}}})
+		}
+		// A failing transaction leaves neither the row nor its event.
+		boom := errors.New("boom")
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := insert(tx); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("Write returned %v, want boom", err)
+		}
+		countEvents := func() int {
+			var n int
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(`SELECT count(*) FROM events WHERE workspace_id = ?`, ws).Scan(&n)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := countEvents(); n != 0 {
+			t.Fatalf("rolled-back transaction left %d events", n)
+		}
+		if err := db.Write(ctx, insert); err != nil {
+			t.Fatal(err)
+		}
+		var evs []crm.Event
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			evs, err = tx.Events(ws, "company", company, 10)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 1 || evs[0].Action != crm.Created || evs[0].RequestID != "req-1" || evs[0].Changes["name"].After != "Acme" {
+			t.Fatalf("events = %+v", evs)
+		}
+		// A second insert of the same primary key is a conflict, by code.
+		err := db.Write(ctx, insert)
+		if crm.ErrorCode(err) != crm.Conflict {
+			t.Fatalf("duplicate insert: code %q (%v), want conflict", crm.ErrorCode(err), err)
+		}
+	})
+}
+
+func TestTxNowIsFixed(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
+	db := testdb.NewSQLite(t, testdb.Options{Clock: func() time.Time { return at }})
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		if !tx.Now.Equal(at.Truncate(time.Microsecond)) {
+			t.Errorf("tx.Now = %v", tx.Now)
+		}
+		if got := store.FromMicros(store.Micros(tx.Now)); !got.Equal(tx.Now) {
+			t.Errorf("micros round trip: %v != %v", got, tx.Now)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNodesAreLeasedUniquely(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		// testdb already claimed one; a second process on the same database
+		// must get a different number.
+		other, err := store.Open(context.Background(), store.Options{URL: db.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if err := other.ClaimNode(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if db.Node() == other.Node() || other.Node() < 0 {
+			t.Fatalf("two processes hold node %d and %d", db.Node(), other.Node())
+		}
+	})
+}
+
