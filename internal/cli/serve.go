@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/jobs"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web"
+)
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "serve", "serve [--addr HOST:PORT] [--data-dir DIR] [--config FILE]")
+	c, err := loadConfig(env, fs, args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c, env.Stderr)
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory %s cannot be created: %w", c.DataDir, err)
+	}
+	db, err := openDB(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepareSchema(ctx, c, db, log); err != nil {
+		return err
+	}
+	if err := db.ClaimNode(ctx); err != nil {
+		return err
+	}
+	runner, err := jobs.New(db, registry(db), log, jobs.Options{})
+	if err != nil {
+		return err
+	}
+	if err := runner.Start(ctx); err != nil {
+		return err
+	}
+	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner})
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		_ = runner.Stop(context.Background())
+		return fmt.Errorf("cannot listen on %s: %w", c.Addr, err)
+	}
+	if c.BaseURL == "" {
+		c.Addr = ln.Addr().String() // the real port when :0 was asked for
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	log.Info("tandem serving", "addr", ln.Addr().String(), "dialect", db.Dialect().String(),
+		"version", Version(), "node", db.Node())
+	if err := printSignIn(ctx, db, c, env); err != nil {
+		log.Error("setup link", "err", err)
+	}
+
+	select {
+	case err := <-served:
+		_ = runner.Stop(context.Background())
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests and jobs", "timeout", c.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	errHTTP := httpSrv.Shutdown(sctx)
+	errJobs := runner.Stop(sctx)
+	if err := errors.Join(errHTTP, errJobs); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped cleanly")
+	return nil
+}
+
+// prepareSchema applies pending migrations, or refuses to start on an
+// outdated schema when TANDEM_MIGRATE=false.
+func prepareSchema(ctx context.Context, c config.Config, db *store.DB, log *slog.Logger) error {
+	if c.Migrate {
+		applied, err := db.Migrate(ctx)
+		for _, a := range applied {
+			log.Info("migration applied", "name", a)
+		}
+		return err
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.UpToDate() {
+		return fmt.Errorf("database schema is outdated (%d pending); run `tandem migrate up` first", len(st.Pending)+st.RiverPending)
+	}
+	return nil
+}
+
+// registry lists every background job of the application.
+func registry(db *store.DB) *jobs.Registry {
+	reg := jobs.NewRegistry()
+	jobs.Register(reg, &jobs.PurgeWorker{DB: db})
+	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
+	return reg
+}
+
+// printSignIn tells the person at the terminal how to get in: a one-time
+// setup link on a fresh instance, the sign-in page otherwise.
+func printSignIn(ctx context.Context, db *store.DB, c config.Config, env Env) error {
+	var token string
+	err := db.Write(ctx, func(tx *store.Tx) (err error) {
+		token, err = account.NewSetupToken(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	base := c.PublicURL()
+	if token != "" {
+		fmt.Fprintf(env.Stdout, "\nTandem is running at %s\nNo account exists yet. Open this one-time link to create your workspace (valid 24 hours):\n\n    %s/setup?token=%s\n\n", base, base, token)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "\nTandem is running at %s — sign in at %s/login\n\n", base, base)
+	return nil
+}

@@ -1,0 +1,39 @@
+package jobs
+
+import (
+	"context"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// PurgeArgs asks for expired sessions, setup tokens and node leases to be
+// deleted.
+type PurgeArgs struct{}
+
+// Kind names the job.
+func (PurgeArgs) Kind() string { return "maintenance.purge" }
+
+// PurgeWorker deletes what has expired.
+type PurgeWorker struct {
+	river.WorkerDefaults[PurgeArgs]
+	DB *store.DB
+}
+
+// Work deletes expired rows; running it twice is harmless.
+func (w *PurgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error {
+	return w.DB.Write(ctx, func(tx *store.Tx) error {
+		now := store.Micros(tx.Now)
+		for _, q := range []string{
+			`DELETE FROM sessions WHERE expires_at < ?`,
+			`DELETE FROM setup_tokens WHERE expires_at < ?`,
+			`DELETE FROM nodes WHERE expires_at < ?`,
+		} {
+			if _, err := tx.Exec(q, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/respond"
+)
+
+// Deps is everything the HTTP layer needs; nothing is global.
+type Deps struct {
+	DB      *store.DB
+	Log     *slog.Logger
+	Config  config.Config
+	Version string
+	// Jobs reports whether the job runner is healthy (nil: not running here).
+	Jobs interface{ Healthy() error }
+	// Metrics collects Prometheus metrics; nil makes a fresh registry.
+	Metrics *prometheus.Registry
+}
+
+// Server is the HTTP handler with its dependencies.
+type Server struct {
+	Deps
+	errs    respond.Errors
+	mux     *http.ServeMux
+	handler http.Handler
+	metrics *httpMetrics
+}
+
+// NewServer wires every route and middleware and returns the handler.
+func NewServer(d Deps) *Server {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+		d.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.errs = respond.Errors{Log: d.Log, Page: s.errorPage}
+	s.metrics = newHTTPMetrics(d.Metrics)
+	s.routes()
+	s.handler = s.middleware(s.mux)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Mux exposes the router so tests can enumerate every route.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
