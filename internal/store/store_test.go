@@ -190,4 +190,3 @@ func TestNodesAreLeasedUniquely(t *testing.T) {
 		}
 	})
 }
-
