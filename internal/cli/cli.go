@@ -33,9 +33,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the web server and background jobs", runServe},
-		"migrate": {"apply (up) or show (status) database migrations", runMigrate},
-		"version": {"print the version", runVersion},
+		"serve":     {"run the web server and background jobs", runServe},
+		"migrate":   {"apply (up) or show (status) database migrations", runMigrate},
+		"version":   {"print the version", runVersion},
+		"workspace": {"create a workspace: workspace create NAME", runWorkspace},
+		"user":      {"manage users: user create, user reset-password", runUser},
+		"apikey":    {"create an API key for scripts: apikey create", runAPIKey},
 	}
 }
 
