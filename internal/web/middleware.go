@@ -25,6 +25,7 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.errs.Error(w, r, crm.Errorf(crm.Forbidden, "This request came from another site and was refused."))
 	}))
+	h = s.ui.LoadSession(h)
 	h = cop.Handler(h)
 	h = s.recoverer(h)
 	h = securityHeaders(h)

@@ -1,9 +1,59 @@
 package web
 
-// routes is the whole HTTP surface of Tandem, in one place.
+import (
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/tandemcrm/tandem/internal/web/api"
+)
+
+// routes is the whole HTTP surface of Tandem, in one place. Every route is
+// registered through handle, so tests can enumerate them all (the
+// tenant-isolation suite walks this list).
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", s.healthz)
-	m.HandleFunc("GET /readyz", s.readyz)
-	m.Handle("GET /metrics", s.metricsHandler())
+	u := s.ui
+	// Operators.
+	s.handle("GET /healthz", http.HandlerFunc(s.healthz))
+	s.handle("GET /readyz", http.HandlerFunc(s.readyz))
+	s.handle("GET /metrics", s.metricsHandler())
+	s.handle("GET /assets/", s.assets)
+
+	// First run and sign-in.
+	s.handle("GET /setup", http.HandlerFunc(u.SetupShow))
+	s.handle("POST /setup", http.HandlerFunc(u.SetupSave))
+	s.handle("GET /login", http.HandlerFunc(u.LoginShow))
+	s.handle("POST /login", http.HandlerFunc(u.LoginSave))
+	s.handle("POST /logout", http.HandlerFunc(u.Logout))
+
+	// The app.
+	s.handle("GET /{$}", u.RequireUser(u.HomeShow))
+	s.handle("GET /companies", u.RequireUser(u.CompanyList))
+	s.handle("POST /companies", u.RequireUser(u.CompanyCreate))
+	s.handle("GET /contacts", u.RequireUser(u.ContactList))
+	s.handle("POST /contacts", u.RequireUser(u.ContactCreate))
+
+	// Everything else: the branded 404 (problem+json for API clients).
+	s.handle("/", http.HandlerFunc(u.NotFound))
+}
+
+func (s *Server) handle(pattern string, h http.Handler) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, h)
+}
+
+// Routes lists every registered route pattern, the JSON API's included.
+func (s *Server) Routes() []string {
+	out := append([]string(nil), s.patterns...)
+	for path, item := range s.api.OpenAPI().Paths {
+		for _, m := range []struct {
+			method string
+			op     *huma.Operation
+		}{{"GET", item.Get}, {"POST", item.Post}, {"PUT", item.Put}, {"PATCH", item.Patch}, {"DELETE", item.Delete}} {
+			if m.op != nil {
+				out = append(out, m.method+" "+api.Prefix+path)
+			}
+		}
+	}
+	return out
 }

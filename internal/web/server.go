@@ -3,13 +3,17 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/api"
+	"github.com/tandemcrm/tandem/internal/web/assets"
 	"github.com/tandemcrm/tandem/internal/web/respond"
+	"github.com/tandemcrm/tandem/internal/web/ui"
 )
 
 // Deps is everything the HTTP layer needs; nothing is global.
@@ -27,10 +31,14 @@ type Deps struct {
 // Server is the HTTP handler with its dependencies.
 type Server struct {
 	Deps
-	errs    respond.Errors
-	mux     *http.ServeMux
-	handler http.Handler
-	metrics *httpMetrics
+	errs     respond.Errors
+	mux      *http.ServeMux
+	handler  http.Handler
+	metrics  *httpMetrics
+	assets   *assets.Set
+	ui       *ui.Handlers
+	api      *api.API
+	patterns []string
 }
 
 // NewServer wires every route and middleware and returns the handler.
@@ -45,6 +53,10 @@ func NewServer(d Deps) *Server {
 	s := &Server{Deps: d, mux: http.NewServeMux()}
 	s.errs = respond.Errors{Log: d.Log, Page: s.errorPage}
 	s.metrics = newHTTPMetrics(d.Metrics)
+	s.assets = assets.Load()
+	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets,
+		SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
+	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version})
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s

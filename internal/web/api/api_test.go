@@ -128,7 +128,10 @@ func TestKeyLifecycle(t *testing.T) {
 		t.Fatalf("fresh key: %d", rec.Code)
 	}
 	var keys []account.APIKey
-	if err := db.Read(ctx, func(tx *store.Tx) (err error) { keys, err = account.ListAPIKeys(tx, p.WorkspaceID, p.UserID); return err }); err != nil {
+	if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+		keys, err = account.ListAPIKeys(tx, p.WorkspaceID, p.UserID)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if len(keys) != 1 || !keys[0].LastUsedAt.Equal(now) || strings.Contains(keys[0].Prefix, secret[len(secret)-20:]) {

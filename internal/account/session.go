@@ -1,0 +1,90 @@
+package account
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/ids"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Sessions are server-side: the browser holds a random token in an HttpOnly
+// cookie, the database holds only its hash, so a session can be listed and
+// revoked, and a copy of the database signs nobody in.
+const (
+	SessionCookie   = "tandem_session"
+	IdleTimeout     = 7 * 24 * time.Hour  // unused for this long: signed out
+	AbsoluteTimeout = 30 * 24 * time.Hour // however active: sign in again after this
+	touchSessionGap = time.Minute         // write last_seen_at at most this often
+)
+
+// Session is one signed-in device.
+type Session struct {
+	UserID     crm.ID
+	Workspace  crm.ID
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	IP         string
+	UserAgent  string
+}
+
+// CreateSession signs user in to workspace ws and returns the cookie token.
+func CreateSession(tx *store.Tx, user, ws crm.ID, ip, userAgent string) (string, error) {
+	token := ids.Token(24)
+	now := store.Micros(tx.Now)
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	_, err := tx.Exec(`INSERT INTO sessions (token_hash, user_id, current_workspace, created_at, last_seen_at, expires_at, ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, HashToken(token), user, ws, now, now,
+		store.Micros(tx.Now.Add(AbsoluteTimeout)), ip, userAgent)
+	if err != nil {
+		return "", fmt.Errorf("account: create session: %w", err)
+	}
+	return token, nil
+}
+
+var errNoSession = crm.Errorf(crm.Unauthorized, "Please sign in.")
+
+// LookupSession returns the principal of a session token, and whether its
+// last-seen time is due for an update. Expired or idle sessions, and users no
+// longer members of the session's workspace, are refused.
+func LookupSession(tx *store.Tx, token string) (crm.Principal, bool, error) {
+	var p crm.Principal
+	var lastSeen, expires int64
+	var role string
+	err := tx.QueryRow(`SELECT s.user_id, s.current_workspace, s.last_seen_at, s.expires_at, m.role, u.name, u.email, w.name
+		FROM sessions s
+		JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.current_workspace
+		JOIN users u ON u.id = s.user_id
+		JOIN workspaces w ON w.id = s.current_workspace
+		WHERE s.token_hash = ?`, HashToken(token)).
+		Scan(&p.UserID, &p.WorkspaceID, &lastSeen, &expires, &role, &p.Name, &p.Email, &p.Workspace)
+	if errors.Is(err, store.ErrNoRows) {
+		return p, false, errNoSession
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("account: look up session: %w", err)
+	}
+	now := store.Micros(tx.Now)
+	if expires <= now || now-lastSeen > IdleTimeout.Microseconds() {
+		return crm.Principal{}, false, errNoSession
+	}
+	p.Role = crm.Role(role)
+	return p, now-lastSeen >= touchSessionGap.Microseconds(), nil
+}
+
+// TouchSession records activity on a session.
+func TouchSession(tx *store.Tx, token string) error {
+	_, err := tx.Exec(`UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, store.Micros(tx.Now), HashToken(token))
+	return err
+}
+
+// DeleteSession signs a session out.
+func DeleteSession(tx *store.Tx, token string) error {
+	_, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = ?`, HashToken(token))
+	return err
+}

@@ -1,0 +1,40 @@
+package account
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// errSignIn is the one answer for an unknown email and a wrong password, so
+// the form reveals nothing about which accounts exist.
+var errSignIn = crm.Errorf(crm.Unauthorized, "That email and password do not match an account.")
+
+// SignIn checks credentials and returns the user and the workspace to open
+// (the one they joined first).
+func SignIn(tx *store.Tx, email, password string) (crm.User, crm.ID, error) {
+	email, _ = NormalizeEmail(email)
+	var u crm.User
+	var hash string
+	err := tx.QueryRow(`SELECT id, email, name, password_hash FROM users WHERE email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &hash)
+	if errors.Is(err, store.ErrNoRows) {
+		CheckDummy(password) // same time as a real check
+		return u, 0, errSignIn
+	}
+	if err != nil {
+		return u, 0, fmt.Errorf("account: sign in: %w", err)
+	}
+	if !CheckPassword(hash, password) {
+		return u, 0, errSignIn
+	}
+	var ws crm.ID
+	// A user's memberships span workspaces: this lookup is by user on purpose.
+	err = tx.QueryRow(`SELECT workspace_id FROM memberships WHERE user_id = ? ORDER BY created_at LIMIT 1`, u.ID).Scan(&ws)
+	if errors.Is(err, store.ErrNoRows) {
+		return u, 0, crm.Errorf(crm.Forbidden, "Your account is not a member of any workspace. Ask an owner to invite you.")
+	}
+	return u, ws, err
+}

@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/view"
+)
+
+// LoginSave checks the credentials and starts a session.
+func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
+	email, next := form(r, "email"), safeNext(form(r, "next"))
+	var token string
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		u, ws, err := account.SignIn(tx, email, r.PostFormValue("password"))
+		if err != nil {
+			return err
+		}
+		token, err = account.CreateSession(tx, u.ID, ws, clientIP(r), r.UserAgent())
+		return err
+	})
+	if err != nil {
+		code := crm.ErrorCode(err)
+		if code != crm.Unauthorized && code != crm.Forbidden {
+			h.Errs.Error(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusUnauthorized, view.LoginPage(view.LoginView{Email: email, Next: next,
+			Error: crm.ErrorMessage(err)}, h.Assets.URL))
+		return
+	}
+	// A new token at every sign-in: a session fixed before sign-in is useless.
+	h.setSessionCookie(w, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

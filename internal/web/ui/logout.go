@@ -1,0 +1,21 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Logout ends the session on the server and in the browser.
+func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(account.SessionCookie); err == nil && c.Value != "" {
+		if err := h.write(r.Context(), func(tx *store.Tx) error { return account.DeleteSession(tx, c.Value) }); err != nil {
+			h.Errs.Error(w, r, err)
+			return
+		}
+	}
+	h.clearSessionCookie(w)
+	h.flash(w, "ok", "You are signed out.")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

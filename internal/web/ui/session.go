@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/respond"
+)
+
+// LoadSession puts the signed-in principal, if any, into the request context.
+func (h *Handlers) LoadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(account.SessionCookie)
+		if err != nil || c.Value == "" || strings.HasPrefix(r.URL.Path, "/assets/") || strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var p crm.Principal
+		var due bool
+		err = h.read(r.Context(), func(tx *store.Tx) (err error) {
+			p, due, err = account.LookupSession(tx, c.Value)
+			return err
+		})
+		if err != nil {
+			if crm.ErrorCode(err) != crm.Unauthorized {
+				h.Errs.Error(w, r, err)
+				return
+			}
+			h.clearSessionCookie(w) // expired or revoked: forget it
+			next.ServeHTTP(w, r)
+			return
+		}
+		if due {
+			ctx := context.WithoutCancel(r.Context())
+			if err := h.write(ctx, func(tx *store.Tx) error { return account.TouchSession(tx, c.Value) }); err != nil {
+				h.Log.Warn("touch session", "err", err)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(crm.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// RequireUser sends anonymous browsers to the sign-in page (and back after),
+// and answers JSON clients with 401.
+func (h *Handlers) RequireUser(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := crm.PrincipalFrom(r.Context()); ok {
+			next(w, r)
+			return
+		}
+		if respond.WantsJSON(r) {
+			h.Errs.Error(w, r, crm.Errorf(crm.Unauthorized, "Please sign in."))
+			return
+		}
+		target := "/login"
+		if r.Method == http.MethodGet && r.URL.Path != "/" {
+			target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		respond.Redirect(w, r, target)
+	}
+}
+
+func (h *Handlers) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Value: token, Path: "/",
+		Expires: time.Now().Add(account.AbsoluteTimeout), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies})
+}
+
+func (h *Handlers) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies})
+}
+
+// safeNext keeps post-sign-in redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/assets"
+	"github.com/tandemcrm/tandem/internal/web/respond"
+	"github.com/tandemcrm/tandem/internal/web/view"
+)
+
+// Handlers serve the browser UI.
+type Handlers struct {
+	DB     *store.DB
+	Log    *slog.Logger
+	Errs   respond.Errors
+	Assets *assets.Set
+	// SecureCookies marks cookies Secure (the public URL is https).
+	SecureCookies bool
+}
+
+// render writes a component with status.
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		h.Log.ErrorContext(r.Context(), "render", "path", r.URL.Path, "err", err)
+	}
+}
+
+// shell builds the frame of a signed-in page, consuming pending flashes.
+func (h *Handlers) shell(w http.ResponseWriter, r *http.Request, title, active string) view.Shell {
+	p, _ := crm.PrincipalFrom(r.Context())
+	return view.Shell{Title: title, Active: active, User: p, Flashes: h.takeFlashes(w, r), Asset: h.Assets.URL}
+}
+
+// principal is the signed-in user of a request behind RequireUser.
+func principal(r *http.Request) crm.Principal {
+	p, _ := crm.PrincipalFrom(r.Context())
+	return p
+}
+
+// clientIP is the peer address without port. Tandem trusts no proxy headers
+// unless an operator puts it behind one (later: a trusted-proxy setting).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// form reads a trimmed form value.
+func form(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+
+func (h *Handlers) write(ctx context.Context, fn func(*store.Tx) error) error {
+	return h.DB.Write(ctx, fn)
+}
+func (h *Handlers) read(ctx context.Context, fn func(*store.Tx) error) error {
+	return h.DB.Read(ctx, fn)
+}
+
+// ErrorPage renders the branded error page (respond.Errors calls it).
+func (h *Handlers) ErrorPage(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+	switch status {
+	case http.StatusNotFound:
+		title, message = "Page not found", "There is nothing here — it may have been moved, deleted, or never existed."
+	case http.StatusForbidden:
+		title = "Not allowed"
+	case http.StatusInternalServerError:
+		title = "Something went wrong"
+	}
+	h.render(w, r, status, view.ErrorPage(status, title, message, h.Assets.URL))
+}

@@ -1,0 +1,96 @@
+package view
+
+import (
+	"github.com/tandemcrm/tandem/internal/crm"
+)
+
+// Flash is a one-time message shown after a redirect.
+type Flash struct {
+	Kind string // "ok" or "error"
+	Text string
+}
+
+// Shell is what every signed-in page needs.
+type Shell struct {
+	Title   string
+	Active  string // nav key: home, contacts, companies
+	User    crm.Principal
+	Flashes []Flash
+	Asset   func(name string) string
+}
+
+// Errors maps field names to messages.
+type Errors map[string]string
+
+// SetupView is the first-run form.
+type SetupView struct {
+	Token      string
+	Workspace  string
+	Name       string
+	Email      string
+	Errors     Errors
+	Message    string // a form-level problem
+	BadToken   bool
+	AlreadySet bool
+}
+
+// LoginView is the sign-in form.
+type LoginView struct {
+	Email   string
+	Error   string
+	Next    string
+	Flashes []Flash
+}
+
+// HomeView is the dashboard.
+type HomeView struct {
+	Contacts, Companies, OpenDeals int
+}
+
+// CompanyRow is one line of the companies table.
+type CompanyRow struct {
+	ID       string
+	Name     string
+	Domain   string
+	Industry string
+	Size     int
+	Created  string
+	New      bool
+}
+
+// CompanyForm is the create-company form with what was typed.
+type CompanyForm struct {
+	Name, Domain, Industry string
+	Errors                 Errors
+}
+
+// CompaniesView is the companies list.
+type CompaniesView struct {
+	Rows []CompanyRow
+	Next string // URL of the next page, "" on the last
+	Form CompanyForm
+}
+
+// ContactRow is one line of the contacts table.
+type ContactRow struct {
+	ID        string
+	Name      string
+	Email     string
+	Company   string
+	Lifecycle string
+	Created   string
+	New       bool
+}
+
+// ContactForm is the create-contact form.
+type ContactForm struct {
+	FirstName, LastName, Email string
+	Errors                     Errors
+}
+
+// ContactsView is the contacts list.
+type ContactsView struct {
+	Rows []ContactRow
+	Next string
+	Form ContactForm
+}
