@@ -1,0 +1,129 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	cd "github.com/chromedp/chromedp"
+)
+
+
+// TestSetupFlowInBrowser walks a new owner through the first run: a bad
+// password is refused with a field message, the workspace is created, a
+// company is added without a page reload, and signing out and in works.
+func TestSetupFlowInBrowser(t *testing.T) {
+	srv := StartServer(t, Options{})
+	if srv.SetupURL == "" {
+		t.Fatalf("no setup link printed:\n%s", srv.Output())
+	}
+	ctx := Browser(t)
+	shots := os.Getenv("TANDEM_SCREENSHOTS") // a folder to keep screenshots in, for people
+	keep := func(name string) {
+		if shots != "" {
+			Screenshot(t, ctx, filepath.Join(shots, name))
+		}
+	}
+
+	Do(t, ctx,
+		cd.Navigate(srv.SetupURL),
+		cd.WaitVisible(cd.CSS(`#f-workspace`)),
+		cd.SendKeys(cd.CSS(`#f-workspace`), "Northwind Sales"),
+		cd.SendKeys(cd.CSS(`#f-name`), "Nora Owner"),
+		cd.SendKeys(cd.CSS(`#f-email`), "nora@northwind.test"),
+		cd.SendKeys(cd.CSS(`#f-password`), "short"),
+		cd.Click(cd.CSS(`button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`#e-password`)),
+	)
+	if msg := Text(t, ctx, `#e-password`); !strings.Contains(msg, "at least 10 characters") {
+		t.Fatalf("password error = %q", msg)
+	}
+	if v, _ := cd.Run(ctx, cd.Value(cd.CSS(`#f-workspace`))); v != "Northwind Sales" {
+		t.Fatalf("typed workspace name lost: %q", v)
+	}
+	keep("setup-error.png")
+	Do(t, ctx,
+		cd.SendKeys(cd.CSS(`#f-password`), "correct horse battery staple"),
+		cd.Click(cd.CSS(`button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`.stats`)),
+	)
+	body := Text(t, ctx, `body`)
+	if h := Text(t, ctx, `.topbar h1`); h != "Home" || !strings.Contains(body, "Northwind Sales") || !strings.Contains(body, "Your workspace is ready") {
+		t.Fatalf("home after setup: heading %q body %q", h, body)
+	}
+	keep("home-empty.png")
+
+	// Add a company through htmx: the row appears and the page is not
+	// reloaded (a marker set on window survives).
+	Do(t, ctx,
+		cd.Navigate(srv.BaseURL+"/companies"),
+		cd.WaitVisible(cd.CSS(`#company-form`)),
+	)
+	Eval[bool](t, ctx, `window.__noReload = true`)
+	Do(t, ctx,
+		cd.SendKeys(cd.CSS(`#f-name`), "Contoso Ltd"),
+		cd.SendKeys(cd.CSS(`#f-domain`), "https://www.contoso.example/about"),
+		cd.Click(cd.CSS(`#company-form button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`#company-rows tr`)),
+	)
+	row := Text(t, ctx, `#company-rows tr`)
+	if !strings.Contains(row, "Contoso Ltd") || !strings.Contains(row, "contoso.example") || !Eval[bool](t, ctx, `window.__noReload === true`) {
+		t.Fatalf("after quick-add: row %q (or the page reloaded)", row)
+	}
+	if v, _ := cd.Run(ctx, cd.Value(cd.CSS(`#f-name`))); v != "" {
+		t.Fatalf("form not cleared after add: %q", v)
+	}
+	keep("companies.png")
+
+	// Sign out, then in again (email case does not matter).
+	Do(t, ctx,
+		cd.Click(cd.CSS(`.who button`)),
+		cd.WaitVisible(cd.CSS(`form[action="/login"]`)),
+	)
+	if h := Text(t, ctx, `h1`); h != "Sign in" {
+		t.Fatalf("after sign out: %q", h)
+	}
+	keep("login.png")
+	Do(t, ctx,
+		cd.SendKeys(cd.CSS(`#f-email`), "NORA@northwind.test"),
+		cd.SendKeys(cd.CSS(`#f-password`), "correct horse battery staple"),
+		cd.Click(cd.CSS(`button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`.stats`)),
+	)
+	if !strings.Contains(Text(t, ctx, `.stats`), "1") {
+		t.Fatal("dashboard does not count the company")
+	}
+}
+
+// TestPhoneWidth checks that signed-in pages fit a phone screen.
+func TestPhoneWidth(t *testing.T) {
+	srv := StartServer(t, Options{})
+	ctx := Browser(t)
+	Do(t, ctx,
+		cd.EmulateViewport(390, 844),
+		cd.Navigate(srv.SetupURL),
+		cd.WaitVisible(cd.CSS(`#f-workspace`)),
+		cd.SendKeys(cd.CSS(`#f-workspace`), "Pocket Co"),
+		cd.SendKeys(cd.CSS(`#f-name`), "Pat Phone"),
+		cd.SendKeys(cd.CSS(`#f-email`), "pat@pocket.test"),
+		cd.SendKeys(cd.CSS(`#f-password`), "a long enough phrase"),
+		cd.Click(cd.CSS(`button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`.stats`)),
+	)
+	if !Fits(t, ctx) {
+		t.Fatal("home page overflows horizontally at 390px")
+	}
+	if dir := os.Getenv("TANDEM_SCREENSHOTS"); dir != "" {
+		Screenshot(t, ctx, filepath.Join(dir, "home-phone.png"))
+	}
+	for _, path := range []string{"/companies", "/contacts", "/nope"} {
+		Do(t, ctx, cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`body`)))
+		if !Fits(t, ctx) {
+			t.Errorf("%s overflows horizontally at 390px", path)
+		}
+	}
+	if dir := os.Getenv("TANDEM_SCREENSHOTS"); dir != "" {
+		Screenshot(t, ctx, filepath.Join(dir, "notfound-phone.png"))
+	}
+}
