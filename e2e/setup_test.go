@@ -9,7 +9,6 @@ import (
 	cd "github.com/chromedp/chromedp"
 )
 
-
 // TestSetupFlowInBrowser walks a new owner through the first run: a bad
 // password is refused with a field message, the workspace is created, a
 // company is added without a page reload, and signing out and in works.
