@@ -75,6 +75,13 @@ func TestSetupFlowInBrowser(t *testing.T) {
 	}
 	keep("companies.png")
 
+	// Its record page shows the timeline from the event stream.
+	Do(t, ctx, cd.Click(cd.CSS(`#company-rows tr a`)), cd.WaitVisible(cd.CSS(`ol.timeline li`)))
+	if tl := Text(t, ctx, `ol.timeline`); !strings.Contains(tl, "Nora Owner created this company") || !strings.Contains(tl, "domain: contoso.example") {
+		t.Fatalf("timeline = %q", tl)
+	}
+	keep("company.png")
+
 	// Sign out, then in again (email case does not matter).
 	Do(t, ctx,
 		cd.Click(cd.CSS(`.who button`)),

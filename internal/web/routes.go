@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	s.handle("GET /{$}", u.RequireUser(u.HomeShow))
 	s.handle("GET /companies", u.RequireUser(u.CompanyList))
 	s.handle("POST /companies", u.RequireUser(u.CompanyCreate))
+	s.handle("GET /companies/{id}", u.RequireUser(u.CompanyShow))
 	s.handle("GET /contacts", u.RequireUser(u.ContactList))
 	s.handle("POST /contacts", u.RequireUser(u.ContactCreate))
 

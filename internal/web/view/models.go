@@ -94,3 +94,17 @@ type ContactsView struct {
 	Next string
 	Form ContactForm
 }
+
+// TimelineEntry is one line of a record's history.
+type TimelineEntry struct {
+	When    string
+	Who     string
+	Action  string
+	Summary string
+}
+
+// CompanyView is a company's record page.
+type CompanyView struct {
+	Company  CompanyRow
+	Timeline []TimelineEntry
+}

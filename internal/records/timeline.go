@@ -1,0 +1,88 @@
+package records
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Entry is one line of a record's timeline.
+type Entry struct {
+	At      time.Time
+	Who     string // the actor's name, "Tandem" for the system
+	Action  crm.Action
+	Summary string // what changed, in words
+}
+
+// Timeline returns the newest limit entries of a record's history, read from
+// the event stream.
+func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) ([]Entry, error) {
+	evs, err := tx.Events(ws, objectType, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	names, err := memberNames(tx, ws)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(evs))
+	for _, ev := range evs {
+		who := "Tandem"
+		if ev.Actor.Type == "user" {
+			who = names[ev.Actor.ID]
+		} else if ev.Actor.Type == "apikey" {
+			who = "API key"
+		}
+		out = append(out, Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)})
+	}
+	return out, nil
+}
+
+func summarize(ev crm.Event) string {
+	keys := make([]string, 0, len(ev.Changes))
+	for k := range ev.Changes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		c := ev.Changes[k]
+		label := strings.ReplaceAll(k, "_", " ")
+		if ev.Action == crm.Created {
+			parts = append(parts, fmt.Sprintf("%s: %v", label, c.After))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s: %v → %v", label, orDash(c.Before), orDash(c.After)))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func orDash(v any) any {
+	if v == nil || v == "" {
+		return "—"
+	}
+	return v
+}
+
+// memberNames maps the workspace's users to their names.
+func memberNames(tx *store.Tx, ws crm.ID) (map[crm.ID]string, error) {
+	rows, err := tx.Query(`SELECT u.id, u.name FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = ?`, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[crm.ID]string{}
+	for rows.Next() {
+		var id crm.ID
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		m[id] = n
+	}
+	return m, rows.Err()
+}
