@@ -88,3 +88,53 @@ func DeleteSession(tx *store.Tx, token string) error {
 	_, err := tx.Exec(`DELETE FROM sessions WHERE token_hash = ?`, HashToken(token))
 	return err
 }
+
+// ListedSession is a session as its owner sees it in settings.
+type ListedSession struct {
+	Session
+	ID      string // the stored hash: identifies the session without being its token
+	Current bool
+}
+
+// ListSessions lists a user's live sessions, most recently used first;
+// currentToken marks the one making the request.
+func ListSessions(tx *store.Tx, user crm.ID, currentToken string) ([]ListedSession, error) {
+	rows, err := tx.Query(`SELECT token_hash, current_workspace, created_at, last_seen_at, expires_at, ip, user_agent
+		FROM sessions WHERE user_id = ? AND expires_at > ? AND last_seen_at > ? ORDER BY last_seen_at DESC`,
+		user, store.Micros(tx.Now), store.Micros(tx.Now.Add(-IdleTimeout)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cur := HashToken(currentToken)
+	var out []ListedSession
+	for rows.Next() {
+		s := ListedSession{Session: Session{UserID: user}}
+		var created, seen, expires int64
+		if err := rows.Scan(&s.ID, &s.Workspace, &created, &seen, &expires, &s.IP, &s.UserAgent); err != nil {
+			return nil, err
+		}
+		s.CreatedAt, s.LastSeenAt, s.ExpiresAt = store.FromMicros(created), store.FromMicros(seen), store.FromMicros(expires)
+		s.Current = s.ID == cur
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// RevokeSession signs out one of the user's sessions by its listed id. A
+// session of another user is not found.
+func RevokeSession(tx *store.Tx, user crm.ID, id string) error {
+	n, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND token_hash = ?`, user, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return crm.Errorf(crm.NotFound, "No such session.")
+	}
+	return nil
+}
+
+// RevokeOtherSessions signs out every session of the user but the current one.
+func RevokeOtherSessions(tx *store.Tx, user crm.ID, currentToken string) (int64, error) {
+	return tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, user, HashToken(currentToken))
+}
