@@ -34,6 +34,15 @@ func (s *Server) routes() {
 	s.handle("GET /contacts", u.RequireUser(u.ContactList))
 	s.handle("POST /contacts", u.RequireUser(u.ContactCreate))
 
+	// Settings.
+	s.handle("GET /settings", http.RedirectHandler("/settings/security", http.StatusSeeOther))
+	s.handle("GET /settings/security", u.RequireUser(u.SettingsSecurity))
+	s.handle("POST /settings/sessions/{id}/revoke", u.RequireUser(u.SessionRevoke))
+	s.handle("POST /settings/sessions/revoke-others", u.RequireUser(u.SessionRevokeOthers))
+	s.handle("GET /settings/api-keys", u.RequireUser(u.APIKeyList))
+	s.handle("POST /settings/api-keys", u.RequireUser(u.APIKeyCreate))
+	s.handle("POST /settings/api-keys/{id}/revoke", u.RequireUser(u.APIKeyRevoke))
+
 	// Everything else: the branded 404 (problem+json for API clients).
 	s.handle("/", http.HandlerFunc(u.NotFound))
 }

@@ -108,3 +108,30 @@ type CompanyView struct {
 	Company  CompanyRow
 	Timeline []TimelineEntry
 }
+
+// SessionRow is one signed-in device in settings.
+type SessionRow struct {
+	ID, Device, IP, LastSeen, Created string
+	Current                           bool
+}
+
+// SecurityView is the security settings page.
+type SecurityView struct {
+	Sessions []SessionRow
+}
+
+// APIKeyRow is one key in settings.
+type APIKeyRow struct {
+	ID, Name, Prefix, Role, Created, LastUsed, Expires, Status string
+	Active                                                     bool
+}
+
+// APIKeysView is the API keys page. NewKey is set once, right after creation.
+type APIKeysView struct {
+	Keys   []APIKeyRow
+	NewKey string
+	Name   string
+	Role   string
+	Roles  []string
+	Errors Errors
+}

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/view"
+)
+
+// SettingsSecurity shows where the user is signed in.
+func (h *Handlers) SettingsSecurity(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var list []account.ListedSession
+	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
+		list, err = account.ListSessions(tx, p.UserID, sessionToken(r))
+		return err
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	v := view.SecurityView{}
+	for _, s := range list {
+		v.Sessions = append(v.Sessions, view.SessionRow{ID: s.ID, Device: describeDevice(s.UserAgent), IP: s.IP,
+			LastSeen: s.LastSeenAt.Format("Jan 2, 15:04"), Created: s.CreatedAt.Format("Jan 2, 2006"), Current: s.Current})
+	}
+	h.render(w, r, http.StatusOK, view.SecurityPage(h.shell(w, r, "Settings", "settings"), v))
+}
+
+// SessionRevoke signs out one other device.
+func (h *Handlers) SessionRevoke(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	err := h.write(r.Context(), func(tx *store.Tx) error { return account.RevokeSession(tx, p.UserID, r.PathValue("id")) })
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.flash(w, "ok", "That device is signed out.")
+	http.Redirect(w, r, "/settings/security", http.StatusSeeOther)
+}
+
+// SessionRevokeOthers signs out every other device.
+func (h *Handlers) SessionRevokeOthers(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		_, err := account.RevokeOtherSessions(tx, p.UserID, sessionToken(r))
+		return err
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.flash(w, "ok", "Every other device is signed out.")
+	http.Redirect(w, r, "/settings/security", http.StatusSeeOther)
+}
+
+func sessionToken(r *http.Request) string {
+	if c, err := r.Cookie(account.SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// describeDevice names a browser and system from a User-Agent, roughly.
+func describeDevice(ua string) string {
+	browser := "Browser"
+	for _, b := range []struct{ token, name string }{{"Edg/", "Edge"}, {"Firefox/", "Firefox"}, {"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"}} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	system := ""
+	for _, s := range []struct{ token, name string }{{"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Android", "Android"}, {"Windows", "Windows"}, {"Mac OS", "macOS"}, {"Linux", "Linux"}} {
+		if strings.Contains(ua, s.token) {
+			system = s.name
+			break
+		}
+	}
+	if system == "" {
+		return browser
+	}
+	return browser + " on " + system
+}
