@@ -1,0 +1,136 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+	"github.com/tandemcrm/tandem/internal/web"
+)
+
+// browser is a tiny cookie-keeping client for scenario tests.
+type browser struct {
+	t       *testing.T
+	h       http.Handler
+	cookies map[string]*http.Cookie
+}
+
+func (b *browser) do(method, path string, form url.Values, hdr ...string) *httptest.ResponseRecorder {
+	b.t.Helper()
+	var req *http.Request
+	if form != nil {
+		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	for _, c := range b.cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	b.h.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.MaxAge < 0 {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c
+		}
+	}
+	return rec
+}
+
+func TestUIScenarios(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+		b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+
+		// Signed out: pages redirect to sign-in, keeping where you were going.
+		if rec := b.do("GET", "/companies", nil); rec.Code != 303 || rec.Header().Get("Location") != "/login?next=%2Fcompanies" {
+			t.Fatalf("anonymous /companies: %d %s", rec.Code, rec.Header().Get("Location"))
+		}
+		// Unknown paths: branded page for browsers, problem+json for API clients.
+		rec := b.do("GET", "/no/such/page", nil, "Accept", "text/html")
+		if rec.Code != 404 || !strings.Contains(rec.Body.String(), "Page not found") || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Fatalf("404 page: %d %.200s", rec.Code, rec.Body.String())
+		}
+		rec = b.do("GET", "/no/such/page", nil, "Accept", "application/json")
+		var prob map[string]any
+		if json.Unmarshal(rec.Body.Bytes(), &prob); rec.Code != 404 || prob["code"] != "not_found" || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("404 problem: %d %s", rec.Code, rec.Body.String())
+		}
+
+		// Setup without a valid token is refused clearly.
+		if rec := b.do("GET", "/setup", nil); rec.Code != 404 || !strings.Contains(rec.Body.String(), "does not work") {
+			t.Fatalf("setup without token: %d", rec.Code)
+		}
+		var token string
+		db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+		form := url.Values{"token": {token}, "workspace": {"Acme"}, "name": {"Ann"}, "email": {"not-an-email"}, "password": {"short"}}
+		rec = b.do("POST", "/setup", form)
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Enter a valid email address") || !strings.Contains(rec.Body.String(), "at least 10 characters") || strings.Contains(rec.Body.String(), `value="short"`) {
+			t.Fatalf("invalid setup: %d %.300s", rec.Code, rec.Body.String())
+		}
+		form.Set("email", "ann@acme.test")
+		form.Set("password", "a long enough phrase")
+		if rec = b.do("POST", "/setup", form); rec.Code != 303 || b.cookies[account.SessionCookie] == nil {
+			t.Fatalf("setup: %d", rec.Code)
+		}
+		c := b.cookies[account.SessionCookie]
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+			t.Fatalf("session cookie flags: %+v", c)
+		}
+		if rec = b.do("GET", "/", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Your workspace is ready") {
+			t.Fatalf("home: %d", rec.Code)
+		}
+
+		// Quick-add: invalid input keeps what was typed; htmx gets a fragment.
+		rec = b.do("POST", "/companies", url.Values{"name": {""}, "domain": {"not a domain"}})
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Enter the company") || !strings.Contains(rec.Body.String(), `value="not a domain"`) {
+			t.Fatalf("invalid company: %d", rec.Code)
+		}
+		rec = b.do("POST", "/companies", url.Values{"name": {"Globex"}, "domain": {"GLOBEX.example"}}, "HX-Request", "true")
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `hx-swap-oob="afterbegin:#company-rows"`) || strings.Contains(rec.Body.String(), "<html") {
+			t.Fatalf("htmx create: %d %.300s", rec.Code, rec.Body.String())
+		}
+		if rec = b.do("GET", "/companies", nil); !strings.Contains(rec.Body.String(), "globex.example") {
+			t.Fatal("created company not listed")
+		}
+		rec = b.do("POST", "/contacts", url.Values{"first_name": {"Grace"}, "email": {"grace@globex.example"}})
+		if rec.Code != 303 {
+			t.Fatalf("contact create: %d", rec.Code)
+		}
+		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), "grace@globex.example") || !strings.Contains(rec.Body.String(), "Contact Grace added") {
+			t.Fatal("contact not listed with flash")
+		}
+
+		// Sign out, then a wrong password gets one generic message.
+		if rec = b.do("POST", "/logout", url.Values{}); rec.Code != 303 || b.cookies[account.SessionCookie] != nil {
+			t.Fatalf("logout: %d", rec.Code)
+		}
+		for _, email := range []string{"ann@acme.test", "nobody@acme.test"} {
+			rec = b.do("POST", "/login", url.Values{"email": {email}, "password": {"wrong password!"}})
+			if rec.Code != 401 || !strings.Contains(rec.Body.String(), "do not match an account") {
+				t.Fatalf("bad login for %s: %d", email, rec.Code)
+			}
+		}
+		rec = b.do("POST", "/login", url.Values{"email": {"ANN@acme.test"}, "password": {"a long enough phrase"}, "next": {"//evil.example/"}})
+		if rec.Code != 303 || rec.Header().Get("Location") != "/" {
+			t.Fatalf("login with hostile next: %d %s", rec.Code, rec.Header().Get("Location"))
+		}
+		// A cross-site form post is refused before any handler runs.
+		rec = b.do("POST", "/companies", url.Values{"name": {"Evil"}}, "Sec-Fetch-Site", "cross-site")
+		if rec.Code != 403 {
+			t.Fatalf("cross-site post: %d", rec.Code)
+		}
+	})
+}
