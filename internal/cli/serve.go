@@ -29,6 +29,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory %s cannot be created: %w", c.DataDir, err)
 	}
+	lock, err := lockShared(c) // keeps `tandem restore` away while we run
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	db, err := openDB(ctx, c, log)
 	if err != nil {
 		return err
