@@ -9,17 +9,18 @@ import (
 	"github.com/tandemcrm/tandem/internal/crm"
 )
 
-// Record is one object's values for Eval, by field name: built-in fields
-// under their Name; custom fields in a map[string]any under "custom" (as
-// decoded from the JSON column); related records under the relation's Name,
-// as a Record/map[string]any, a slice of them, or nil.
+// Record is one object's values for Eval.
 //
-// Go values are read by type: text, choices and dates as string; numbers as
-// any integer or float type or json.Number; money as minor units; date-times
-// as time.Time or Unix microseconds; ids as crm.ID or an integer; tags as
-// []string or []any. A value of another type counts as empty, as a custom
-// value of the wrong JSON type does in SQL.
-type Record map[string]any
+// Go values are read by the field's type: text, choices and dates as string;
+// numbers as any integer or float type or json.Number; money as minor units;
+// date-times as time.Time or Unix microseconds; ids as crm.ID or an integer;
+// tags as []string or []any. A value of another type, or a missing one,
+// counts as empty, as a custom value of the wrong JSON type does in SQL.
+type Record struct {
+	Fields  map[string]any      // built-in fields by Field.Name
+	Custom  map[string]any      // custom fields by key, as decoded from the JSON column
+	Related map[string][]Record // related records by Relation.Name; none when there is none
+}
 
 // Eval reports whether r matches the filter, with the same semantics as the
 // SQL the filter compiles to; workflow conditions use it on a single record.
@@ -71,30 +72,12 @@ func (e *evaluator) cond(n *condNode, r Record) bool {
 	if n.b.rel == nil {
 		return holds(n, cellOf(n.b, r), vals)
 	}
-	for _, rel := range relatedRecords(r[n.b.rel.Name]) {
+	for _, rel := range r.Related[n.b.rel.Name] {
 		if holds(n, cellOf(n.b, rel), vals) {
 			return true
 		}
 	}
 	return false
-}
-
-func relatedRecords(v any) []Record {
-	switch v := v.(type) {
-	case Record:
-		return []Record{v}
-	case map[string]any:
-		return []Record{v}
-	case []Record:
-		return v
-	case []map[string]any:
-		out := make([]Record, len(v))
-		for i, m := range v {
-			out[i] = m
-		}
-		return out
-	}
-	return nil
 }
 
 // cell is a record's value of one field, normalised; ok is false when the
@@ -108,16 +91,9 @@ type cell struct {
 }
 
 func cellOf(b binding, r Record) cell {
-	var v any
+	v := r.Fields[b.field.Name]
 	if b.custom {
-		switch m := r["custom"].(type) {
-		case map[string]any:
-			v = m[b.field.Name]
-		case Record:
-			v = m[b.field.Name]
-		}
-	} else {
-		v = r[b.field.Name]
+		v = r.Custom[b.field.Name]
 	}
 	switch b.field.Type {
 	case Text, Enum, Date:
