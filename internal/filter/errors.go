@@ -19,17 +19,17 @@ func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 // Error is the one error type of the package: what is wrong, where, and, when
 // we can guess, what the person probably meant.
 type Error struct {
-	Pos     Pos
-	Message string // e.g. "unknown field 'ownr'"
-	Hint    string // e.g. "did you mean 'owner'?"; may be empty
+	Line, Col int    // where the mistake starts, from 1; Col in characters
+	Offset    int    // the same place in bytes
+	Message   string // e.g. "unknown field 'ownr'"
+	Hint      string // e.g. "did you mean 'owner'?"; may be empty
 }
 
-// Line and Col are shortcuts for e.Pos.Line and e.Pos.Col.
-func (e *Error) Line() int { return e.Pos.Line }
-func (e *Error) Col() int  { return e.Pos.Col }
+// Pos is where the mistake starts.
+func (e *Error) Pos() Pos { return Pos{Offset: e.Offset, Line: e.Line, Col: e.Col} }
 
 func (e *Error) Error() string {
-	s := e.Message + " at " + e.Pos.String()
+	s := e.Message + " at " + e.Pos().String()
 	if e.Hint != "" {
 		s += " — " + e.Hint
 	}
@@ -37,7 +37,7 @@ func (e *Error) Error() string {
 }
 
 func errorf(p Pos, format string, args ...any) *Error {
-	return &Error{Pos: p, Message: fmt.Sprintf(format, args...)}
+	return &Error{Line: p.Line, Col: p.Col, Offset: p.Offset, Message: fmt.Sprintf(format, args...)}
 }
 
 func (e *Error) hint(format string, args ...any) *Error {

@@ -72,6 +72,10 @@ func (c *compiler) cond(n *condNode, neg bool, s *Schema) {
 		return
 	}
 	x := c.column(n.b, s, s.alias())
+	if neg && n.op == IsNotEmpty && n.b.field.Type != Tags {
+		c.b.WriteString(isEmpty(x, n.b.field.Type))
+		return
+	}
 	core, nullable := c.atom(n, x, vals)
 	switch {
 	case !neg:
@@ -113,6 +117,18 @@ func (c *compiler) related(n *condNode, vals []resolved, neg bool, outer *Schema
 		alias + "." + remote + " = " + outer.alias() + "." + r.LocalKey + " AND ")
 	core, _ := c.atom(n, c.column(n.b, t, alias), vals)
 	c.b.WriteString(core + ")")
+}
+
+// isEmpty spells "x is empty" directly rather than as NOT (is not empty),
+// for readable SQL and plans.
+func isEmpty(x string, t Type) string {
+	switch t {
+	case Text, Enum, Date:
+		return "(" + x + " IS NULL OR " + x + " = '')"
+	case Ref, User, DateTime:
+		return "(" + x + " IS NULL OR " + x + " = 0)"
+	}
+	return "(" + x + " IS NULL)"
 }
 
 // arg adds an argument and returns its placeholder.
