@@ -138,7 +138,7 @@ func (f *Filter) checkCond(c *Cond) (node, error) {
 			hint("use %s", opList(b.field.Type))
 	}
 	for _, v := range c.Values {
-		cv, err := checkValue(b, c.Op, v)
+		cv, err := checkValue(b, v)
 		if err != nil {
 			return nil, err
 		}

@@ -175,7 +175,10 @@ func (s *Schema) Validate() error {
 		if r.Target == nil {
 			return fmt.Errorf("filter: schema %s: relation %s has no target", s.Object, r.Name)
 		}
-		ids = append(ids, r.Name, r.LocalKey, r.RemoteKey+"x")
+		ids = append(ids, r.Name, r.LocalKey)
+		if r.RemoteKey != "" {
+			ids = append(ids, r.RemoteKey)
+		}
 		if err := r.Target.Validate(); err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ type relative struct {
 }
 
 // checkValue converts literal v for the field bound by b.
-func checkValue(b binding, op Op, v Value) (val, error) {
+func checkValue(b binding, v Value) (val, error) {
 	t := b.field.Type
 	out := val{at: v.At, kind: v.Kind}
 	mismatch := func() error {
@@ -67,7 +67,7 @@ func checkValue(b binding, op Op, v Value) (val, error) {
 	case Ref, User:
 		return checkRef(b, v, out, mismatch)
 	case Date, DateTime:
-		return checkTime(b, op, v, out, mismatch)
+		return checkTime(b, v, out, mismatch)
 	}
 	return out, nil
 }
@@ -160,7 +160,7 @@ func checkRef(b binding, v Value, out val, mismatch func() error) (val, error) {
 	return out, mismatch()
 }
 
-func checkTime(b binding, op Op, v Value, out val, mismatch func() error) (val, error) {
+func checkTime(b binding, v Value, out val, mismatch func() error) (val, error) {
 	isDate := b.field.Type == Date
 	switch v.Kind {
 	case LitDate:
@@ -190,11 +190,6 @@ func checkTime(b binding, op Op, v Value, out val, mismatch func() error) (val, 
 		}
 	default:
 		return out, mismatch()
-	}
-	if op == In || op == NotIn {
-		if !isDate || (v.Kind != LitDate && v.Kind != LitToday && v.Kind != LitRelative) {
-			return out, mismatch()
-		}
 	}
 	return out, nil
 }
