@@ -45,6 +45,18 @@ check:
 	$(GO) tool templ generate -path internal >/dev/null
 	@git diff --exit-code -- '*_templ.go' || (echo "generated templ files are stale: run make generate and commit"; exit 1)
 
+## bench: size S on both databases (needs PostgreSQL at 127.0.0.1:5432 for the second half)
+bench: build
+	$(GO) run ./bench/cmd/tandembench run --bin $(BIN) --size S --dialect both
+
+## bench-l: size L (1M contacts) on both databases; slow
+bench-l: build
+	$(GO) run ./bench/cmd/tandembench run --bin $(BIN) --size L --dialect both --duration 20s
+
+## bench-check: compare the newest results to bench/budgets.json
+bench-check:
+	$(GO) run ./bench/cmd/tandembench check
+
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,9 +18,10 @@ import (
 
 // Client is what a workload uses to talk to the server.
 type Client struct {
-	Base string // http://127.0.0.1:PORT
-	Key  string // API key
-	HTTP *http.Client
+	Base    string // http://127.0.0.1:PORT
+	Key     string // API key, for /api/ paths
+	Session string // session cookie value, for browser pages
+	HTTP    *http.Client
 }
 
 // Do sends a request with the API key and drains the response; a status of
@@ -29,8 +31,11 @@ func (c *Client) Do(ctx context.Context, method, path string, body io.Reader, co
 	if err != nil {
 		return err
 	}
-	if c.Key != "" {
+	if c.Key != "" && strings.HasPrefix(path, "/api/") {
 		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	if c.Session != "" {
+		req.AddCookie(&http.Cookie{Name: "tandem_session", Value: c.Session})
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -45,6 +50,30 @@ func (c *Client) Do(ctx context.Context, method, path string, body io.Reader, co
 		return fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}
 	return nil
+}
+
+// Get fetches a page and returns its body (for workloads that collect ids).
+func (c *Client) Get(ctx context.Context, path string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.Base+path, nil)
+	if err != nil {
+		return "", err
+	}
+	if c.Session != "" {
+		req.AddCookie(&http.Cookie{Name: "tandem_session", Value: c.Session})
+	}
+	if c.Key != "" && strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 400 {
+		return "", fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return string(b), err
 }
 
 // Workload is one named, versioned kind of request. Step sends one request
@@ -76,8 +105,18 @@ type Figures struct {
 	FirstError string  `json:"first_error,omitempty"`
 }
 
+// Preparer is a workload that needs to look around first (collect ids).
+type Preparer interface {
+	Prepare(ctx context.Context, c *Client) error
+}
+
 // Run warms up, then measures w for the duration at the concurrency.
 func Run(ctx context.Context, c *Client, w Workload, o Options) Figures {
+	if p, ok := w.(Preparer); ok {
+		if err := p.Prepare(ctx, c); err != nil {
+			return Figures{Errors: 1, FirstError: "prepare: " + err.Error()}
+		}
+	}
 	if o.Warmup > 0 {
 		phase(ctx, c, w, o.Concurrency, o.Warmup, o.Seed^0x5eed)
 	}

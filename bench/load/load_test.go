@@ -24,17 +24,17 @@ func TestRunCountsRequestsAndErrors(t *testing.T) {
 			w.WriteHeader(401)
 			return
 		}
-		if r.URL.Path == "/bad" {
+		if r.URL.Path == "/api/bad" {
 			w.WriteHeader(500)
 		}
 	}))
 	defer srv.Close()
 	c := &Client{Base: srv.URL, Key: "k", HTTP: srv.Client()}
-	f := Run(context.Background(), c, pathWorkload("/ok"), Options{Concurrency: 4, Duration: 200 * time.Millisecond})
+	f := Run(context.Background(), c, pathWorkload("/api/ok"), Options{Concurrency: 4, Duration: 200 * time.Millisecond})
 	if f.Requests < 10 || f.Errors != 0 || f.Throughput <= 0 || f.P95 < f.P50 {
 		t.Fatalf("ok figures: %+v", f)
 	}
-	f = Run(context.Background(), c, pathWorkload("/bad"), Options{Concurrency: 2, Duration: 100 * time.Millisecond})
+	f = Run(context.Background(), c, pathWorkload("/api/bad"), Options{Concurrency: 2, Duration: 100 * time.Millisecond})
 	if f.Errors == 0 || f.Errors != f.Requests || f.FirstError == "" {
 		t.Fatalf("bad figures: %+v", f)
 	}

@@ -5,6 +5,7 @@ package respond
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -55,6 +56,13 @@ type Errors struct {
 // Error answers r with err: logged once here (with its cause when internal),
 // then written as problem+json or an HTML page.
 func (e Errors) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client went away (closed tab, timeout): nobody to answer,
+		// nothing went wrong on our side.
+		e.Log.DebugContext(r.Context(), "client gone", "path", r.URL.Path)
+		w.WriteHeader(499)
+		return
+	}
 	code := crm.ErrorCode(err)
 	status := Status(code)
 	if status >= 500 {

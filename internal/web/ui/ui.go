@@ -31,7 +31,7 @@ func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
+	if err := c.Render(r.Context(), w); err != nil && r.Context().Err() == nil {
 		h.Log.ErrorContext(r.Context(), "render", "path", r.URL.Path, "err", err)
 	}
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// instance is one seeded, running Tandem.
+type instance struct {
+	bin, dataDir, dbURL string
+	cmd                 *exec.Cmd
+	base                string
+	workspace           string
+	password            string
+	key, session        string
+}
+
+func (in *instance) env() []string {
+	e := append(os.Environ(), "TANDEM_DATA_DIR="+in.dataDir, "TANDEM_LOG_LEVEL=warn")
+	if in.dbURL != "" {
+		e = append(e, "DATABASE_URL="+in.dbURL)
+	}
+	return e
+}
+
+func (in *instance) tandem(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, in.bin, args...)
+	cmd.Env = in.env()
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), fmt.Errorf("tandem %s: %v: %s", strings.Join(args, " "), err, ee.Stderr)
+	}
+	return string(out), err
+}
+
+var seededRE = regexp.MustCompile(`workspace "[^"]*" \((\d+)\)`)
+var passwordRE = regexp.MustCompile(`with password (\S+)`)
+
+// seed fills the database with a generated workspace of the given size.
+func (in *instance) seed(ctx context.Context, size string, seed uint64) (time.Duration, error) {
+	start := time.Now()
+	out, err := in.tandem(ctx, "seed", "--size", size, "--seed", fmt.Sprint(seed), "--workspace-name", "Bench "+size)
+	if err != nil {
+		return 0, err
+	}
+	m, p := seededRE.FindStringSubmatch(out), passwordRE.FindStringSubmatch(out)
+	if m == nil || p == nil {
+		return 0, fmt.Errorf("unexpected seed output: %s", out)
+	}
+	in.workspace, in.password = m[1], p[1]
+	return time.Since(start), nil
+}
+
+// start runs `tandem serve` on a free port and signs in.
+func (in *instance) start(ctx context.Context) error {
+	in.cmd = exec.Command(in.bin, "serve", "--addr", "127.0.0.1:0")
+	in.cmd.Env = in.env()
+	stdout, _ := in.cmd.StdoutPipe()
+	in.cmd.Stderr = os.Stderr
+	if err := in.cmd.Start(); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(stdout)
+	re := regexp.MustCompile(`Tandem is running at (http://\S+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			in.base = strings.Fields(m[1])[0]
+			break
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if in.base == "" {
+		return fmt.Errorf("tandem serve did not start")
+	}
+	out, err := in.tandem(ctx, "apikey", "create", "--workspace", in.workspace, "--user", "demo@tandem.local", "--name", "bench")
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	in.key = lines[len(lines)-1]
+	return in.signIn()
+}
+
+func (in *instance) signIn() error {
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(in.base+"/login", url.Values{"email": {"demo@tandem.local"}, "password": {in.password}})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "tandem_session" {
+			in.session = ck.Value
+			return nil
+		}
+	}
+	return fmt.Errorf("sign in failed: %s", resp.Status)
+}
+
+func (in *instance) stop() {
+	if in.cmd != nil && in.cmd.Process != nil {
+		_ = in.cmd.Process.Signal(syscall.SIGTERM)
+		_ = in.cmd.Wait()
+	}
+}
