@@ -1,8 +1,11 @@
 package records
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,17 +13,38 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
+// EmailAddr is one of a person's email addresses; the first is primary.
+type EmailAddr struct {
+	Email string `json:"email"`
+	Label string `json:"label,omitempty"`
+}
+
+// PhoneNum is one of a person's phone numbers; the first is primary.
+type PhoneNum struct {
+	Phone string `json:"phone"`
+	Label string `json:"label,omitempty"`
+}
+
 // Contact is a person.
 type Contact struct {
 	ID          crm.ID
 	FirstName   string
 	LastName    string
-	Email       string
+	Email       string // the primary address, Emails[0]
+	Emails      []EmailAddr
+	Phone       string // the primary number, Phones[0]
+	Phones      []PhoneNum
+	Title       string
 	CompanyID   crm.ID
 	CompanyName string // filled by lists
-	Lifecycle   string
 	OwnerID     crm.ID
+	Lifecycle   string
+	Source      string
+	Tags        []string
+	Custom      map[string]any // stored form; see PresentCustom
 	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
 }
 
 // Name is the display name.
@@ -32,58 +56,208 @@ func (c Contact) Name() string {
 	return n
 }
 
-// NewContact is what creating a contact takes.
+// NewContact is what creating a contact takes. Email and Phone are shortcuts
+// for a single primary address and number.
 type NewContact struct {
 	FirstName, LastName, Email string
 	CompanyID                  crm.ID
+	Emails                     []EmailAddr
+	Phone                      string
+	Phones                     []PhoneNum
+	Title, Source, Lifecycle   string
+	OwnerID                    crm.ID // 0: the creator
+	Tags                       []string
+	Custom                     map[string]any
 }
 
-// CreateContact validates and stores a contact owned by the principal.
+// CreateContact validates and stores a contact.
 func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error) {
 	if err := canWrite(p); err != nil {
 		return Contact{}, err
 	}
-	c := Contact{FirstName: strings.TrimSpace(in.FirstName), LastName: strings.TrimSpace(in.LastName),
-		Email: strings.ToLower(strings.TrimSpace(in.Email)), CompanyID: in.CompanyID, Lifecycle: "lead",
-		OwnerID: p.UserID, CreatedAt: tx.Now}
-	fe := crm.FieldErrors{}
-	if c.FirstName == "" && c.LastName == "" && c.Email == "" {
-		fe.Add("first_name", "Enter a name or an email address.")
+	c := Contact{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails, Phones: in.Phones,
+		Title: in.Title, Source: in.Source, Lifecycle: in.Lifecycle, CompanyID: in.CompanyID, OwnerID: in.OwnerID,
+		Tags: in.Tags, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
+	if len(c.Emails) == 0 && in.Email != "" {
+		c.Emails = []EmailAddr{{Email: in.Email}}
 	}
-	if len(c.FirstName) > 100 || len(c.LastName) > 100 {
-		fe.Add("first_name", "Names are limited to 100 characters.")
+	if len(c.Phones) == 0 && in.Phone != "" {
+		c.Phones = []PhoneNum{{Phone: in.Phone}}
 	}
-	if c.Email != "" {
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
-			fe.Add("email", "Enter a valid email address, like name@example.com.")
-		}
+	if c.Lifecycle == "" {
+		c.Lifecycle = "lead"
 	}
-	if err := fe.Err(); err != nil {
+	if c.OwnerID == 0 {
+		c.OwnerID = p.UserID
+	}
+	defs, err := ListFields(tx, p.WorkspaceID, "contact", true)
+	if err != nil {
 		return c, err
 	}
+	custom, fe := MergeCustom(defs, nil, in.Custom, true)
+	c.Custom = custom
+	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
+		return c, err
+	}
+	c.ID = tx.NewID()
+	if err := insertContact(tx, p, c); err != nil {
+		return c, err
+	}
+	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: c.ID,
+		Action: crm.Created, Changes: diffContact(Contact{}, c)})
+}
+
+func insertContact(tx *store.Tx, p crm.Principal, c Contact) error {
+	now := store.Micros(tx.Now)
+	_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, emails, phone, phones, title,
+		company_id, owner_id, lifecycle, source, tags, custom, created_by, updated_by, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, jsonText(c.Phones), c.Title,
+		c.CompanyID, c.OwnerID, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
+	if err != nil {
+		return fmt.Errorf("records: create contact: %w", err)
+	}
+	return nil
+}
+
+// validateContact normalises c in place and collects every problem.
+func validateContact(tx *store.Tx, ws crm.ID, c *Contact, fe crm.FieldErrors) error {
+	c.FirstName, c.LastName = strings.TrimSpace(c.FirstName), strings.TrimSpace(c.LastName)
+	c.Title, c.Source = strings.TrimSpace(c.Title), strings.TrimSpace(c.Source)
+	for i := range c.Emails {
+		c.Emails[i].Email = strings.ToLower(strings.TrimSpace(c.Emails[i].Email))
+		if a, err := mail.ParseAddress(c.Emails[i].Email); err != nil || a.Address != c.Emails[i].Email {
+			fe.Add(fmt.Sprintf("emails.%d", i), "Enter a valid email address, like name@example.com.")
+		}
+	}
+	for i := range c.Phones {
+		c.Phones[i].Phone = strings.TrimSpace(c.Phones[i].Phone)
+		if n := len(Digits(c.Phones[i].Phone)); n < 5 || n > 20 {
+			fe.Add(fmt.Sprintf("phones.%d", i), "Enter a phone number with 5 to 20 digits.")
+		}
+	}
+	c.Email, c.Phone = "", ""
+	if len(c.Emails) > 0 {
+		c.Email = c.Emails[0].Email
+	}
+	if len(c.Phones) > 0 {
+		c.Phone = c.Phones[0].Phone
+	}
+	c.Tags = cleanOptions(c.Tags)
+	switch {
+	case c.FirstName == "" && c.LastName == "" && c.Email == "":
+		fe.Add("first_name", "Enter a name or an email address.")
+	case len(c.FirstName) > 100 || len(c.LastName) > 100:
+		fe.Add("first_name", "Names are limited to 100 characters.")
+	}
+	if len(c.Title) > 200 || len(c.Source) > 100 {
+		fe.Add("title", "Title and source are limited to 200 and 100 characters.")
+	}
+	if !slices.Contains(Lifecycles, c.Lifecycle) {
+		fe.Add("lifecycle", "Choose one of: "+strings.Join(Lifecycles, ", ")+".")
+	}
+	if len(c.Emails) > 20 || len(c.Phones) > 20 || len(c.Tags) > 50 {
+		fe.Add("emails", "A contact holds at most 20 emails, 20 phones and 50 tags.")
+	}
 	if c.CompanyID != 0 {
-		co, err := GetCompany(tx, p.WorkspaceID, c.CompanyID)
-		if err != nil {
-			return c, (crm.FieldErrors{"company_id": "No such company."}).Err()
+		co, err := GetCompany(tx, ws, c.CompanyID)
+		if crm.ErrorCode(err) == crm.NotFound {
+			fe.Add("company_id", "No such company.")
+		} else if err != nil {
+			return err
 		}
 		c.CompanyName = co.Name
 	}
-	c.ID = tx.NewID()
-	now := store.Micros(tx.Now)
-	_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, company_id, owner_id, lifecycle,
-		created_by, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, c.CompanyID, p.UserID, c.Lifecycle, p.UserID, p.UserID, now, now)
-	if err != nil {
-		return c, fmt.Errorf("records: create contact: %w", err)
+	if ok, err := isMember(tx, ws, c.OwnerID); err != nil {
+		return err
+	} else if !ok {
+		fe.Add("owner_id", "The owner must be a member of this workspace.")
 	}
-	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: c.ID,
-		Action: crm.Created, Changes: changes("first_name", c.FirstName, "last_name", c.LastName, "email", c.Email)})
+	return fe.Err()
 }
 
-// ListContacts returns up to limit contacts, newest first, after id `after`.
+func isMember(tx *store.Tx, ws, user crm.ID) (bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM memberships WHERE workspace_id = ? AND user_id = ?`, ws, user).Scan(&n)
+	return n > 0, err
+}
+
+// diffContact lists the fields that differ between a and b, for events.
+func diffContact(a, b Contact) map[string]crm.Change {
+	ch := map[string]crm.Change{}
+	add := func(name string, x, y any) {
+		xj, yj := jsonText(x), jsonText(y)
+		if xj != yj {
+			ch[name] = crm.Change{Before: emptyNil(x), After: emptyNil(y)}
+		}
+	}
+	add("first_name", a.FirstName, b.FirstName)
+	add("last_name", a.LastName, b.LastName)
+	add("emails", a.Emails, b.Emails)
+	add("phones", a.Phones, b.Phones)
+	add("title", a.Title, b.Title)
+	add("company_id", a.CompanyID, b.CompanyID)
+	add("owner_id", a.OwnerID, b.OwnerID)
+	add("lifecycle", a.Lifecycle, b.Lifecycle)
+	add("source", a.Source, b.Source)
+	add("tags", a.Tags, b.Tags)
+	for k := range mergedKeys(a.Custom, b.Custom) {
+		add("custom."+k, a.Custom[k], b.Custom[k])
+	}
+	return ch
+}
+
+func mergedKeys(a, b map[string]any) map[string]bool {
+	m := map[string]bool{}
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
+
+// emptyNil leaves zero values out of event payloads.
+func emptyNil(v any) any {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil
+		}
+	case crm.ID:
+		if x == 0 {
+			return nil
+		}
+	case nil:
+		return nil
+	}
+	if s := jsonText(v); s == "null" || s == "[]" || s == "{}" {
+		return nil
+	}
+	return v
+}
+
+// jsonText encodes v for a JSON column; nil slices and maps become [] and {}.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	switch string(b) {
+	case "null":
+		switch v.(type) {
+		case map[string]any:
+			return "{}"
+		case []string, []EmailAddr, []PhoneNum:
+			return "[]"
+		}
+	}
+	return string(b)
+}
+
+// ListContacts returns up to limit contacts, newest first, after id `after`
+// (the UI's simple list; the API uses QueryContacts).
 func ListContacts(tx *store.Tx, ws crm.ID, after crm.ID, limit int) ([]Contact, error) {
-	q := `SELECT c.id, c.first_name, c.last_name, c.email, c.company_id, COALESCE(co.name, ''), c.lifecycle, c.owner_id, c.created_at
-		FROM contacts c LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id
+	q := `SELECT ` + contactCols + `, COALESCE(co.name, '') FROM contacts c
+		LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id
 		WHERE c.workspace_id = ? AND c.deleted_at IS NULL`
 	args := []any{ws}
 	if after != 0 {
@@ -91,22 +265,7 @@ func ListContacts(tx *store.Tx, ws crm.ID, after crm.ID, limit int) ([]Contact, 
 		args = append(args, after)
 	}
 	q += ` ORDER BY c.id DESC LIMIT ?`
-	rows, err := tx.Query(q, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("records: list contacts: %w", err)
-	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		var c Contact
-		var created int64
-		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &c.CompanyID, &c.CompanyName, &c.Lifecycle, &c.OwnerID, &created); err != nil {
-			return nil, err
-		}
-		c.CreatedAt = store.FromMicros(created)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanContacts(tx, q, append(args, limit)...)
 }
 
 // Counts are the dashboard's totals.
@@ -122,4 +281,13 @@ func CountAll(tx *store.Tx, ws crm.ID) (Counts, error) {
 		(SELECT count(*) FROM deals WHERE workspace_id = ? AND status = 'open' AND deleted_at IS NULL)`, ws, ws, ws).
 		Scan(&c.Contacts, &c.Companies, &c.OpenDeals)
 	return c, err
+}
+
+var errNoContact = crm.Errorf(crm.NotFound, "No such contact.")
+
+func notFoundOr(err error, nf error) error {
+	if errors.Is(err, store.ErrNoRows) {
+		return nf
+	}
+	return err
 }

@@ -1,0 +1,236 @@
+package records
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+const contactCols = `c.id, c.first_name, c.last_name, c.email, c.emails, c.phone, c.phones, c.title, c.company_id,
+	c.owner_id, c.lifecycle, c.source, c.tags, c.custom, c.created_at, c.updated_at, c.version`
+
+func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("records: contacts: %w", err)
+	}
+	defer rows.Close()
+	var out []Contact
+	for rows.Next() {
+		var c Contact
+		var emails, phones, tags, custom string
+		var created, updated int64
+		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &emails, &c.Phone, &phones, &c.Title, &c.CompanyID,
+			&c.OwnerID, &c.Lifecycle, &c.Source, &tags, &custom, &created, &updated, &c.Version, &c.CompanyName); err != nil {
+			return nil, err
+		}
+		c.CreatedAt, c.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
+		for _, j := range []struct {
+			src string
+			dst any
+		}{{emails, &c.Emails}, {phones, &c.Phones}, {tags, &c.Tags}, {custom, &c.Custom}} {
+			if err := json.Unmarshal([]byte(j.src), j.dst); err != nil {
+				return nil, fmt.Errorf("records: contact %d: %w", c.ID, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// GetContact returns one contact of the workspace, or not found.
+func GetContact(tx *store.Tx, ws, id crm.ID) (Contact, error) {
+	cs, err := scanContacts(tx, `SELECT `+contactCols+`, COALESCE(co.name, '') FROM contacts c
+		LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id
+		WHERE c.workspace_id = ? AND c.id = ? AND c.deleted_at IS NULL`, ws, id)
+	if err != nil {
+		return Contact{}, err
+	}
+	if len(cs) == 0 {
+		return Contact{}, errNoContact
+	}
+	return cs[0], nil
+}
+
+// ContactPatch changes some fields of a contact; nil leaves a field as it is.
+// Custom is a merge patch: a key set to nil removes that value.
+type ContactPatch struct {
+	FirstName, LastName, Title, Source, Lifecycle *string
+	Emails                                        *[]EmailAddr
+	Phones                                        *[]PhoneNum
+	CompanyID, OwnerID                            *crm.ID
+	Tags                                          *[]string
+	Custom                                        map[string]any
+}
+
+// UpdateContact applies a patch. When ifVersion is not 0 it must equal the
+// stored version (optimistic concurrency: If-Match), else conflict.
+func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, ifVersion int64) (Contact, error) {
+	if err := canWrite(p); err != nil {
+		return Contact{}, err
+	}
+	old, err := GetContact(tx, p.WorkspaceID, id)
+	if err != nil {
+		return old, err
+	}
+	if ifVersion != 0 && ifVersion != old.Version {
+		return old, crm.Errorf(crm.Conflict, "This contact was changed by someone else (version %d, not %d). Reload and try again.", old.Version, ifVersion)
+	}
+	c := old
+	c.Emails, c.Phones, c.Tags = append([]EmailAddr(nil), old.Emails...), append([]PhoneNum(nil), old.Phones...), append([]string(nil), old.Tags...)
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&c.FirstName, in.FirstName)
+	set(&c.LastName, in.LastName)
+	set(&c.Title, in.Title)
+	set(&c.Source, in.Source)
+	set(&c.Lifecycle, in.Lifecycle)
+	if in.Emails != nil {
+		c.Emails = *in.Emails
+	}
+	if in.Phones != nil {
+		c.Phones = *in.Phones
+	}
+	if in.Tags != nil {
+		c.Tags = *in.Tags
+	}
+	if in.CompanyID != nil {
+		c.CompanyID = *in.CompanyID
+	}
+	if in.OwnerID != nil {
+		c.OwnerID = *in.OwnerID
+	}
+	defs, err := ListFields(tx, p.WorkspaceID, "contact", true)
+	if err != nil {
+		return c, err
+	}
+	custom, fe := MergeCustom(defs, old.Custom, in.Custom, false)
+	c.Custom = custom
+	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
+		return c, err
+	}
+	ch := diffContact(old, c)
+	if len(ch) == 0 {
+		return old, nil
+	}
+	c.Version, c.UpdatedAt = old.Version+1, tx.Now
+	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phones = ?, title = ?,
+		company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?
+		WHERE workspace_id = ? AND id = ? AND version = ?`,
+		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
+		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version,
+		p.WorkspaceID, id, old.Version)
+	if err != nil {
+		return c, fmt.Errorf("records: update contact: %w", err)
+	}
+	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: id,
+		Action: crm.Updated, Changes: ch})
+}
+
+// DeleteContact moves a contact to the trash (kept for the retention period).
+func DeleteContact(tx *store.Tx, p crm.Principal, id crm.ID) error {
+	if err := canWrite(p); err != nil {
+		return err
+	}
+	n, err := tx.Exec(`UPDATE contacts SET deleted_at = ?, updated_at = ?, version = version + 1
+		WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, store.Micros(tx.Now), store.Micros(tx.Now), p.WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNoContact
+	}
+	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: id, Action: crm.Deleted})
+}
+
+// contactSorts are the columns contacts may be sorted by.
+var contactSorts = map[string]string{"id": "id", "first_name": "first_name", "last_name": "last_name", "email": "email",
+	"lifecycle": "lifecycle", "title": "title", "created_at": "created_at", "updated_at": "updated_at", "owner": "owner_id"}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items      []T
+	Next       string // cursor of the next page, "" on the last
+	Total      int    // matches, counted up to a cap
+	TotalExact bool   // false when Total is the cap
+}
+
+// QueryContacts lists contacts matching a filter, sorted, one page at a time.
+func QueryContacts(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Contact], error) {
+	var page Page[Contact]
+	defs, err := ListFields(tx, p.WorkspaceID, "contact", false)
+	if err != nil {
+		return page, err
+	}
+	coDefs, err := ListFields(tx, p.WorkspaceID, "company", false)
+	if err != nil {
+		return page, err
+	}
+	keys, sortSpec, err := parseSort(q.Sort, contactSorts, "-created_at")
+	if err != nil {
+		return page, err
+	}
+	cur, err := decodeCursor(q.Cursor, sortSpec, len(keys))
+	if err != nil {
+		return page, err
+	}
+	clause, args, err := where(tx, "c", p.WorkspaceID, ContactSchema("c", defs, coDefs), q.Filter, p)
+	if err != nil {
+		return page, err
+	}
+	if cur == nil { // later pages do not recount
+		if page.Total, page.TotalExact, err = estimate(tx, "contacts", "c", clause, args); err != nil {
+			return page, err
+		}
+	}
+	order, after, afterArgs := keyset(keys, "c", cur)
+	if after != "" {
+		clause += " AND " + after
+		args = append(args, afterArgs...)
+	}
+	limit := clampLimit(q.Limit)
+	items, err := scanContacts(tx, `SELECT `+contactCols+`, COALESCE(co.name, '') FROM contacts c
+		LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id
+		WHERE `+clause+` ORDER BY `+order+` LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return page, err
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		last := items[len(items)-1]
+		vals := make([]any, len(keys))
+		for i, k := range keys {
+			vals[i] = contactSortValue(last, k.name)
+		}
+		page.Next = encodeCursor(cursorState{Sort: sortSpec, Values: vals, ID: last.ID})
+	}
+	page.Items = items
+	return page, nil
+}
+
+func contactSortValue(c Contact, name string) any {
+	switch name {
+	case "first_name":
+		return c.FirstName
+	case "last_name":
+		return c.LastName
+	case "email":
+		return c.Email
+	case "lifecycle":
+		return c.Lifecycle
+	case "title":
+		return c.Title
+	case "created_at":
+		return store.Micros(c.CreatedAt)
+	case "updated_at":
+		return store.Micros(c.UpdatedAt)
+	case "owner":
+		return int64(c.OwnerID)
+	}
+	return int64(c.ID)
+}

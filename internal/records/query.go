@@ -1,0 +1,192 @@
+package records
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/filter"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// ListQuery is a list request: the same for the UI's list views, saved
+// views and the API.
+type ListQuery struct {
+	Filter string // filter language
+	Sort   string // "-created_at,last_name": fields, "-" for descending
+	Cursor string // opaque, from the previous page
+	Limit  int    // 1..200
+}
+
+// MaxLimit is the largest page.
+const MaxLimit = 200
+
+// countCap bounds the estimated total: counting stops here, so a list of a
+// million rows costs no more than one of ten thousand.
+const countCap = 10_000
+
+// sortKey is one sortable column.
+type sortKey struct {
+	name, column string
+	desc         bool
+}
+
+// cursorState is what a cursor remembers: the sort it belongs to and the
+// sort values and id of the last row of the page.
+type cursorState struct {
+	Sort   string `json:"s"`
+	Values []any  `json:"v"`
+	ID     crm.ID `json:"id"`
+}
+
+func parseSort(spec string, allowed map[string]string, def string) ([]sortKey, string, error) {
+	if strings.TrimSpace(spec) == "" {
+		spec = def
+	}
+	var keys []sortKey
+	seen := map[string]bool{}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		desc := strings.HasPrefix(part, "-")
+		name := strings.TrimPrefix(strings.TrimPrefix(part, "-"), "+")
+		col, ok := allowed[name]
+		if !ok || seen[name] {
+			var names []string
+			for n := range allowed {
+				names = append(names, n)
+			}
+			return nil, "", (crm.FieldErrors{"sort": fmt.Sprintf("Cannot sort by %q; use one of %s, with - for descending.",
+				name, strings.Join(sorted(names), ", "))}).Err()
+		}
+		seen[name] = true
+		keys = append(keys, sortKey{name: name, column: col, desc: desc})
+	}
+	canon := make([]string, len(keys))
+	for i, k := range keys {
+		canon[i] = k.name
+		if k.desc {
+			canon[i] = "-" + k.name
+		}
+	}
+	return keys, strings.Join(canon, ","), nil
+}
+
+// keyset builds ORDER BY and, for a cursor, the condition "after the last
+// row" over the sort keys with the id as the final tie-breaker.
+func keyset(keys []sortKey, alias string, cur *cursorState) (string, string, []any) {
+	col := func(c string) string { return alias + "." + c }
+	var order []string
+	for _, k := range keys {
+		order = append(order, col(k.column)+dir(k.desc))
+	}
+	lastDesc := len(keys) > 0 && keys[len(keys)-1].desc
+	order = append(order, col("id")+dir(lastDesc))
+	if cur == nil {
+		return strings.Join(order, ", "), "", nil
+	}
+	var ors []string
+	var args []any
+	for i := 0; i <= len(keys); i++ {
+		var ands []string
+		for j := 0; j < i; j++ {
+			ands = append(ands, col(keys[j].column)+" = ?")
+			args = append(args, cur.Values[j])
+		}
+		if i < len(keys) {
+			ands = append(ands, col(keys[i].column)+cmp(keys[i].desc)+"?")
+			args = append(args, cur.Values[i])
+		} else {
+			ands = append(ands, col("id")+cmp(lastDesc)+"?")
+			args = append(args, cur.ID)
+		}
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	return strings.Join(order, ", "), "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+func dir(desc bool) string {
+	if desc {
+		return " DESC"
+	}
+	return " ASC"
+}
+
+func cmp(desc bool) string {
+	if desc {
+		return " < "
+	}
+	return " > "
+}
+
+func encodeCursor(c cursorState) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, sort string, n int) (*cursorState, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := (crm.FieldErrors{"cursor": "This cursor is not valid for this list; start again without it."}).Err()
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	var c cursorState
+	if json.Unmarshal(b, &c) != nil || c.Sort != sort || len(c.Values) != n || c.ID <= 0 {
+		return nil, bad
+	}
+	for i, v := range c.Values {
+		if f, ok := v.(float64); ok { // JSON numbers: our sort values are integers
+			c.Values[i] = int64(f)
+		}
+	}
+	return &c, nil
+}
+
+// where assembles the scoped WHERE clause of a list.
+func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr string, p crm.Principal) (string, []any, error) {
+	clause := alias + ".workspace_id = ? AND " + alias + ".deleted_at IS NULL"
+	args := []any{ws}
+	if strings.TrimSpace(expr) == "" {
+		return clause, args, nil
+	}
+	f, err := filter.New(schema, expr)
+	if err != nil {
+		return "", nil, filter.Invalid(err, "filter")
+	}
+	frag, fargs, err := f.SQL(tx.Dialect(), filter.Env{UserID: p.UserID, Now: tx.Now})
+	if err != nil {
+		return "", nil, filter.Invalid(err, "filter")
+	}
+	return clause + " AND " + frag, append(args, fargs...), nil
+}
+
+// estimate counts matches up to countCap.
+func estimate(tx *store.Tx, table, alias, clause string, args []any) (int, bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM `+table+` `+alias+` WHERE `+clause+` LIMIT ?) x`,
+		append(args, countCap+1)...).Scan(&n)
+	if n > countCap {
+		return countCap, false, err
+	}
+	return n, true, err
+}
+
+func sorted(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+func clampLimit(n int) int {
+	if n <= 0 {
+		return 50
+	}
+	return min(n, MaxLimit)
+}
