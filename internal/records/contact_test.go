@@ -120,7 +120,10 @@ func TestContactsQueryUpdateCustom(t *testing.T) {
 			t.Fatalf("stale If-Match: %v", err)
 		}
 		var tl []records.Entry
-		db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "contact", c.ID, 10); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			tl, err = records.Timeline(tx, p.WorkspaceID, "contact", c.ID, 10)
+			return err
+		})
 		if len(tl) != 2 || !strings.Contains(tl[0].Summary, "title: — → CTO") {
 			t.Fatalf("timeline: %+v", tl)
 		}
