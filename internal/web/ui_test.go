@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,6 +70,12 @@ func TestUIScenarios(t *testing.T) {
 			t.Fatalf("404 problem: %d %s", rec.Code, rec.Body.String())
 		}
 
+		// JSON clients are told 401 in problem+json, not redirected.
+		rec = b.do("GET", "/companies", nil, "Accept", "application/json")
+		if rec.Code != 401 || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("anonymous JSON /companies: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+		}
+
 		// Setup without a valid token is refused clearly.
 		if rec := b.do("GET", "/setup", nil); rec.Code != 404 || !strings.Contains(rec.Body.String(), "does not work") {
 			t.Fatalf("setup without token: %d", rec.Code)
@@ -105,11 +112,27 @@ func TestUIScenarios(t *testing.T) {
 		if rec = b.do("GET", "/companies", nil); !strings.Contains(rec.Body.String(), "globex.example") {
 			t.Fatal("created company not listed")
 		}
-		rec = b.do("POST", "/contacts", url.Values{"first_name": {"Grace"}, "email": {"grace@globex.example"}})
+		// A refused plain post re-renders the page with the table intact.
+		if rec = b.do("POST", "/companies", url.Values{"name": {""}}); rec.Code != 422 || !strings.Contains(rec.Body.String(), "globex.example") {
+			t.Fatalf("invalid company page lost the list: %d", rec.Code)
+		}
+		globex := regexp.MustCompile(`id="company-(\d+)"`).FindStringSubmatch(b.do("GET", "/companies", nil).Body.String())
+		if globex == nil {
+			t.Fatal("no company row id")
+		}
+		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), `<option value="`+globex[1]+`">Globex</option>`) {
+			t.Fatal("contact form does not offer the company")
+		}
+		rec = b.do("POST", "/contacts", url.Values{"first_name": {"Nobody"}, "company_id": {"12345"}}, "HX-Request", "true")
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "No such company") || !strings.Contains(rec.Body.String(), `value="Nobody"`) {
+			t.Fatalf("contact with unknown company: %d %.300s", rec.Code, rec.Body.String())
+		}
+		rec = b.do("POST", "/contacts", url.Values{"first_name": {"Grace"}, "email": {"grace@globex.example"}, "company_id": {globex[1]}})
 		if rec.Code != 303 {
 			t.Fatalf("contact create: %d", rec.Code)
 		}
-		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), "grace@globex.example") || !strings.Contains(rec.Body.String(), "Contact Grace added") {
+		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), "grace@globex.example") || !strings.Contains(rec.Body.String(), "Contact Grace added") ||
+			!strings.Contains(rec.Body.String(), `<a href="/companies/`+globex[1]+`">Globex</a>`) {
 			t.Fatal("contact not listed with flash")
 		}
 

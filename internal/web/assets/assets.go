@@ -24,15 +24,20 @@ type Set struct {
 	hash  map[string]string
 }
 
-// Load hashes the embedded files once at startup.
+// Load hashes the embedded files once at startup. A binary built without
+// `npm run build` has none: pages then work, just without script and style.
 func Load() *Set {
 	sub, _ := fs.Sub(dist, "dist")
-	s := &Set{files: sub, hash: map[string]string{}}
-	_ = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+	return newSet(sub)
+}
+
+func newSet(files fs.FS) *Set {
+	s := &Set{files: files, hash: map[string]string{}}
+	_ = fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
-		b, err := fs.ReadFile(sub, p)
+		b, err := fs.ReadFile(files, p)
 		if err == nil {
 			sum := sha256.Sum256(b)
 			s.hash[p] = hex.EncodeToString(sum[:6])

@@ -25,7 +25,7 @@ func (h *Handlers) CompanyCreate(w http.ResponseWriter, r *http.Request) {
 			h.render(w, r, http.StatusUnprocessableEntity, view.CompanyFormFragment(f))
 			return
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, view.CompaniesPage(h.shell(w, r, "Companies", "companies"), view.CompaniesView{Form: f}))
+		h.renderCompanies(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	if err != nil {

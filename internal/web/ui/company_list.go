@@ -13,6 +13,12 @@ const pageSize = 50
 
 // CompanyList shows a page of companies, newest first.
 func (h *Handlers) CompanyList(w http.ResponseWriter, r *http.Request) {
+	h.renderCompanies(w, r, http.StatusOK, view.CompanyForm{})
+}
+
+// renderCompanies renders the list page around form f (blank, or as typed
+// with its messages), so a refused plain form post still shows the table.
+func (h *Handlers) renderCompanies(w http.ResponseWriter, r *http.Request, status int, f view.CompanyForm) {
 	p := principal(r)
 	after := cursor(r)
 	var cs []records.Company
@@ -24,7 +30,7 @@ func (h *Handlers) CompanyList(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	v := view.CompaniesView{}
+	v := view.CompaniesView{Form: f}
 	if len(cs) > pageSize {
 		cs = cs[:pageSize]
 		v.Next = "/companies?after=" + cs[len(cs)-1].ID.String()
@@ -32,7 +38,7 @@ func (h *Handlers) CompanyList(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs {
 		v.Rows = append(v.Rows, companyRow(c, false))
 	}
-	h.render(w, r, http.StatusOK, view.CompaniesPage(h.shell(w, r, "Companies", "companies"), v))
+	h.render(w, r, status, view.CompaniesPage(h.shell(w, r, "Companies", "companies"), v))
 }
 
 func companyRow(c records.Company, isNew bool) view.CompanyRow {

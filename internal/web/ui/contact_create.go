@@ -12,19 +12,26 @@ import (
 
 // ContactCreate adds a contact, like CompanyCreate.
 func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
 	in := records.NewContact{FirstName: form(r, "first_name"), LastName: form(r, "last_name"), Email: form(r, "email")}
+	f := view.ContactForm{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, CompanyID: form(r, "company_id")}
 	var c records.Contact
 	err := h.write(r.Context(), func(tx *store.Tx) (err error) {
-		c, err = records.CreateContact(tx, principal(r), in)
+		if f.CompanyID != "" {
+			if in.CompanyID, err = crm.ParseID(f.CompanyID); err != nil {
+				return crm.FieldErrors{"company_id": "No such company."}.Err()
+			}
+		}
+		c, err = records.CreateContact(tx, p, in)
 		return err
 	})
 	if crm.ErrorCode(err) == crm.Invalid {
-		f := view.ContactForm{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, Errors: crm.ErrorFields(err)}
+		f.Errors = crm.ErrorFields(err)
 		if respond.IsHTMX(r) {
-			h.render(w, r, http.StatusUnprocessableEntity, view.ContactFormFragment(f))
+			h.renderContactForm(w, r, http.StatusUnprocessableEntity, f, nil)
 			return
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, view.ContactsPage(h.shell(w, r, "Contacts", "contacts"), view.ContactsView{Form: f}))
+		h.renderContacts(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	if err != nil {
@@ -32,9 +39,27 @@ func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if respond.IsHTMX(r) {
-		h.render(w, r, http.StatusOK, view.ContactCreated(contactRow(c, true)))
+		row := contactRow(c, true)
+		h.renderContactForm(w, r, http.StatusOK, view.ContactForm{}, &row)
 		return
 	}
 	h.flash(w, "ok", "Contact "+c.Name()+" added.")
 	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+}
+
+// renderContactForm answers htmx with the form (and the new row, if any).
+func (h *Handlers) renderContactForm(w http.ResponseWriter, r *http.Request, status int, f view.ContactForm, row *view.ContactRow) {
+	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
+		f.Companies, err = h.companyOptions(tx, principal(r).WorkspaceID)
+		return err
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	if row == nil {
+		h.render(w, r, status, view.ContactFormFragment(f))
+		return
+	}
+	h.render(w, r, status, view.ContactCreated(*row, f))
 }

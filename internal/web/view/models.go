@@ -45,6 +45,8 @@ type LoginView struct {
 // HomeView is the dashboard.
 type HomeView struct {
 	Contacts, Companies, OpenDeals int
+	RecentCompanies                []CompanyRow
+	RecentContacts                 []ContactRow
 }
 
 // CompanyRow is one line of the companies table.
@@ -76,6 +78,7 @@ type ContactRow struct {
 	ID        string
 	Name      string
 	Email     string
+	CompanyID string
 	Company   string
 	Lifecycle string
 	Created   string
@@ -85,7 +88,14 @@ type ContactRow struct {
 // ContactForm is the create-contact form.
 type ContactForm struct {
 	FirstName, LastName, Email string
+	CompanyID                  string   // the chosen company, "" for none
+	Companies                  []Option // the choices: the newest companies
 	Errors                     Errors
+}
+
+// Option is one choice of a <select>.
+type Option struct {
+	Value, Label string
 }
 
 // ContactsView is the contacts list.
