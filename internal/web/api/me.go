@@ -32,6 +32,7 @@ func (a *API) routes() {
 		Summary:     "Who am I",
 		Description: "The user, workspace and effective role of the API key used.",
 	}, a.getMe)
+	a.contactRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+)
+
+// Contact is a person as the API shows it.
+type Contact struct {
+	ID        crm.ID              `json:"id"`
+	FirstName string              `json:"first_name"`
+	LastName  string              `json:"last_name"`
+	Email     string              `json:"email" doc:"The primary email: emails[0]"`
+	Emails    []records.EmailAddr `json:"emails"`
+	Phone     string              `json:"phone" doc:"The primary phone: phones[0]"`
+	Phones    []records.PhoneNum  `json:"phones"`
+	Title     string              `json:"title"`
+	CompanyID *crm.ID             `json:"company_id" doc:"null when not linked"`
+	OwnerID   crm.ID              `json:"owner_id"`
+	Lifecycle string              `json:"lifecycle" enum:"lead,prospect,qualified,opportunity,customer,churned,other"`
+	Source    string              `json:"source"`
+	Tags      []string            `json:"tags"`
+	Custom    map[string]any      `json:"custom" doc:"Custom field values keyed by field key"`
+	CreatedAt time.Time           `json:"created_at"`
+	UpdatedAt time.Time           `json:"updated_at"`
+	Version   int64               `json:"version" doc:"Send as If-Match to update only this version"`
+
+	only map[string]bool // ?fields=: the fields to return
+}
+
+// MarshalJSON leaves out fields not asked for with ?fields= (id always stays).
+func (c Contact) MarshalJSON() ([]byte, error) {
+	type plain Contact
+	b, err := json.Marshal(plain(c))
+	if err != nil || len(c.only) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k := range m {
+		if k != "id" && !c.only[k] {
+			delete(m, k)
+		}
+	}
+	return json.Marshal(m)
+}
+
+func contactOut(c records.Contact, defs []records.FieldDef, only map[string]bool) Contact {
+	out := Contact{ID: c.ID, FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Emails: c.Emails,
+		Phone: c.Phone, Phones: c.Phones, Title: c.Title, OwnerID: c.OwnerID, Lifecycle: c.Lifecycle, Source: c.Source,
+		Tags: c.Tags, Custom: records.PresentCustom(defs, c.Custom), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Version: c.Version, only: only}
+	if c.CompanyID != 0 {
+		id := c.CompanyID
+		out.CompanyID = &id
+	}
+	if out.Emails == nil {
+		out.Emails = []records.EmailAddr{}
+	}
+	if out.Phones == nil {
+		out.Phones = []records.PhoneNum{}
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
+	}
+	return out
+}
+
+// ContactInput creates (POST) or changes (PATCH) a contact; a field left out
+// is left as it is. custom is a merge patch: null removes a value.
+type ContactInput struct {
+	FirstName *string              `json:"first_name,omitempty" maxLength:"100"`
+	LastName  *string              `json:"last_name,omitempty" maxLength:"100"`
+	Email     *string              `json:"email,omitempty" doc:"Shortcut: sets emails to this one address"`
+	Emails    *[]records.EmailAddr `json:"emails,omitempty" maxItems:"20"`
+	Phone     *string              `json:"phone,omitempty" doc:"Shortcut: sets phones to this one number"`
+	Phones    *[]records.PhoneNum  `json:"phones,omitempty" maxItems:"20"`
+	Title     *string              `json:"title,omitempty" maxLength:"200"`
+	CompanyID *crm.ID              `json:"company_id,omitempty" doc:"\"0\" unlinks"`
+	OwnerID   *crm.ID              `json:"owner_id,omitempty"`
+	Lifecycle *string              `json:"lifecycle,omitempty"`
+	Source    *string              `json:"source,omitempty" maxLength:"100"`
+	Tags      *[]string            `json:"tags,omitempty" maxItems:"50"`
+	Custom    map[string]any       `json:"custom,omitempty"`
+}
+
+func (in ContactInput) patch() records.ContactPatch {
+	p := records.ContactPatch{FirstName: in.FirstName, LastName: in.LastName, Title: in.Title, Source: in.Source,
+		Lifecycle: in.Lifecycle, Emails: in.Emails, Phones: in.Phones, CompanyID: in.CompanyID, OwnerID: in.OwnerID,
+		Tags: in.Tags, Custom: in.Custom}
+	if in.Email != nil && in.Emails == nil {
+		e := []records.EmailAddr{}
+		if *in.Email != "" {
+			e = append(e, records.EmailAddr{Email: *in.Email})
+		}
+		p.Emails = &e
+	}
+	if in.Phone != nil && in.Phones == nil {
+		ph := []records.PhoneNum{}
+		if *in.Phone != "" {
+			ph = append(ph, records.PhoneNum{Phone: *in.Phone})
+		}
+		p.Phones = &ph
+	}
+	return p
+}
+
+func (in ContactInput) create() records.NewContact {
+	p := in.patch()
+	n := records.NewContact{Custom: in.Custom}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	n.FirstName, n.LastName, n.Title, n.Source, n.Lifecycle = str(p.FirstName), str(p.LastName), str(p.Title), str(p.Source), str(p.Lifecycle)
+	if p.Emails != nil {
+		n.Emails = *p.Emails
+	}
+	if p.Phones != nil {
+		n.Phones = *p.Phones
+	}
+	if p.Tags != nil {
+		n.Tags = *p.Tags
+	}
+	if p.CompanyID != nil {
+		n.CompanyID = *p.CompanyID
+	}
+	if p.OwnerID != nil {
+		n.OwnerID = *p.OwnerID
+	}
+	return n
+}
+
+// fieldSet parses ?fields=first_name,email.
+func fieldSet(s string) map[string]bool {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, f := range strings.Split(s, ",") {
+		m[strings.TrimSpace(f)] = true
+	}
+	return m
+}
