@@ -33,6 +33,7 @@ func (a *API) routes() {
 		Description: "The user, workspace and effective role of the API key used.",
 	}, a.getMe)
 	a.contactRoutes()
+	a.fieldRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
