@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,7 +47,11 @@ func Browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	problems := watchConsole(ctx)
 	t.Cleanup(func() {
+		for _, m := range problems() {
+			t.Errorf("browser console: %s (%s:%d)", m, m.URL, m.Line)
+		}
 		if t.Failed() {
 			saveFailure(t, ctx)
 		}
@@ -54,6 +60,38 @@ func Browser(t *testing.T) context.Context {
 		cancelAlloc()
 	})
 	return ctx
+}
+
+// watchConsole collects what would make a developer frown in DevTools:
+// uncaught exceptions, console.error calls and Content-Security-Policy
+// violations (a sign that something inline slipped in). Failed loads are
+// left out: tests visit 404 pages on purpose.
+func watchConsole(ctx context.Context) func() []chromedp.ConsoleMessage {
+	var mu sync.Mutex
+	var bad []chromedp.ConsoleMessage
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if os.Getenv("TANDEM_E2E_CONSOLE") != "" {
+				fmt.Fprintf(os.Stderr, "console: %s [%s] %s:%d\n", m, m.Source, m.URL, m.Line)
+			}
+			if m.IsException() || (m.Type == chromedp.ConsoleError && (m.Source == "" || m.Source == "security" ||
+				strings.Contains(m.Text, "Content Security Policy"))) {
+				mu.Lock()
+				bad = append(bad, m)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []chromedp.ConsoleMessage {
+		time.Sleep(50 * time.Millisecond) // let messages in flight arrive
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]chromedp.ConsoleMessage(nil), bad...)
+	}
 }
 
 func saveFailure(t *testing.T, ctx context.Context) {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -96,30 +97,31 @@ func TestSetupFlowInBrowser(t *testing.T) {
 	if !strings.Contains(Text(t, ctx, `.stats`), "1") {
 		t.Fatal("dashboard does not count the company")
 	}
+
+	// Keyboard: "?" opens the help, Escape closes it, "g o" goes to companies.
+	Do(t, ctx, cd.KeyEvent("?"), cd.WaitVisible(cd.CSS(`#shortcut-help`)), cd.KeyEvent("\x1b"), cd.WaitNotVisible(cd.CSS(`#shortcut-help`)))
+	Do(t, ctx, cd.KeyEvent("g"), cd.KeyEvent("o"), cd.WaitVisible(cd.CSS(`#company-form`)))
 }
 
-// TestPhoneWidth checks that signed-in pages fit a phone screen.
+// TestPhoneWidth checks that signed-in pages, and the account menu, fit
+// phone screens: nothing may scroll sideways but a table inside its frame.
 func TestPhoneWidth(t *testing.T) {
 	srv := StartServer(t, Options{})
 	ctx := Browser(t)
-	Do(t, ctx,
-		cd.EmulateViewport(390, 844),
-		cd.Navigate(srv.SetupURL),
-		cd.WaitVisible(cd.CSS(`#f-workspace`)),
-		cd.SendKeys(cd.CSS(`#f-workspace`), "Pocket Co"),
-		cd.SendKeys(cd.CSS(`#f-name`), "Pat Phone"),
-		cd.SendKeys(cd.CSS(`#f-email`), "pat@pocket.test"),
-		cd.SendKeys(cd.CSS(`#f-password`), "a long enough phrase"),
-		cd.Click(cd.CSS(`button[type=submit]`)),
-		cd.WaitVisible(cd.CSS(`.stats`)),
-	)
-	if !Fits(t, ctx) {
-		t.Fatal("home page overflows horizontally at 390px")
-	}
-	for _, path := range []string{"/companies", "/contacts", "/nope"} {
-		Do(t, ctx, cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`body`)))
-		if !Fits(t, ctx) {
-			t.Errorf("%s overflows horizontally at 390px", path)
+	Do(t, ctx, cd.EmulateViewport(390, 844))
+	SetUpWorkspace(t, ctx, srv, Owner{Workspace: "Pocket Co", Name: "Pat Phone", Email: "pat@pocket.test", Password: "a long enough phrase"})
+	Post(t, ctx, "/companies", url.Values{"name": {"A company with a rather long name, Incorporated"}, "domain": {"a-very-long-domain-name.example"}})
+	for _, width := range []int64{390, 360} {
+		Do(t, ctx, cd.EmulateViewport(width, 800))
+		for _, path := range []string{"/", "/companies", "/contacts", "/settings/security", "/nope"} {
+			Do(t, ctx, cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`body`)))
+			if !Fits(t, ctx) {
+				t.Errorf("%s overflows horizontally at %dpx", path, width)
+			}
+		}
+		Do(t, ctx, cd.Navigate(srv.BaseURL+"/"), cd.Click(cd.CSS(`.who summary`)), cd.WaitVisible(cd.CSS(`[data-sign-out]`)))
+		if !Fits(t, ctx) || !Eval[bool](t, ctx, `(r => r.left >= 0 && r.right <= innerWidth)(document.querySelector(".menu").getBoundingClientRect())`) {
+			t.Errorf("the open account menu does not fit %dpx", width)
 		}
 	}
 }

@@ -93,7 +93,7 @@ func TestUIScenarios(t *testing.T) {
 			t.Fatalf("setup: %d", rec.Code)
 		}
 		c := b.cookies[account.SessionCookie]
-		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure {
 			t.Fatalf("session cookie flags: %+v", c)
 		}
 		if rec = b.do("GET", "/", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Your workspace is ready") {
@@ -149,6 +149,14 @@ func TestUIScenarios(t *testing.T) {
 		rec = b.do("POST", "/login", url.Values{"email": {"ANN@acme.test"}, "password": {"a long enough phrase"}, "next": {"//evil.example/"}})
 		if rec.Code != 303 || rec.Header().Get("Location") != "/" {
 			t.Fatalf("login with hostile next: %d %s", rec.Code, rec.Header().Get("Location"))
+		}
+		// Over TLS the session cookie is Secure, even without an https public URL.
+		req := httptest.NewRequest("POST", "https://crm.example/login", strings.NewReader(url.Values{"email": {"ann@acme.test"}, "password": {"a long enough phrase"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		tls := httptest.NewRecorder()
+		srv.ServeHTTP(tls, req)
+		if cs := tls.Result().Cookies(); tls.Code != 303 || len(cs) == 0 || !cs[0].Secure {
+			t.Fatalf("TLS sign-in: %d %v", tls.Code, cs)
 		}
 		// A cross-site form post is refused before any handler runs.
 		rec = b.do("POST", "/companies", url.Values{"name": {"Evil"}}, "Sec-Fetch-Site", "cross-site")

@@ -32,6 +32,6 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A new token at every sign-in: a session fixed before sign-in is useless.
-	h.setSessionCookie(w, token)
+	h.setSessionCookie(w, r, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -15,7 +15,7 @@ func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.clearSessionCookie(w)
+	h.clearSessionCookie(w, r)
 	h.flash(w, "ok", "You are signed out.")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

@@ -32,7 +32,7 @@ func (h *Handlers) LoadSession(next http.Handler) http.Handler {
 				h.Errs.Error(w, r, err)
 				return
 			}
-			h.clearSessionCookie(w) // expired or revoked: forget it
+			h.clearSessionCookie(w, r) // expired or revoked: forget it
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -66,15 +66,19 @@ func (h *Handlers) RequireUser(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (h *Handlers) setSessionCookie(w http.ResponseWriter, token string) {
+func (h *Handlers) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Value: token, Path: "/",
-		Expires: time.Now().Add(account.AbsoluteTimeout), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies})
+		Expires: time.Now().Add(account.AbsoluteTimeout), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secure(r)})
 }
 
-func (h *Handlers) clearSessionCookie(w http.ResponseWriter) {
+func (h *Handlers) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: h.SecureCookies})
+		SameSite: http.SameSiteLaxMode, Secure: h.secure(r)})
 }
+
+// secure tells whether the session cookie must only travel over HTTPS: when
+// the public URL says so (TLS ends at a proxy) or this connection is TLS.
+func (h *Handlers) secure(r *http.Request) bool { return h.SecureCookies || r.TLS != nil }
 
 // safeNext keeps post-sign-in redirects on this site.
 func safeNext(next string) string {

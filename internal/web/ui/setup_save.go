@@ -39,7 +39,7 @@ func (h *Handlers) SetupSave(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	h.setSessionCookie(w, token)
+	h.setSessionCookie(w, r, token)
 	h.flash(w, "ok", "Your workspace is ready. Welcome to Tandem!")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
