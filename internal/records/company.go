@@ -1,7 +1,7 @@
 package records
 
 import (
-	"errors"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -18,16 +18,23 @@ type Company struct {
 	Domain    string
 	Industry  string
 	Size      int
+	Phone     string
 	OwnerID   crm.ID
+	ParentID  crm.ID
+	Tags      []string
+	Custom    map[string]any
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	Version   int64
 }
 
 // NewCompany is what creating a company takes.
 type NewCompany struct {
-	Name     string
-	Domain   string
-	Industry string
+	Name, Domain, Industry, Phone string
+	Size                          int
+	OwnerID, ParentID             crm.ID // 0 owner: the creator
+	Tags                          []string
+	Custom                        map[string]any
 }
 
 var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
@@ -41,14 +48,42 @@ func NormalizeDomain(s string) string {
 	return strings.TrimPrefix(s, "www.")
 }
 
-// CreateCompany validates and stores a company owned by the principal.
+// CreateCompany validates and stores a company.
 func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error) {
 	if err := canWrite(p); err != nil {
 		return Company{}, err
 	}
-	c := Company{Name: strings.TrimSpace(in.Name), Domain: NormalizeDomain(in.Domain),
-		Industry: strings.TrimSpace(in.Industry), OwnerID: p.UserID, CreatedAt: tx.Now, UpdatedAt: tx.Now}
-	fe := crm.FieldErrors{}
+	c := Company{Name: in.Name, Domain: in.Domain, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
+		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
+	if c.OwnerID == 0 {
+		c.OwnerID = p.UserID
+	}
+	defs, err := ListFields(tx, p.WorkspaceID, "company", true)
+	if err != nil {
+		return c, err
+	}
+	custom, fe := MergeCustom(defs, nil, in.Custom, true)
+	c.Custom = custom
+	if err := validateCompany(tx, p.WorkspaceID, &c, fe); err != nil {
+		return c, err
+	}
+	c.ID = tx.NewID()
+	now := store.Micros(tx.Now)
+	_, err = tx.Exec(`INSERT INTO companies (id, workspace_id, name, domain, industry, size, phone, owner_id, parent_id, tags, custom,
+		created_by, updated_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, p.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.OwnerID, c.ParentID, jsonText(c.Tags),
+		jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
+	if err != nil {
+		return c, fmt.Errorf("records: create company: %w", err)
+	}
+	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "company", ObjectID: c.ID,
+		Action: crm.Created, Changes: diffCompany(Company{}, c)})
+}
+
+func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) error {
+	c.Name, c.Domain = strings.TrimSpace(c.Name), NormalizeDomain(c.Domain)
+	c.Industry, c.Phone = strings.TrimSpace(c.Industry), strings.TrimSpace(c.Phone)
+	c.Tags = cleanOptions(c.Tags)
 	if c.Name == "" || len(c.Name) > 200 {
 		fe.Add("name", "Enter the company's name (up to 200 characters).")
 	}
@@ -58,61 +93,111 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 	if len(c.Industry) > 100 {
 		fe.Add("industry", "Use at most 100 characters.")
 	}
-	if err := fe.Err(); err != nil {
-		return c, err
+	if c.Size < 0 || c.Size > 10_000_000 {
+		fe.Add("size", "Give the number of employees (0 for unknown).")
 	}
-	c.ID = tx.NewID()
-	now := store.Micros(tx.Now)
-	_, err := tx.Exec(`INSERT INTO companies (id, workspace_id, name, domain, industry, owner_id, created_by, updated_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, p.WorkspaceID, c.Name, c.Domain, c.Industry, p.UserID, p.UserID, p.UserID, now, now)
-	if err != nil {
-		return c, fmt.Errorf("records: create company: %w", err)
+	if c.Phone != "" {
+		if n := len(Digits(c.Phone)); n < 5 || n > 20 {
+			fe.Add("phone", "Enter a phone number with 5 to 20 digits.")
+		}
 	}
-	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "company", ObjectID: c.ID,
-		Action: crm.Created, Changes: changes("name", c.Name, "domain", c.Domain, "industry", c.Industry)})
+	if len(c.Tags) > 50 {
+		fe.Add("tags", "A company holds at most 50 tags.")
+	}
+	if c.ParentID != 0 {
+		if c.ParentID == c.ID {
+			fe.Add("parent_id", "A company cannot be its own parent.")
+		} else if _, err := GetCompany(tx, ws, c.ParentID); crm.ErrorCode(err) == crm.NotFound {
+			fe.Add("parent_id", "No such company.")
+		} else if err != nil {
+			return err
+		}
+	}
+	if ok, err := isMember(tx, ws, c.OwnerID); err != nil {
+		return err
+	} else if !ok {
+		fe.Add("owner_id", "The owner must be a member of this workspace.")
+	}
+	return fe.Err()
 }
 
-// ListCompanies returns up to limit companies, newest first, starting after
-// the id `after` (keyset pagination: no OFFSET, no COUNT).
-func ListCompanies(tx *store.Tx, ws crm.ID, after crm.ID, limit int) ([]Company, error) {
-	q := `SELECT id, name, domain, industry, size, owner_id, created_at, updated_at FROM companies
-		WHERE workspace_id = ? AND deleted_at IS NULL`
-	args := []any{ws}
-	if after != 0 {
-		q += ` AND id < ?`
-		args = append(args, after)
+func diffCompany(a, b Company) map[string]crm.Change {
+	ch := map[string]crm.Change{}
+	add := func(name string, x, y any) {
+		if jsonText(x) != jsonText(y) {
+			ch[name] = crm.Change{Before: emptyNil(x), After: emptyNil(y)}
+		}
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	rows, err := tx.Query(q, append(args, limit)...)
+	add("name", a.Name, b.Name)
+	add("domain", a.Domain, b.Domain)
+	add("industry", a.Industry, b.Industry)
+	add("size", a.Size, b.Size)
+	add("phone", a.Phone, b.Phone)
+	add("owner_id", a.OwnerID, b.OwnerID)
+	add("parent_id", a.ParentID, b.ParentID)
+	add("tags", a.Tags, b.Tags)
+	for k := range mergedKeys(a.Custom, b.Custom) {
+		add("custom."+k, a.Custom[k], b.Custom[k])
+	}
+	if b.Size == 0 && a.Size == 0 {
+		delete(ch, "size")
+	}
+	return ch
+}
+
+const companyCols = `co.id, co.name, co.domain, co.industry, co.size, co.phone, co.owner_id, co.parent_id, co.tags, co.custom,
+	co.created_at, co.updated_at, co.version`
+
+func scanCompanies(tx *store.Tx, q string, args ...any) ([]Company, error) {
+	rows, err := tx.Query(q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("records: list companies: %w", err)
+		return nil, fmt.Errorf("records: companies: %w", err)
 	}
 	defer rows.Close()
 	var out []Company
 	for rows.Next() {
 		var c Company
+		var tags, custom string
 		var created, updated int64
-		if err := rows.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.OwnerID, &created, &updated); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &c.OwnerID, &c.ParentID, &tags, &custom,
+			&created, &updated, &c.Version); err != nil {
 			return nil, err
 		}
 		c.CreatedAt, c.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
+		if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(custom), &c.Custom); err != nil {
+			return nil, err
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
+// ListCompanies returns up to limit companies, newest first, after id `after`
+// (the UI's simple list; the API uses QueryCompanies).
+func ListCompanies(tx *store.Tx, ws crm.ID, after crm.ID, limit int) ([]Company, error) {
+	q := `SELECT ` + companyCols + ` FROM companies co WHERE co.workspace_id = ? AND co.deleted_at IS NULL`
+	args := []any{ws}
+	if after != 0 {
+		q += ` AND co.id < ?`
+		args = append(args, after)
+	}
+	return scanCompanies(tx, q+` ORDER BY co.id DESC LIMIT ?`, append(args, limit)...)
+}
+
 // GetCompany returns one company of the workspace, or not found.
 func GetCompany(tx *store.Tx, ws, id crm.ID) (Company, error) {
-	c := Company{ID: id}
-	var created, updated int64
-	err := tx.QueryRow(`SELECT name, domain, industry, size, owner_id, created_at, updated_at FROM companies
-		WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, ws, id).
-		Scan(&c.Name, &c.Domain, &c.Industry, &c.Size, &c.OwnerID, &created, &updated)
-	if errors.Is(err, store.ErrNoRows) {
-		return c, crm.Errorf(crm.NotFound, "No such company.")
+	cs, err := scanCompanies(tx, `SELECT `+companyCols+` FROM companies co
+		WHERE co.workspace_id = ? AND co.id = ? AND co.deleted_at IS NULL`, ws, id)
+	if err != nil {
+		return Company{}, err
 	}
-	c.CreatedAt, c.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
-	return c, err
+	if len(cs) == 0 {
+		return Company{}, crm.Errorf(crm.NotFound, "No such company.")
+	}
+	return cs[0], nil
 }
 
 func canWrite(p crm.Principal) error {

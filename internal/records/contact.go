@@ -97,7 +97,7 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	custom, fe := MergeCustom(defs, nil, in.Custom, true)
 	c.Custom = custom
 	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
-		return c, err
+		return c, shortcutErrors(err, in)
 	}
 	c.ID = tx.NewID()
 	if err := insertContact(tx, p, c); err != nil {
@@ -105,6 +105,22 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	}
 	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: c.ID,
 		Action: crm.Created, Changes: diffContact(Contact{}, c)})
+}
+
+// shortcutErrors names the email and phone fields as the caller wrote them:
+// a form with one email field gets its message on "email", not "emails.0".
+func shortcutErrors(err error, in NewContact) error {
+	f := crm.ErrorFields(err)
+	if f == nil {
+		return err
+	}
+	if msg := f["emails.0"]; msg != "" && in.Email != "" && len(in.Emails) == 0 {
+		f["email"] = msg
+	}
+	if msg := f["phones.0"]; msg != "" && in.Phone != "" && len(in.Phones) == 0 {
+		f["phone"] = msg
+	}
+	return err
 }
 
 func insertContact(tx *store.Tx, p crm.Principal, c Contact) error {

@@ -138,12 +138,16 @@ func TestTenantIsolation(t *testing.T) {
 func request(t *testing.T, h http.Handler, tn tenant, method, target string, api bool) (int, string) {
 	t.Helper()
 	var body io.Reader
+	contentType := "application/x-www-form-urlencoded"
 	if method == "POST" || method == "PUT" || method == "PATCH" {
 		body = strings.NewReader(url.Values{"name": {"x"}}.Encode())
+		if api {
+			body, contentType = strings.NewReader(`{}`), "application/json"
+		}
 	}
 	req := httptest.NewRequest(method, target, body)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if api {
 		req.Header.Set("Authorization", "Bearer "+tn.key)
