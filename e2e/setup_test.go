@@ -88,6 +88,18 @@ func TestSetupFlowInBrowser(t *testing.T) {
 	if h := Text(t, ctx, `h1`); h != "Sign in" {
 		t.Fatalf("after sign out: %q", h)
 	}
+	// The sign-in page arrived through hx-boost: a refused sign-in (401)
+	// must still show its message, not silently do nothing.
+	Do(t, ctx,
+		cd.SendKeys(cd.CSS(`#f-email`), "nora@northwind.test"),
+		cd.SendKeys(cd.CSS(`#f-password`), "not the password"),
+		cd.Click(cd.CSS(`button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`.flash-error`)),
+	)
+	if msg := Text(t, ctx, `.flash-error`); !strings.Contains(msg, "do not match an account") {
+		t.Fatalf("wrong password message = %q", msg)
+	}
+	Eval[bool](t, ctx, `(document.querySelector("#f-email").value = "") === ""`)
 	Do(t, ctx,
 		cd.SendKeys(cd.CSS(`#f-email`), "NORA@northwind.test"),
 		cd.SendKeys(cd.CSS(`#f-password`), "correct horse battery staple"),
