@@ -29,9 +29,9 @@ type bulkUpdateInput struct {
 	}
 }
 
-type bulkOutput struct {
+type bulkOutput[O any] struct {
 	Body struct {
-		Data []Contact `json:"data"`
+		Data []O `json:"data"`
 	}
 }
 
@@ -45,32 +45,41 @@ func (a *API) contactBulkRoutes() {
 		Description: "All or nothing, like bulk create. Each item carries its id and the fields to change."}, a.bulkUpdateContacts)
 }
 
-func (a *API) bulkCreateContacts(ctx context.Context, in *bulkCreateInput) (*bulkOutput, error) {
+func (a *API) bulkCreateContacts(ctx context.Context, in *bulkCreateInput) (*bulkOutput[Contact], error) {
 	p := principal(ctx)
-	return a.bulk(ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Contact, error) {
+	return bulk(a, ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Contact, error) {
 		return records.CreateContact(tx, p, in.Body.Items[i].create())
-	})
+	}, a.presentContacts)
 }
 
-func (a *API) bulkUpdateContacts(ctx context.Context, in *bulkUpdateInput) (*bulkOutput, error) {
+func (a *API) bulkUpdateContacts(ctx context.Context, in *bulkUpdateInput) (*bulkOutput[Contact], error) {
 	p := principal(ctx)
-	return a.bulk(ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Contact, error) {
+	return bulk(a, ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Contact, error) {
 		it := in.Body.Items[i]
 		return records.UpdateContact(tx, p, it.ID, it.patch(), 0)
-	})
+	}, a.presentContacts)
+}
+
+func (a *API) presentContacts(tx *store.Tx, p crm.Principal, cs []records.Contact) ([]Contact, error) {
+	defs, err := records.ListFields(tx, p.WorkspaceID, "contact", false)
+	out := make([]Contact, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, contactOut(c, defs, nil))
+	}
+	return out, err
 }
 
 // bulk runs one function per item in one transaction and collects every
-// item's errors, prefixed with its position.
-func (a *API) bulk(ctx context.Context, n int, one func(*store.Tx, int) (records.Contact, error)) (*bulkOutput, error) {
+// item's errors, prefixed with its position: all items or none.
+func bulk[T, O any](a *API, ctx context.Context, n int, one func(*store.Tx, int) (T, error),
+	present func(*store.Tx, crm.Principal, []T) ([]O, error)) (*bulkOutput[O], error) {
 	p := principal(ctx)
-	out := &bulkOutput{}
-	out.Body.Data = []Contact{}
+	out := &bulkOutput[O]{}
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		fe := crm.FieldErrors{}
-		var done []records.Contact
+		var done []T
 		for i := 0; i < n; i++ {
-			c, err := one(tx, i)
+			r, err := one(tx, i)
 			if err != nil {
 				fields := crm.ErrorFields(err)
 				if len(fields) == 0 && crm.ErrorCode(err) == crm.Internal {
@@ -84,15 +93,13 @@ func (a *API) bulk(ctx context.Context, n int, one func(*store.Tx, int) (records
 				}
 				continue
 			}
-			done = append(done, c)
+			done = append(done, r)
 		}
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		defs, err := records.ListFields(tx, p.WorkspaceID, "contact", false)
-		for _, c := range done {
-			out.Body.Data = append(out.Body.Data, contactOut(c, defs, nil))
-		}
+		var err error
+		out.Body.Data, err = present(tx, p, done)
 		return err
 	})
 	if err != nil {

@@ -34,6 +34,7 @@ func (a *API) routes() {
 	}, a.getMe)
 	a.contactRoutes()
 	a.fieldRoutes()
+	a.companyRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
