@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", http.HandlerFunc(s.healthz))
 	s.handle("GET /readyz", http.HandlerFunc(s.readyz))
 	s.handle("GET /metrics", s.metricsHandler())
+	s.handle("GET /api/docs", http.HandlerFunc(s.apiDocs))
 	s.handle("GET /assets/", s.assets)
 
 	// First run and sign-in.
