@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -76,6 +77,10 @@ func CreateAPIKey(tx *store.Tx, p crm.Principal, in NewAPIKey) (APIKey, string, 
 		string(role), expires, store.Micros(tx.Now))
 	if err != nil {
 		return k, "", fmt.Errorf("account: create api key: %w", err)
+	}
+	if _, err := audit.Record(tx, audit.Entry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: audit.APIKeyCreated,
+		ObjectType: "api_key", ObjectID: k.ID, Details: map[string]any{"name": name, "role": string(role)}}); err != nil {
+		return k, "", err
 	}
 	return k, secret, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "api_key",
 		ObjectID: k.ID, Action: crm.Created, Changes: map[string]crm.Change{"name": {After: name}, "role": {After: string(role)}}})
@@ -182,6 +187,10 @@ func RevokeAPIKey(tx *store.Tx, p crm.Principal, key crm.ID) error {
 	}
 	if n == 0 {
 		return crm.Errorf(crm.NotFound, "No such active API key.")
+	}
+	if _, err := audit.Record(tx, audit.Entry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: audit.APIKeyRevoked,
+		ObjectType: "api_key", ObjectID: key}); err != nil {
+		return err
 	}
 	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "api_key", ObjectID: key,
 		Action: crm.Updated, Changes: map[string]crm.Change{"revoked": {Before: false, After: true}}})

@@ -165,3 +165,45 @@ func TestUIScenarios(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditOfSignIns checks that sign-in successes and failures, sign-outs
+// and API key changes land in the hash-chained audit log.
+func TestAuditOfSignIns(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+		b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+		var token string
+		db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+		b.do("POST", "/setup", url.Values{"token": {token}, "workspace": {"Audit Co"}, "name": {"Al"},
+			"email": {"al@audit.test"}, "password": {"a long enough phrase"}})
+		b.do("POST", "/settings/api-keys", url.Values{"name": {"cron"}})
+		b.do("POST", "/logout", url.Values{})
+		b.do("POST", "/login", url.Values{"email": {"al@audit.test"}, "password": {"wrong password!!"}})
+		b.do("POST", "/login", url.Values{"email": {"ghost@audit.test"}, "password": {"whatever it is"}})
+		if rec := b.do("POST", "/login", url.Values{"email": {"al@audit.test"}, "password": {"a long enough phrase"}}); rec.Code != 303 {
+			t.Fatalf("sign in: %d", rec.Code)
+		}
+		var actions []string
+		err := db.Read(context.Background(), func(tx *store.Tx) error {
+			rows, err := tx.Unscoped().Query(`SELECT action FROM audit_log ORDER BY id`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var a string
+				rows.Scan(&a)
+				actions = append(actions, a)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(actions, ",")
+		want := "apikey.created,signin.signed_out,signin.failed,signin.failed,signin.succeeded"
+		if got != want {
+			t.Fatalf("audit actions = %s\nwant           %s", got, want)
+		}
+	})
+}

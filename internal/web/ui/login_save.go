@@ -12,20 +12,27 @@ import (
 // LoginSave checks the credentials and starts a session.
 func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 	email, next := form(r, "email"), safeNext(form(r, "next"))
+	client := account.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
 	var token string
 	err := h.write(r.Context(), func(tx *store.Tx) error {
 		u, ws, err := account.SignIn(tx, email, r.PostFormValue("password"))
 		if err != nil {
 			return err
 		}
-		token, err = account.CreateSession(tx, u.ID, ws, clientIP(r), r.UserAgent())
-		return err
+		if token, err = account.CreateSession(tx, u.ID, ws, client.IP, client.UserAgent); err != nil {
+			return err
+		}
+		return account.NoteSignIn(tx, u.ID, ws, client)
 	})
 	if err != nil {
 		code := crm.ErrorCode(err)
 		if code != crm.Unauthorized && code != crm.Forbidden {
 			h.Errs.Error(w, r, err)
 			return
+		}
+		// The attempt's own transaction rolled back: record it in a new one.
+		if aerr := h.write(r.Context(), func(tx *store.Tx) error { return account.NoteSignInFailure(tx, email, client) }); aerr != nil {
+			h.Log.ErrorContext(r.Context(), "audit sign-in failure", "err", aerr)
 		}
 		h.render(w, r, http.StatusUnauthorized, view.LoginPage(view.LoginView{Email: email, Next: next,
 			Error: crm.ErrorMessage(err)}, h.Assets.URL))

@@ -32,7 +32,12 @@ func (h *Handlers) SettingsSecurity(w http.ResponseWriter, r *http.Request) {
 // SessionRevoke signs out one other device.
 func (h *Handlers) SessionRevoke(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	err := h.write(r.Context(), func(tx *store.Tx) error { return account.RevokeSession(tx, p.UserID, r.PathValue("id")) })
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		if err := account.RevokeSession(tx, p.UserID, r.PathValue("id")); err != nil {
+			return err
+		}
+		return account.NoteSessionRevoked(tx, p, account.Client{IP: clientIP(r), UserAgent: r.UserAgent()})
+	})
 	if err != nil {
 		h.Errs.Error(w, r, err)
 		return
@@ -45,8 +50,10 @@ func (h *Handlers) SessionRevoke(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) SessionRevokeOthers(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	err := h.write(r.Context(), func(tx *store.Tx) error {
-		_, err := account.RevokeOtherSessions(tx, p.UserID, sessionToken(r))
-		return err
+		if _, err := account.RevokeOtherSessions(tx, p.UserID, sessionToken(r)); err != nil {
+			return err
+		}
+		return account.NoteSessionRevoked(tx, p, account.Client{IP: clientIP(r), UserAgent: r.UserAgent()})
 	})
 	if err != nil {
 		h.Errs.Error(w, r, err)
