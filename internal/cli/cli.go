@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"workspace": {"create a workspace: workspace create NAME", runWorkspace},
 		"user":      {"manage users: user create, user reset-password", runUser},
 		"apikey":    {"create an API key for scripts: apikey create", runAPIKey},
+		"audit":     {"check the audit log's hash chains: audit verify", runAudit},
 		"doctor":    {"check configuration, data directory, disk and database", runDoctor},
 		"config":    {"print the effective configuration, secrets hidden", runConfig},
 		"backup":    {"write a consistent copy of the SQLite database: backup FILE", runBackup},
