@@ -268,3 +268,42 @@ func TestNewSMTPKeepsPasswordOutOfErrors(t *testing.T) {
 		t.Fatal("String shows the password")
 	}
 }
+
+// A row left "sending" by a worker that died is sent again once the claim
+// is older than the lease; a fresh claim is left to its owner.
+func TestStaleClaimIsRetaken(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		srv := startServer(t, "tandem", smtpPass)
+		sender, err := sysmail.NewSMTP("smtp://tandem:"+smtpPass+"@"+srv.addr+"?tls=none&auth=plain&from=tandem@example.test", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newRunner(t, db, sender, &syncBuffer{})
+		ws := db.NewID()
+		stale := queue(t, db, r, sysmail.Message{WorkspaceID: ws, To: "a@example.test", Subject: "stale", Text: "x"}, "a")
+		fresh := queue(t, db, r, sysmail.Message{WorkspaceID: ws, To: "b@example.test", Subject: "fresh", Text: "x"}, "b")
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			now := store.Micros(tx.Now)
+			for id, claimed := range map[crm.ID]int64{stale: now - (16 * time.Minute).Microseconds(), fresh: now} {
+				if _, err := tx.Exec(`UPDATE outbox SET status = 'sending', attempts = 1, claimed_at = ?
+					WHERE workspace_id = ? AND id = ?`, claimed, ws, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if it := waitFor(t, db, ws, stale, sysmail.Sent); it.Attempts != 2 {
+			t.Fatalf("stale row attempts = %d, want 2", it.Attempts)
+		}
+		time.Sleep(300 * time.Millisecond)
+		waitFor(t, db, ws, fresh, sysmail.Sending)
+		if got := srv.messages(); len(got) != 1 || !strings.Contains(got[0].Data, "Subject: stale") {
+			t.Fatalf("server received %d messages, want only the stale one", len(got))
+		}
+	})
+}
