@@ -1,0 +1,5 @@
+// Package views owns saved list views (a named filter, sort and set of
+// columns over contacts or companies, private or shared with the workspace)
+// and the catalogue of columns a list can show. It checks filters and sorts
+// through records, and must not import net/http or the web packages.
+package views
