@@ -109,7 +109,10 @@ func TestViews(t *testing.T) {
 			t.Fatalf("own view: %v %v", vs, err)
 		}
 		// Shared: the workspace sees it; only its owner or an admin changes it.
-		if err := write(func(tx *store.Tx) (err error) { v, err = views.Update(tx, ann, v.ID, views.Input{Shared: ptr(true)}); return err }); err != nil {
+		if err := write(func(tx *store.Tx) (err error) {
+			v, err = views.Update(tx, ann, v.ID, views.Input{Shared: ptr(true)})
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if vs, err := get(bob); err != nil || len(vs) != 1 {
@@ -118,11 +121,17 @@ func TestViews(t *testing.T) {
 		if _, err := get(stranger); crm.ErrorCode(err) != crm.NotFound {
 			t.Fatalf("other workspace: %v", err)
 		}
-		err = write(func(tx *store.Tx) error { _, err := views.Update(tx, bob, v.ID, views.Input{Name: ptr("Mine")}); return err })
+		err = write(func(tx *store.Tx) error {
+			_, err := views.Update(tx, bob, v.ID, views.Input{Name: ptr("Mine")})
+			return err
+		})
 		if crm.ErrorCode(err) != crm.Forbidden {
 			t.Fatalf("bob renames: %v", err)
 		}
-		if err := write(func(tx *store.Tx) error { _, err := views.Update(tx, boss, v.ID, views.Input{Name: ptr("EMEA leads")}); return err }); err != nil {
+		if err := write(func(tx *store.Tx) error {
+			_, err := views.Update(tx, boss, v.ID, views.Input{Name: ptr("EMEA leads")})
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if err := write(func(tx *store.Tx) error { return views.Delete(tx, stranger, v.ID) }); crm.ErrorCode(err) != crm.NotFound {
