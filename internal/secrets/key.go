@@ -105,7 +105,7 @@ func createKeyFile(path string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("secrets: create key file: %w", err)
 	}
-	defer os.Remove(tmp)
+	defer func() { _ = os.Remove(tmp) }()
 	_, err = f.WriteString(text)
 	if err == nil {
 		err = f.Sync()
