@@ -77,6 +77,15 @@ func TestChainVerifies(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.Read(context.Background(), func(tx *store.Tx) error {
+			chains, err := audit.Chains(tx)
+			if len(chains) != 3 || chains[0] != 0 {
+				t.Errorf("Chains = %v, %v; want 0 and the two workspaces", chains, err)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		for ws, want := range map[crm.ID]int{ws1: 5, ws2: 6, 0: 2, db.NewID(): 0} {
 			n, bad, err := verify(t, db, ws)
 			if err != nil || bad != 0 || n != want {

@@ -155,3 +155,23 @@ func checkHead(tx *store.Tx, ws crm.ID, seq int64, hash string, lastID int64) er
 	}
 	return nil
 }
+
+// Chains lists the workspaces that have an audit chain (0 included), for
+// the operator's `tandem audit verify --all`. It is the one instance-wide
+// read in this package: never call it on behalf of a workspace user.
+func Chains(tx *store.Tx) ([]crm.ID, error) {
+	rows, err := tx.Query(`SELECT workspace_id FROM audit_heads ORDER BY workspace_id`)
+	if err != nil {
+		return nil, fmt.Errorf("audit: chains: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.ID
+	for rows.Next() {
+		var ws crm.ID
+		if err := rows.Scan(&ws); err != nil {
+			return nil, fmt.Errorf("audit: chains: %w", err)
+		}
+		out = append(out, ws)
+	}
+	return out, rows.Err()
+}
