@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web/respond"
 )
@@ -29,7 +30,8 @@ type Deps struct {
 // API holds the huma API and its dependencies.
 type API struct {
 	Deps
-	huma huma.API
+	huma  huma.API
+	notes notes.Service
 }
 
 var setupErrors sync.Once
@@ -59,7 +61,7 @@ func New(mux *http.ServeMux, d Deps) *API {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API key: tdm_…"},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
-	a := &API{Deps: d}
+	a := &API{Deps: d, notes: notes.Service{R: notes.NewRenderer()}}
 	a.huma = humago.NewWithPrefix(mux, Prefix, cfg)
 	a.huma.UseMiddleware(a.authenticate)
 	a.routes()

@@ -35,6 +35,7 @@ func (a *API) routes() {
 	a.contactRoutes()
 	a.fieldRoutes()
 	a.companyRoutes()
+	a.noteRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
