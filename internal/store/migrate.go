@@ -27,7 +27,10 @@ func Migrations(d Dialect) fs.FS {
 }
 
 func (db *DB) provider() (*goose.Provider, error) {
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	// Migrations are written in parallel branches of work, so a lower number
+	// can land after a higher one was applied somewhere; each migration is
+	// independent, so applying it late is safe.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
 	dialect := goose.DialectSQLite3
 	if db.dialect == Postgres {
 		dialect = goose.DialectPostgres
