@@ -66,12 +66,18 @@ func TestNotes(t *testing.T) {
 			t.Fatalf("note on a missing record: %v", err)
 		}
 		var list []notes.Note
-		db.Read(ctx, func(tx *store.Tx) (err error) { list, err = notes.List(tx, author.WorkspaceID, "contact", contact.ID, 10); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			list, err = notes.List(tx, author.WorkspaceID, "contact", contact.ID, 10)
+			return err
+		})
 		if len(list) != 1 || list[0].Body != body {
 			t.Fatalf("list: %+v", list)
 		}
 		var tl []records.Entry
-		db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, author.WorkspaceID, "contact", contact.ID, 10); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			tl, err = records.Timeline(tx, author.WorkspaceID, "contact", contact.ID, 10)
+			return err
+		})
 		if len(tl) < 3 || !strings.Contains(tl[0].Summary, "note") {
 			t.Fatalf("timeline lacks the note: %+v", tl)
 		}

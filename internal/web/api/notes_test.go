@@ -23,7 +23,7 @@ func TestNotesAPI(t *testing.T) {
 		cid := c["id"].(string)
 		_, n := send(t, mux, key, step{name: "note", method: "POST", path: "/api/v1/notes", status: 201,
 			body: `{"object_type":"contact","object_id":"` + cid + `","body":"Met at **expo** <img src=x onerror=alert(1)>"}`,
-			has: []string{`"html":"<p>Met at <strong>expo</strong> </p>\n"`}})
+			has:  []string{`"html":"<p>Met at <strong>expo</strong> </p>\n"`}})
 		nid := n["id"].(string)
 		send(t, mux, otherKey, step{name: "note on another workspace's contact", method: "POST", path: "/api/v1/notes", status: 422,
 			body: `{"object_type":"contact","object_id":"` + cid + `","body":"x"}`, has: []string{"object_id"}})
