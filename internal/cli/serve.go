@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/jobs"
+	"github.com/tandemcrm/tandem/internal/secrets"
+	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web"
 )
@@ -45,14 +48,25 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err := db.ClaimNode(ctx); err != nil {
 		return err
 	}
-	runner, err := jobs.New(db, registry(db), log, jobs.Options{})
+	key, err := secrets.LoadOrCreateKey(c.DataDir, c.SecretKey)
+	if err != nil {
+		return err
+	}
+	if key.Created() {
+		log.Warn("generated a new instance key: back it up with the database, or stored secrets are lost", "key", key.Origin())
+	}
+	sender, err := mailSender(c)
+	if err != nil {
+		return err
+	}
+	runner, err := jobs.New(db, registry(db, sender, log), log, jobs.Options{})
 	if err != nil {
 		return err
 	}
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}
-	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner})
+	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		_ = runner.Stop(context.Background())
@@ -114,11 +128,29 @@ func prepareSchema(ctx context.Context, c config.Config, db *store.DB, log *slog
 }
 
 // registry lists every background job of the application.
-func registry(db *store.DB) *jobs.Registry {
+func registry(db *store.DB, sender sysmail.Sender, log *slog.Logger) *jobs.Registry {
 	reg := jobs.NewRegistry()
+	sysmail.Register(reg, db, sender, log)
 	jobs.Register(reg, &jobs.PurgeWorker{DB: db})
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg
+}
+
+// mailSender is the SMTP sender for system mail, or nil when none is
+// configured: then messages are written to the log and the outbox page.
+func mailSender(c config.Config) (sysmail.Sender, error) {
+	if c.SMTPURL == "" {
+		return nil, nil
+	}
+	host := "localhost"
+	if u, err := url.Parse(c.PublicURL()); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	s, err := sysmail.NewSMTP(c.SMTPURL, "Tandem <tandem@"+host+">")
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // printSignIn tells the person at the terminal how to get in: a one-time

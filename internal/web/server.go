@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/secrets"
+	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web/api"
 	"github.com/tandemcrm/tandem/internal/web/assets"
@@ -24,6 +26,10 @@ type Deps struct {
 	Version string
 	// Jobs reports whether the job runner is healthy (nil: not running here).
 	Jobs interface{ Healthy() error }
+	// Queue enqueues jobs in a store transaction (system mail); may be nil in tests.
+	Queue sysmail.Enqueuer
+	// Key is the instance key that seals secrets at rest; may be nil in tests.
+	Key *secrets.Key
 	// Metrics collects Prometheus metrics; nil makes a fresh registry.
 	Metrics *prometheus.Registry
 }
