@@ -26,6 +26,10 @@ func (s *Server) routes() {
 	s.handle("GET /login", http.HandlerFunc(u.LoginShow))
 	s.handle("POST /login", http.HandlerFunc(u.LoginSave))
 	s.handle("POST /logout", http.HandlerFunc(u.Logout))
+	s.handle("GET /forgot", http.HandlerFunc(u.ForgotShow))
+	s.handle("POST /forgot", http.HandlerFunc(u.ForgotSave))
+	s.handle("GET /reset", http.HandlerFunc(u.ResetShow))
+	s.handle("POST /reset", http.HandlerFunc(u.ResetSave))
 
 	// The app.
 	s.handle("GET /{$}", u.RequireUser(u.HomeShow))

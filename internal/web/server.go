@@ -60,8 +60,8 @@ func NewServer(d Deps) *Server {
 	s.errs = respond.Errors{Log: d.Log, Page: s.errorPage}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	s.assets = assets.Load()
-	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets,
-		SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
+	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue,
+		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
 	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version})
 	s.routes()
 	s.handler = s.middleware(s.mux)

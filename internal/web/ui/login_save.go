@@ -15,8 +15,16 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 	client := account.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
 	var token string
 	err := h.write(r.Context(), func(tx *store.Tx) error {
+		if wait, err := account.ThrottleWait(tx, email, client.IP); err != nil {
+			return err
+		} else if wait > 0 {
+			return account.TooManyAttempts(wait)
+		}
 		u, ws, err := account.SignIn(tx, email, r.PostFormValue("password"))
 		if err != nil {
+			return err
+		}
+		if err := account.ThrottleSuccess(tx, email); err != nil {
 			return err
 		}
 		if token, err = account.CreateSession(tx, u.ID, ws, client.IP, client.UserAgent); err != nil {
@@ -26,15 +34,27 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		code := crm.ErrorCode(err)
-		if code != crm.Unauthorized && code != crm.Forbidden {
+		if code != crm.Unauthorized && code != crm.Forbidden && code != crm.TooMany {
 			h.Errs.Error(w, r, err)
 			return
 		}
 		// The attempt's own transaction rolled back: record it in a new one.
-		if aerr := h.write(r.Context(), func(tx *store.Tx) error { return account.NoteSignInFailure(tx, email, client) }); aerr != nil {
-			h.Log.ErrorContext(r.Context(), "audit sign-in failure", "err", aerr)
+		aerr := h.write(r.Context(), func(tx *store.Tx) error {
+			if code == crm.Unauthorized {
+				if err := account.ThrottleFailure(tx, email, client.IP); err != nil {
+					return err
+				}
+			}
+			return account.NoteSignInFailure(tx, email, client)
+		})
+		if aerr != nil {
+			h.Log.ErrorContext(r.Context(), "record sign-in failure", "err", aerr)
 		}
-		h.render(w, r, http.StatusUnauthorized, view.LoginPage(view.LoginView{Email: email, Next: next,
+		status := http.StatusUnauthorized
+		if code == crm.TooMany {
+			status = http.StatusTooManyRequests
+		}
+		h.render(w, r, status, view.LoginPage(view.LoginView{Email: email, Next: next,
 			Error: crm.ErrorMessage(err)}, h.Assets.URL))
 		return
 	}

@@ -8,9 +8,11 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/assets"
 	"github.com/tandemcrm/tandem/internal/web/respond"
 	"github.com/tandemcrm/tandem/internal/web/view"
@@ -22,6 +24,11 @@ type Handlers struct {
 	Log    *slog.Logger
 	Errs   respond.Errors
 	Assets *assets.Set
+	// Queue enqueues system mail in a transaction; nil in tests (mail then
+	// stays in the outbox table).
+	Queue sysmail.Enqueuer
+	// BaseURL is the public URL that links in emails start with.
+	BaseURL string
 	// SecureCookies marks cookies Secure (the public URL is https).
 	SecureCookies bool
 }
@@ -41,6 +48,18 @@ func (h *Handlers) shell(w http.ResponseWriter, r *http.Request, title, active s
 	p, _ := crm.PrincipalFrom(r.Context())
 	return view.Shell{Title: title, Active: active, User: p, Flashes: h.takeFlashes(w, r), Asset: h.Assets.URL}
 }
+
+func (h *Handlers) queue() sysmail.Enqueuer {
+	if h.Queue == nil {
+		return noQueue{}
+	}
+	return h.Queue
+}
+
+// noQueue keeps mail in the outbox without delivering it (tests).
+type noQueue struct{}
+
+func (noQueue) Enqueue(*store.Tx, river.JobArgs, *river.InsertOpts) error { return nil }
 
 // principal is the signed-in user of a request behind RequireUser.
 func principal(r *http.Request) crm.Principal {
