@@ -118,7 +118,7 @@ func AuthenticateAPIKey(tx *store.Tx, secret string) (crm.Principal, bool, error
 	err := tx.QueryRow(`SELECT k.id, k.user_id, k.role, k.expires_at, k.last_used_at, k.revoked_at,
 			m.role, u.name, u.email, w.name
 		FROM api_keys k
-		JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id
+		JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id AND m.deactivated_at IS NULL
 		JOIN users u ON u.id = k.user_id
 		JOIN workspaces w ON w.id = k.workspace_id
 		WHERE k.workspace_id = ? AND k.key_hash = ?`, ws, HashToken(secret)).

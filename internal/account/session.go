@@ -58,7 +58,7 @@ func LookupSession(tx *store.Tx, token string) (crm.Principal, bool, error) {
 	var role string
 	err := tx.QueryRow(`SELECT s.user_id, s.current_workspace, s.last_seen_at, s.expires_at, m.role, u.name, u.email, w.name
 		FROM sessions s
-		JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.current_workspace
+		JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.current_workspace AND m.deactivated_at IS NULL
 		JOIN users u ON u.id = s.user_id
 		JOIN workspaces w ON w.id = s.current_workspace
 		WHERE s.token_hash = ?`, HashToken(token)).

@@ -33,7 +33,7 @@ func SignIn(tx *store.Tx, email, password string) (crm.User, crm.ID, error) {
 	var ws crm.ID
 	// A user's memberships span workspaces, so this lookup is by user, across
 	// workspaces, on purpose: the one place sign-in steps over the boundary.
-	err = tx.Unscoped().QueryRow(`SELECT workspace_id FROM memberships WHERE user_id = ? ORDER BY created_at, workspace_id LIMIT 1`, u.ID).Scan(&ws)
+	err = tx.Unscoped().QueryRow(`SELECT workspace_id FROM memberships WHERE user_id = ? AND deactivated_at IS NULL ORDER BY created_at, workspace_id LIMIT 1`, u.ID).Scan(&ws)
 	if errors.Is(err, store.ErrNoRows) {
 		return u, 0, crm.Errorf(crm.Forbidden, "Your account is not a member of any workspace. Ask an owner to invite you.")
 	}
