@@ -26,8 +26,14 @@ func TestInviteAcceptRolesDeactivate(t *testing.T) {
 		})
 		// Invite, re-invite (the first link dies), accept.
 		var first, token string
-		w(func(tx *store.Tx) (err error) { _, first, err = account.Invite(tx, owner, "Mia@Team.test", crm.RoleManager); return err })
-		w(func(tx *store.Tx) (err error) { _, token, err = account.Invite(tx, owner, "mia@team.test", crm.RoleManager); return err })
+		w(func(tx *store.Tx) (err error) {
+			_, first, err = account.Invite(tx, owner, "Mia@Team.test", crm.RoleManager)
+			return err
+		})
+		w(func(tx *store.Tx) (err error) {
+			_, token, err = account.Invite(tx, owner, "mia@team.test", crm.RoleManager)
+			return err
+		})
 		accept := func(tok, name, pw string) (crm.User, crm.ID, error) {
 			var u crm.User
 			var ws crm.ID
@@ -49,11 +55,17 @@ func TestInviteAcceptRolesDeactivate(t *testing.T) {
 		}
 		manager := crm.Principal{UserID: mia.ID, WorkspaceID: ws, Role: crm.RoleManager}
 		// A manager may invite members, not admins; nobody invites a member twice.
-		err = w(func(tx *store.Tx) error { _, _, err := account.Invite(tx, manager, "x@team.test", crm.RoleAdmin); return err })
+		err = w(func(tx *store.Tx) error {
+			_, _, err := account.Invite(tx, manager, "x@team.test", crm.RoleAdmin)
+			return err
+		})
 		if crm.ErrorFields(err)["role"] == "" {
 			t.Fatalf("manager invited an admin: %v", err)
 		}
-		err = w(func(tx *store.Tx) error { _, _, err := account.Invite(tx, owner, "mia@team.test", crm.RoleMember); return err })
+		err = w(func(tx *store.Tx) error {
+			_, _, err := account.Invite(tx, owner, "mia@team.test", crm.RoleMember)
+			return err
+		})
 		if crm.ErrorFields(err)["email"] == "" {
 			t.Fatalf("re-invited a member: %v", err)
 		}
@@ -66,21 +78,30 @@ func TestInviteAcceptRolesDeactivate(t *testing.T) {
 		}
 		// Deactivate: sessions end, records move, sign-in is refused.
 		var session string
-		w(func(tx *store.Tx) (err error) { session, err = account.CreateSession(tx, mia.ID, ws, "", ""); return err })
+		w(func(tx *store.Tx) (err error) {
+			session, err = account.CreateSession(tx, mia.ID, ws, "", "")
+			return err
+		})
 		w(func(tx *store.Tx) error {
 			_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, owner_id, created_at, updated_at) VALUES (?, ?, 'C', ?, 0, 0)`,
 				tx.NewID(), ws, mia.ID)
 			return err
 		})
 		var moved int64
-		if err := w(func(tx *store.Tx) (err error) { moved, err = account.Deactivate(tx, owner, mia.ID, owner.UserID); return err }); err != nil || moved != 1 {
+		if err := w(func(tx *store.Tx) (err error) {
+			moved, err = account.Deactivate(tx, owner, mia.ID, owner.UserID)
+			return err
+		}); err != nil || moved != 1 {
 			t.Fatalf("deactivate: moved %d, %v", moved, err)
 		}
 		err = db.Read(ctx, func(tx *store.Tx) error { _, _, err := account.LookupSession(tx, session); return err })
 		if crm.ErrorCode(err) != crm.Unauthorized {
 			t.Fatalf("deactivated session still valid: %v", err)
 		}
-		err = db.Read(ctx, func(tx *store.Tx) error { _, _, err := account.SignIn(tx, "mia@team.test", "a long enough phrase"); return err })
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			_, _, err := account.SignIn(tx, "mia@team.test", "a long enough phrase")
+			return err
+		})
 		if crm.ErrorCode(err) != crm.Forbidden {
 			t.Fatalf("deactivated member signed in: %v", err)
 		}

@@ -27,13 +27,22 @@ func TestPasswordReset(t *testing.T) {
 			return err
 		})
 		var token, first string
-		db.Write(ctx, func(tx *store.Tx) (err error) { first, _, err = account.RequestPasswordReset(tx, "R@example.com"); return err })
-		db.Write(ctx, func(tx *store.Tx) (err error) { token, _, err = account.RequestPasswordReset(tx, "r@example.com"); return err })
+		db.Write(ctx, func(tx *store.Tx) (err error) {
+			first, _, err = account.RequestPasswordReset(tx, "R@example.com")
+			return err
+		})
+		db.Write(ctx, func(tx *store.Tx) (err error) {
+			token, _, err = account.RequestPasswordReset(tx, "r@example.com")
+			return err
+		})
 		if token == "" || token == first {
 			t.Fatal("no fresh token")
 		}
 		var none string
-		db.Write(ctx, func(tx *store.Tx) (err error) { none, _, err = account.RequestPasswordReset(tx, "nobody@example.com"); return err })
+		db.Write(ctx, func(tx *store.Tx) (err error) {
+			none, _, err = account.RequestPasswordReset(tx, "nobody@example.com")
+			return err
+		})
 		if none != "" {
 			t.Fatal("token for an unknown email")
 		}
@@ -56,7 +65,10 @@ func TestPasswordReset(t *testing.T) {
 		if crm.ErrorCode(err) != crm.Unauthorized {
 			t.Fatalf("session survived a reset: %v", err)
 		}
-		err = db.Read(ctx, func(tx *store.Tx) error { _, _, err := account.SignIn(tx, "r@example.com", "another long phrase"); return err })
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			_, _, err := account.SignIn(tx, "r@example.com", "another long phrase")
+			return err
+		})
 		if err != nil {
 			t.Fatalf("sign in with the new password: %v", err)
 		}

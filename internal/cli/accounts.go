@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -18,6 +19,14 @@ import (
 // leases a node for ids, and runs fn.
 func withWriteDB(ctx context.Context, env Env, name, usageLine string, args []string,
 	define func(fs flagSet), fn func(db *store.DB, rest []string) error) error {
+	return withWriteDBConfig(ctx, env, name, usageLine, args, define, func(_ config.Config, db *store.DB, rest []string) error {
+		return fn(db, rest)
+	})
+}
+
+// withWriteDBConfig is withWriteDB for commands that also need the configuration.
+func withWriteDBConfig(ctx context.Context, env Env, name, usageLine string, args []string,
+	define func(fs flagSet), fn func(c config.Config, db *store.DB, rest []string) error) error {
 	fs := flags(env, name, usageLine)
 	if define != nil {
 		define(fs)
@@ -41,7 +50,7 @@ func withWriteDB(ctx context.Context, env Env, name, usageLine string, args []st
 	if err := db.ClaimNode(ctx); err != nil {
 		return err
 	}
-	return fn(db, fs.Args())
+	return fn(c, db, fs.Args())
 }
 
 // flagSet is the subset of *flag.FlagSet that commands define flags with.
@@ -75,7 +84,10 @@ func runUser(ctx context.Context, env Env, args []string) error {
 	if len(args) > 0 && args[0] == "create" {
 		return runUserCreate(ctx, env, args[1:])
 	}
-	return fmt.Errorf("usage: tandem user create --workspace ID --email E --role R [--name N] [--password-file F]")
+	if len(args) > 0 && args[0] == "reset-password" {
+		return runUserReset(ctx, env, args[1:])
+	}
+	return fmt.Errorf("usage: tandem user create --workspace ID --email E --role R [--name N] [--password-file F] | tandem user reset-password EMAIL")
 }
 
 func runUserCreate(ctx context.Context, env Env, args []string) error {
@@ -115,6 +127,30 @@ func runUserCreate(ctx context.Context, env Env, args []string) error {
 				return describe(err)
 			}
 			fmt.Fprintf(env.Stdout, "created user %s (%s) in workspace %s\n%s\n", u.Email, *role, wsID, u.ID)
+			return nil
+		})
+}
+
+// runUserReset prints a single-use reset link for an operator to hand over;
+// it never prints or sets a password itself.
+func runUserReset(ctx context.Context, env Env, args []string) error {
+	return withWriteDBConfig(ctx, env, "user reset-password", "user reset-password EMAIL", flagsFirst(args),
+		nil, func(c config.Config, db *store.DB, rest []string) error {
+			if len(rest) != 1 {
+				return errors.New("name the account's email: tandem user reset-password EMAIL")
+			}
+			var token string
+			err := db.Write(ctx, func(tx *store.Tx) (err error) {
+				token, _, err = account.RequestPasswordReset(tx, rest[0])
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if token == "" {
+				return fmt.Errorf("no account with the email %s", rest[0])
+			}
+			fmt.Fprintf(env.Stdout, "Single-use link to choose a new password (valid for an hour):\n%s/reset?token=%s\n", c.PublicURL(), token)
 			return nil
 		})
 }

@@ -60,6 +60,13 @@ func TestAccountCommands(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(lastLine(out), "tdm_"+ws+"_") {
 		t.Fatalf("apikey create: %d %q %s", code, out, errs)
 	}
+	out, errs, code = run(t, env, "", "user", "reset-password", "ANN@example.com")
+	if code != 0 || !strings.HasPrefix(lastLine(out), "http://localhost:8080/reset?token=") || strings.Contains(out, "a long enough phrase") {
+		t.Fatalf("reset-password: %d %q %s", code, out, errs)
+	}
+	if _, errs, code = run(t, env, "", "user", "reset-password", "nobody@example.com"); code == 0 || !strings.Contains(errs, "no account") {
+		t.Fatalf("reset-password unknown: %d %s", code, errs)
+	}
 	_, errs, code = run(t, env, "", "apikey", "create", "--workspace", ws, "--user", "ann@example.com", "--name", "x", "--role", "owner")
 	if code == 0 || !strings.Contains(errs, "role:") {
 		t.Fatalf("apikey above own role: %d %q", code, errs)

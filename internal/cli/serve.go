@@ -17,8 +17,8 @@ import (
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/jobs"
 	"github.com/tandemcrm/tandem/internal/secrets"
-	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web"
 )
 
