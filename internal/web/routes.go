@@ -38,6 +38,11 @@ func (s *Server) routes() {
 	s.handle("GET /companies/{id}", u.RequireUser(u.CompanyShow))
 	s.handle("GET /contacts", u.RequireUser(u.ContactList))
 	s.handle("POST /contacts", u.RequireUser(u.ContactCreate))
+	s.handle("POST /contacts/bulk", u.RequireUser(u.ContactBulk))
+	s.handle("POST /companies/bulk", u.RequireUser(u.CompanyBulk))
+	s.handle("POST /views", u.RequireUser(u.ViewCreate))
+	s.handle("POST /views/{id}", u.RequireUser(u.ViewUpdate))
+	s.handle("POST /views/{id}/delete", u.RequireUser(u.ViewDelete))
 
 	// Settings.
 	s.handle("GET /settings", http.RedirectHandler("/settings/security", http.StatusSeeOther))

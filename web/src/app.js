@@ -35,7 +35,12 @@
     }
     if (key === "/" || key === "n") {
       var target = document.querySelector(key === "/" ? "[data-shortcut-search]" : "[data-shortcut-new]");
-      if (target) { e.preventDefault(); target.focus(); }
+      if (target) {
+        e.preventDefault();
+        var fold = target.closest("details");
+        if (fold) fold.open = true; // the quick-add form may be folded away
+        target.focus();
+      }
       return;
     }
     if (key === "?") {
@@ -121,5 +126,211 @@
   });
   document.addEventListener("htmx:sendError", function () {
     problem("Tandem cannot be reached. Check your connection and try again.");
+  });
+  // ---- List views: filter builder, column picker, selection, keyboard ----
+
+  function builderOf(el) { return el.closest("[data-builder]"); }
+
+  // quote writes one builder value as a filter-language literal.
+  function quote(type, v) {
+    v = v.trim();
+    if (type === "number" || type === "money") return /^[-+]?\d+(\.\d+)?$/.test(v) ? v : JSON.stringify(v);
+    if (type === "bool") return /^(true|false)$/i.test(v) ? v.toLowerCase() : JSON.stringify(v);
+    if (type === "user" || type === "ref") return /^(\d+|me\(\))$/.test(v) ? v : JSON.stringify(v);
+    if (type === "date" || type === "datetime") {
+      return /^(today|now|[-+]\d+(h|d|w|mo|y)|\d{4}-\d\d-\d\d(T[\d:.]+(Z|[-+]\d\d:\d\d))?)$/.test(v) ? v : JSON.stringify(v);
+    }
+    return JSON.stringify(v);
+  }
+
+  function rowType(row) {
+    var f = row.querySelector("[data-b-field]");
+    var o = f && f.selectedOptions[0];
+    return o ? (o.getAttribute("data-type") || "text") : "text";
+  }
+
+  function builderText(b) {
+    var parts = [];
+    b.querySelectorAll("[data-builder-rows] [data-builder-row]").forEach(function (row) {
+      var field = row.querySelector("[data-b-field]").value;
+      var op = row.querySelector("[data-b-op]").value;
+      var valEl = row.querySelector("[data-b-value]");
+      var val = valEl ? valEl.value : "";
+      if (!field) return;
+      var type = rowType(row);
+      if (op === "is empty" || op === "is not empty") { parts.push(field + " " + op); return; }
+      if (val.trim() === "") return;
+      if (op === "in" || op === "not in") {
+        var vals = val.split(",").map(function (x) { return x.trim(); }).filter(Boolean).map(function (x) { return quote(type, x); });
+        parts.push(field + " " + op + " (" + vals.join(", ") + ")");
+        return;
+      }
+      parts.push(field + " " + op + " " + quote(type, val));
+    });
+    return parts.join(" and ");
+  }
+
+  var opNames = { "=": "is", "!=": "is not", "~": "contains", "!~": "does not contain", "<": "less than",
+    "<=": "at most", ">": "more than", ">=": "at least", "in": "is any of", "not in": "is none of",
+    "is empty": "is empty", "is not empty": "is not empty" };
+
+  // valueInput puts the right kind of value box in a row: a dropdown for a
+  // choice field, a text box otherwise, none for "is empty".
+  function valueInput(row) {
+    var f = row.querySelector("[data-b-field]");
+    var opt = f.selectedOptions[0];
+    var op = row.querySelector("[data-b-op]").value;
+    var old = row.querySelector("[data-b-value]");
+    var keep = old ? old.value : "";
+    var values = [];
+    try { values = JSON.parse((opt && opt.getAttribute("data-values")) || "[]") || []; } catch (e) { values = []; }
+    var el;
+    if (values.length && op !== "in" && op !== "not in") {
+      el = document.createElement("select");
+      values.forEach(function (v) {
+        var o = document.createElement("option");
+        o.value = v; o.textContent = v; o.selected = v === keep;
+        el.appendChild(o);
+      });
+    } else {
+      el = document.createElement("input");
+      el.type = "text";
+      el.value = values.length ? "" : keep;
+      var t = rowType(row);
+      el.placeholder = t === "user" ? "me()" : (t === "date" || t === "datetime") ? "-30d, today, 2026-01-31" :
+        values.length ? values.join(", ") : "value";
+      el.hidden = op === "is empty" || op === "is not empty";
+    }
+    el.setAttribute("data-b-value", "");
+    el.setAttribute("aria-label", "Value");
+    if (old) old.replaceWith(el); else row.querySelector("[data-builder-remove]").before(el);
+  }
+
+  function opSelect(row, b) {
+    var ops = {};
+    try { ops = JSON.parse(b.getAttribute("data-ops") || "{}"); } catch (e) { ops = {}; }
+    var sel = row.querySelector("[data-b-op]");
+    var cur = sel.value;
+    var list = ops[rowType(row)] || ops.text || [];
+    sel.innerHTML = "";
+    list.forEach(function (op) {
+      var o = document.createElement("option");
+      o.value = op; o.textContent = opNames[op] || op; o.selected = op === cur;
+      sel.appendChild(o);
+    });
+  }
+
+  function writeFilter(b) {
+    var form = b.closest("form");
+    var box = form && form.querySelector("[name=filter]");
+    if (box) box.value = builderText(b);
+  }
+
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!(t instanceof Element)) return;
+    var b = builderOf(t);
+    if (b) {
+      var row = t.closest("[data-builder-row]");
+      if (t.matches("[data-b-field]")) { opSelect(row, b); valueInput(row); }
+      if (t.matches("[data-b-op]")) valueInput(row);
+      writeFilter(b);
+      return;
+    }
+    if (t.matches("[data-column]")) {
+      var pick = t.closest("[data-columns-pick]");
+      var keys = ["name"];
+      pick.querySelectorAll("[data-column]:checked").forEach(function (c) { if (c.value !== "name") keys.push(c.value); });
+      pick.querySelector("[data-columns-value]").value = keys.join(",");
+      return;
+    }
+    if (t.matches("[data-select-all]")) {
+      var table = t.closest("table");
+      table.querySelectorAll("[data-select]").forEach(function (c) { c.checked = t.checked; });
+      selectionChanged();
+      return;
+    }
+    if (t.matches("[data-select]")) { selectionChanged(); return; }
+    if (t.matches("[data-bulk-action], [data-bulk-field]")) bulkInputs(t.closest("[data-bulk]"));
+  });
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (t instanceof Element && t.matches("[data-b-value]")) writeFilter(builderOf(t));
+  });
+  document.addEventListener("click", function (e) {
+    var t = e.target instanceof Element ? e.target : null;
+    if (!t) return;
+    var add = t.closest("[data-builder-add]");
+    if (add) {
+      var b = builderOf(add);
+      var tpl = b.querySelector("template[data-builder-template]");
+      b.querySelector("[data-builder-rows]").appendChild(tpl.content.cloneNode(true));
+      var rows = b.querySelectorAll("[data-builder-row]");
+      var f = rows[rows.length - 1].querySelector("[data-b-field]");
+      if (f) f.focus();
+      return;
+    }
+    var rm = t.closest("[data-builder-remove]");
+    if (rm) {
+      var bb = builderOf(rm);
+      rm.closest("[data-builder-row]").remove();
+      writeFilter(bb);
+    }
+  });
+
+  // Selection and bulk actions.
+  function selectionChanged() {
+    var n = document.querySelectorAll("[data-select]:checked").length;
+    var bar = document.querySelector("[data-bulk]");
+    if (!bar) return;
+    bar.classList.toggle("has-selection", n > 0);
+    var c = bar.querySelector("[data-bulk-count]");
+    if (c) c.textContent = n ? n + " selected" : "Select rows to change them together";
+    document.querySelectorAll("[data-row]").forEach(function (r) {
+      var box = r.querySelector("[data-select]");
+      r.classList.toggle("selected", !!(box && box.checked));
+    });
+  }
+  function bulkInputs(bar) {
+    if (!bar) return;
+    var action = bar.querySelector("[data-bulk-action]").value;
+    var field = bar.querySelector("[data-bulk-field]");
+    field.hidden = action !== "edit";
+    bar.querySelectorAll("[data-bulk-value]").forEach(function (el) {
+      el.hidden = action !== "edit" || el.getAttribute("data-bulk-value") !== field.value;
+    });
+    bar.querySelector("[data-bulk-tag]").hidden = action !== "tag";
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    bulkInputs(document.querySelector("[data-bulk]"));
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    bulkInputs(document.querySelector("[data-bulk]"));
+  });
+
+  // j/k move a highlight through the rows, Enter opens one, x selects it.
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    if (e.key !== "j" && e.key !== "k" && e.key !== "Enter" && e.key !== "x") return;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-list-table] [data-row]"));
+    if (!rows.length) return;
+    var i = rows.findIndex(function (r) { return r.classList.contains("cursor"); });
+    if (e.key === "j" || e.key === "k") {
+      e.preventDefault();
+      if (i >= 0) rows[i].classList.remove("cursor");
+      i = e.key === "j" ? Math.min(rows.length - 1, i + 1) : Math.max(0, i - 1);
+      rows[i].classList.add("cursor");
+      rows[i].scrollIntoView({ block: "nearest" });
+      return;
+    }
+    if (i < 0) return;
+    if (e.key === "Enter" && !(e.target instanceof Element && e.target.closest("a, button"))) {
+      e.preventDefault();
+      window.location.assign(rows[i].getAttribute("data-href"));
+    } else if (e.key === "x") {
+      e.preventDefault();
+      var box = rows[i].querySelector("[data-select]");
+      if (box) { box.checked = !box.checked; selectionChanged(); }
+    }
   });
 })();

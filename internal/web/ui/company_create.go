@@ -20,7 +20,7 @@ func (h *Handlers) CompanyCreate(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if crm.ErrorCode(err) == crm.Invalid {
-		f := view.CompanyForm{Name: in.Name, Domain: in.Domain, Industry: in.Industry, Errors: crm.ErrorFields(err)}
+		f := view.CompanyForm{Name: in.Name, Domain: in.Domain, Industry: in.Industry, Columns: form(r, "columns"), Errors: crm.ErrorFields(err)}
 		if respond.IsHTMX(r) {
 			h.render(w, r, http.StatusUnprocessableEntity, view.CompanyFormFragment(f))
 			return
@@ -33,7 +33,17 @@ func (h *Handlers) CompanyCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if respond.IsHTMX(r) {
-		h.render(w, r, http.StatusOK, view.CompanyCreated(companyRow(c, true)))
+		cols := form(r, "columns")
+		var row view.ListRow
+		err := h.read(r.Context(), func(tx *store.Tx) (err error) {
+			row, err = newRow(tx, principal(r).WorkspaceID, "company", cols, c)
+			return err
+		})
+		if err != nil {
+			h.Errs.Error(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, view.CompanyCreated(row, view.CompanyForm{Columns: cols}))
 		return
 	}
 	h.flash(w, "ok", "Company "+c.Name+" added.")

@@ -14,7 +14,8 @@ import (
 func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	in := records.NewContact{FirstName: form(r, "first_name"), LastName: form(r, "last_name"), Email: form(r, "email")}
-	f := view.ContactForm{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, CompanyID: form(r, "company_id")}
+	f := view.ContactForm{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, CompanyID: form(r, "company_id"),
+		Columns: form(r, "columns")}
 	var c records.Contact
 	err := h.write(r.Context(), func(tx *store.Tx) (err error) {
 		if f.CompanyID != "" {
@@ -39,8 +40,15 @@ func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if respond.IsHTMX(r) {
-		row := contactRow(c, true)
-		h.renderContactForm(w, r, http.StatusOK, view.ContactForm{}, &row)
+		var row view.ListRow
+		if err := h.read(r.Context(), func(tx *store.Tx) (err error) {
+			row, err = newRow(tx, p.WorkspaceID, "contact", f.Columns, c)
+			return err
+		}); err != nil {
+			h.Errs.Error(w, r, err)
+			return
+		}
+		h.renderContactForm(w, r, http.StatusOK, view.ContactForm{Columns: f.Columns}, &row)
 		return
 	}
 	h.flash(w, "ok", "Contact "+c.Name()+" added.")
@@ -48,7 +56,7 @@ func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderContactForm answers htmx with the form (and the new row, if any).
-func (h *Handlers) renderContactForm(w http.ResponseWriter, r *http.Request, status int, f view.ContactForm, row *view.ContactRow) {
+func (h *Handlers) renderContactForm(w http.ResponseWriter, r *http.Request, status int, f view.ContactForm, row *view.ListRow) {
 	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
 		f.Companies, err = h.companyOptions(tx, principal(r).WorkspaceID)
 		return err

@@ -63,6 +63,7 @@ type CompanyRow struct {
 // CompanyForm is the create-company form with what was typed.
 type CompanyForm struct {
 	Name, Domain, Industry string
+	Columns                string // the list's columns, for the new row
 	Errors                 Errors
 }
 
@@ -90,6 +91,7 @@ type ContactForm struct {
 	FirstName, LastName, Email string
 	CompanyID                  string   // the chosen company, "" for none
 	Companies                  []Option // the choices: the newest companies
+	Columns                    string   // the list's columns, for the new row
 	Errors                     Errors
 }
 
