@@ -61,15 +61,17 @@ func ownerCount(tx *store.Tx, ws crm.ID) (int, error) {
 // ChangeRole sets a member's role. Only owners and admins change roles; no
 // one raises anyone above their own role; the last owner stays an owner.
 func ChangeRole(tx *store.Tx, p crm.Principal, user crm.ID, role crm.Role) error {
+	// Look the member up first: another workspace's user is not found,
+	// whatever else is wrong with the request.
+	old, err := memberRole(tx, p.WorkspaceID, user)
+	if err != nil {
+		return err
+	}
 	if p.Role.Rank() < crm.RoleAdmin.Rank() {
 		return crm.Errorf(crm.Forbidden, "Only owners and admins can change roles.")
 	}
 	if !role.Valid() {
 		return (crm.FieldErrors{"role": "Choose owner, admin, manager, member or readonly."}).Err()
-	}
-	old, err := memberRole(tx, p.WorkspaceID, user)
-	if err != nil {
-		return err
 	}
 	if role.Rank() > p.Role.Rank() || old.Rank() > p.Role.Rank() {
 		return crm.Errorf(crm.Forbidden, "You cannot change the role of someone above you, or raise anyone above yourself.")
@@ -94,15 +96,15 @@ func ChangeRole(tx *store.Tx, p crm.Principal, user crm.ID, role crm.Role) error
 // their work: sessions in the workspace end, their API keys there are
 // revoked, and the records they own pass to reassignTo, in one transaction.
 func Deactivate(tx *store.Tx, p crm.Principal, user, reassignTo crm.ID) (int64, error) {
+	old, err := memberRole(tx, p.WorkspaceID, user)
+	if err != nil {
+		return 0, err
+	}
 	if p.Role.Rank() < crm.RoleAdmin.Rank() {
 		return 0, crm.Errorf(crm.Forbidden, "Only owners and admins can deactivate members.")
 	}
 	if user == p.UserID {
 		return 0, crm.Errorf(crm.Invalid, "You cannot deactivate yourself.")
-	}
-	old, err := memberRole(tx, p.WorkspaceID, user)
-	if err != nil {
-		return 0, err
 	}
 	if old.Rank() > p.Role.Rank() {
 		return 0, crm.Errorf(crm.Forbidden, "You cannot deactivate someone above you.")

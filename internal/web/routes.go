@@ -30,6 +30,8 @@ func (s *Server) routes() {
 	s.handle("POST /forgot", http.HandlerFunc(u.ForgotSave))
 	s.handle("GET /reset", http.HandlerFunc(u.ResetShow))
 	s.handle("POST /reset", http.HandlerFunc(u.ResetSave))
+	s.handle("GET /invite", http.HandlerFunc(u.InviteShow))
+	s.handle("POST /invite", http.HandlerFunc(u.InviteAccept))
 
 	// The app.
 	s.handle("GET /{$}", u.RequireUser(u.HomeShow))
@@ -52,6 +54,11 @@ func (s *Server) routes() {
 	s.handle("GET /settings/api-keys", u.RequireUser(u.APIKeyList))
 	s.handle("POST /settings/api-keys", u.RequireUser(u.APIKeyCreate))
 	s.handle("POST /settings/api-keys/{id}/revoke", u.RequireUser(u.APIKeyRevoke))
+	s.handle("GET /settings/members", u.RequireUser(u.MembersShow))
+	s.handle("POST /settings/invitations", u.RequireUser(u.InviteCreate))
+	s.handle("POST /settings/invitations/{id}/revoke", u.RequireUser(u.InviteRevoke))
+	s.handle("POST /settings/members/{id}/role", u.RequireUser(u.MemberRole))
+	s.handle("POST /settings/members/{id}/deactivate", u.RequireUser(u.MemberDeactivate))
 
 	// Everything else: the branded 404 (problem+json for API clients).
 	s.handle("/", http.HandlerFunc(u.NotFound))
