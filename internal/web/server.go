@@ -10,8 +10,8 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/secrets"
-	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/api"
 	"github.com/tandemcrm/tandem/internal/web/assets"
 	"github.com/tandemcrm/tandem/internal/web/respond"
