@@ -333,4 +333,17 @@
       if (box) { box.checked = !box.checked; selectionChanged(); }
     }
   });
+
+  // Inline editing: Escape cancels the open editor.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !(e.target instanceof Element)) return;
+    var f = e.target.closest("[data-inline-form]");
+    var cancel = f && f.querySelector("[data-cancel]");
+    if (cancel) { e.preventDefault(); cancel.click(); }
+  });
+  // An editor swapped in by htmx takes the focus (autofocus only works on load).
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var f = e.target instanceof Element && e.target.querySelector("[data-inline-form] [name=value]");
+    if (f) { f.focus(); if (f.select && f.tagName === "INPUT") f.select(); }
+  });
 })();

@@ -189,6 +189,10 @@ func customPatch(tx *store.Tx, ws crm.ID, object, field, v string) (map[string]a
 			return nil, (crm.FieldErrors{field: "Use an amount like 1250.50."}).Err()
 		}
 		val = float64(int64(f*100 + 0.5))
+	case records.FieldDateTime:
+		if len(v) == len("2006-01-02T15:04") {
+			val = v + ":00Z" // a datetime-local input, read as UTC
+		}
 	case records.FieldMultiSelect:
 		var l []any
 		for _, t := range splitTags(v) {

@@ -140,3 +140,5 @@ func count(n int, exact bool, nouns string) string {
 	}
 	return s + " " + nouns
 }
+
+func urlQuery(s string) string { return url.QueryEscape(s) }

@@ -93,3 +93,13 @@ func sortArrow(dir string) string {
 	}
 	return ""
 }
+
+func backLabel(object string) string {
+	if object == "company" {
+		return "Companies"
+	}
+	return "Contacts"
+}
+
+// factID makes a field key safe for an element id: custom.region → custom-region.
+func factID(key string) string { return strings.ReplaceAll(key, ".", "-") }

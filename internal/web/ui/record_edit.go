@@ -1,0 +1,211 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/views"
+	"github.com/tandemcrm/tandem/internal/web/respond"
+	"github.com/tandemcrm/tandem/internal/web/view"
+)
+
+// record is a contact or company loaded for its page, as facts.
+type record struct {
+	name, subtitle string
+	version        int64
+	facts          []view.Fact
+	timeline       []records.Entry
+}
+
+// loadRecord reads a record and what its facts need. A record of another
+// workspace is not found.
+func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTimeline bool) (record, error) {
+	var rec record
+	rc := recordCtx{readOnly: p.Role == crm.RoleReadOnly}
+	var err error
+	if rc.defs, err = records.ListFields(tx, p.WorkspaceID, object, false); err != nil {
+		return rec, err
+	}
+	if rc.members, err = views.Members(tx, p.WorkspaceID); err != nil {
+		return rec, err
+	}
+	if object == "contact" {
+		c, err := records.GetContact(tx, p.WorkspaceID, id)
+		if err != nil {
+			return rec, err
+		}
+		if rc.companies, err = (&Handlers{}).companyOptions(tx, p.WorkspaceID); err != nil {
+			return rec, err
+		}
+		rec.name, rec.version, rec.facts = c.Name(), c.Version, contactFacts(c, rc)
+		rec.subtitle = joinNonEmpty(" at ", c.Title, c.CompanyName)
+	} else {
+		c, err := records.GetCompany(tx, p.WorkspaceID, id)
+		if err != nil {
+			return rec, err
+		}
+		rec.name, rec.version, rec.facts, rec.subtitle = c.Name, c.Version, companyFacts(c, rc), c.Domain
+	}
+	if withTimeline {
+		rec.timeline, err = records.Timeline(tx, p.WorkspaceID, object, id, 200)
+	}
+	return rec, err
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += sep
+		}
+		out += p
+	}
+	return out
+}
+
+func (rec record) fact(key string) (view.Fact, bool) {
+	for _, f := range rec.facts {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return view.Fact{}, false
+}
+
+// showRecord renders a record page; ?edit=key opens that field's editor
+// (the no-JavaScript path of inline editing).
+func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object string) {
+	p := principal(r)
+	id, err := crm.ParseID(r.PathValue("id"))
+	if err != nil {
+		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such %s.", object))
+		return
+	}
+	var rec record
+	if err := h.read(r.Context(), func(tx *store.Tx) (err error) { rec, err = loadRecord(tx, p, object, id, true); return err }); err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	v := view.RecordView{Object: object, ID: id.String(), Name: rec.name, Subtitle: rec.subtitle, Back: listKinds[object].path, Facts: rec.facts}
+	for i := range v.Facts {
+		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
+	}
+	for _, e := range rec.timeline {
+		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who,
+			Action: string(e.Action), Summary: e.Summary})
+	}
+	if object == "company" {
+		v.Actions = []view.Link{{Label: "Add a contact here", URL: "/contacts?company=" + id.String()},
+			{Label: "Its contacts", URL: "/contacts?filter=" + urlQuery("company_id = "+id.String())}}
+	}
+	h.render(w, r, http.StatusOK, view.RecordPage(h.shell(w, r, rec.name, listKinds[object].nouns), v))
+}
+
+// editFact answers htmx with one fact: its editor, or (show=1) its value.
+func (h *Handlers) editFact(w http.ResponseWriter, r *http.Request, object string) {
+	p := principal(r)
+	id, err := crm.ParseID(r.PathValue("id"))
+	if err != nil {
+		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such %s.", object))
+		return
+	}
+	var rec record
+	if err := h.read(r.Context(), func(tx *store.Tx) (err error) { rec, err = loadRecord(tx, p, object, id, false); return err }); err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	f, ok := rec.fact(r.URL.Query().Get("field"))
+	if !ok {
+		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such field."))
+		return
+	}
+	f.Editing = r.URL.Query().Get("show") == "" && !f.ReadOnly
+	h.render(w, r, http.StatusOK, view.FactFragment(f))
+}
+
+// saveFact changes one field, checking the version the editor started
+// from. On a conflict the editor comes back with the other person's value
+// and the current version, so saving again overwrites knowingly.
+func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object string) {
+	p := principal(r)
+	id, err := crm.ParseID(r.PathValue("id"))
+	if err != nil {
+		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such %s.", object))
+		return
+	}
+	c := bulkChange{object: object, action: "edit", field: form(r, "field"), value: form(r, "value"), ids: []crm.ID{id}}
+	version, _ := strconv.ParseInt(form(r, "version"), 10, 64)
+	var rec record
+	err = h.write(r.Context(), func(tx *store.Tx) error {
+		if _, err := loadRecord(tx, p, object, id, false); err != nil {
+			return err // not found before anything else
+		}
+		if object == "contact" {
+			patch, err := contactPatch(tx, p, id, c)
+			if err == nil {
+				_, err = records.UpdateContact(tx, p, id, patch, version)
+			}
+			return err
+		}
+		patch, err := companyPatch(tx, p, id, c)
+		if err == nil {
+			_, err = records.UpdateCompany(tx, p, id, patch, version)
+		}
+		return err
+	})
+	code := crm.ErrorCode(err)
+	if code != "" && code != crm.Invalid && code != crm.Conflict {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	if rerr := h.read(r.Context(), func(tx *store.Tx) (err error) { rec, err = loadRecord(tx, p, object, id, false); return err }); rerr != nil {
+		h.Errs.Error(w, r, rerr)
+		return
+	}
+	f, ok := rec.fact(c.field)
+	if !ok {
+		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such field."))
+		return
+	}
+	status := http.StatusOK
+	switch code {
+	case crm.Conflict:
+		f.Editing, f.Value, status = true, c.value, http.StatusUnprocessableEntity
+		f.Conflict = "Someone else changed this " + object + " while you were editing. It now says “" + orDash(f.Text) +
+			"”. Save again to replace it with yours, or cancel."
+	case crm.Invalid:
+		f.Editing, f.Value, f.Version, status = true, c.value, strconv.FormatInt(version, 10), http.StatusUnprocessableEntity
+		f.Error = firstFieldMessage(err)
+	}
+	if !respond.IsHTMX(r) {
+		if status != http.StatusOK {
+			h.flash(w, "error", "Not saved: "+orDash(f.Conflict+f.Error))
+			http.Redirect(w, r, f.Base+"?edit="+f.Key, http.StatusSeeOther)
+			return
+		}
+		h.flash(w, "ok", "Saved.")
+		http.Redirect(w, r, f.Base, http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, status, view.FactFragment(f))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func firstFieldMessage(err error) string {
+	for _, m := range crm.ErrorFields(err) {
+		return m
+	}
+	return crm.ErrorMessage(err)
+}
