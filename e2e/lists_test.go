@@ -49,10 +49,98 @@ func TestListViews(t *testing.T) {
 	SetUpWorkspace(t, ctx, srv, Owner{Workspace: "Northwind Sales", Name: "Nora Owner", Email: "nora@northwind.example", Password: "correct horse battery staple"})
 	seedPeople(t, ctx, srv)
 
+	// 1. A custom field, made in settings.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/settings/fields"), cd.WaitVisible(cd.CSS(`#ff-label`)),
+		cd.SendKeys(cd.CSS(`#ff-label`), "Region"),
+		cd.SetValue(cd.CSS(`#ff-type`), "select"),
+		cd.SendKeys(cd.CSS(`#ff-options`), "EMEA, AMER, APAC"),
+		cd.Click(cd.CSS(`#field-form button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`[data-field-key="region"]`)))
+	look(t, ctx, "fields")
+
+	// 2. Set it inline on two contacts.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
 	if got := Text(t, ctx, `[data-total]`); got != "5 contacts" {
 		t.Fatalf("total = %q", got)
 	}
-	look(t, ctx, "contacts-list")
-	_ = strings.Contains
+	look(t, ctx, "contacts")
+	for _, name := range []string{"Ada Lovelace", "Grace Hopper"} {
+		Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
+		Do(t, ctx, cd.Click(cd.Search(`//tbody//a[text()="`+name+`"]`)), cd.WaitVisible(cd.CSS(`[data-fact="custom.region"] [data-edit]`)),
+			cd.Click(cd.CSS(`[data-fact="custom.region"] [data-edit]`)),
+			cd.WaitVisible(cd.CSS(`[data-fact="custom.region"] select[name=value]`)),
+			cd.SetValue(cd.CSS(`[data-fact="custom.region"] select[name=value]`), "EMEA"),
+			cd.Click(cd.CSS(`[data-fact="custom.region"] button[type=submit]`)),
+			cd.WaitVisible(cd.CSS(`[data-fact="custom.region"] [data-edit]`)))
+		if got := Text(t, ctx, `[data-fact="custom.region"] dd`); got != "EMEA" {
+			t.Fatalf("region of %s = %q", name, got)
+		}
+	}
+	look(t, ctx, "contact")
+
+	// 3. Filter the list by it with the builder…
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`[data-builder-add]`)),
+		cd.Click(cd.CSS(`[data-builder-add]`)),
+		cd.SetValue(cd.CSS(`[data-builder-row] [data-b-field]`), "custom.region"),
+		cd.Evaluate[cd.Void](`document.querySelector("[data-b-field]").dispatchEvent(new Event("change", {bubbles: true}))`),
+		cd.SetValue(cd.CSS(`[data-builder-row] [data-b-op]`), "="),
+		cd.Evaluate[cd.Void](`document.querySelector("[data-b-op]").dispatchEvent(new Event("change", {bubbles: true}))`),
+		cd.SetValue(cd.CSS(`[data-builder-row] select[data-b-value]`), "EMEA"),
+		cd.Evaluate[cd.Void](`document.querySelector("[data-b-value]").dispatchEvent(new Event("change", {bubbles: true}))`))
+	if got := Eval[string](t, ctx, `document.querySelector("#filter-text").value`); got != `custom.region = "EMEA"` {
+		t.Fatalf("builder wrote %q", got)
+	}
+	Do(t, ctx, cd.Click(cd.CSS(`[data-filter-form] button[type=submit]`)), cd.Poll[cd.Void](`document.querySelector("[data-total]").textContent === "2 contacts"`))
+	look(t, ctx, "contacts-filtered")
+	// …and as text, with a typo first.
+	Do(t, ctx, cd.SetValue(cd.CSS(`#filter-text`), `custom.regon = "EMEA"`), cd.Click(cd.CSS(`[data-filter-form] button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`#filter-error`)))
+	if got := Text(t, ctx, `#filter-error`); !strings.Contains(got, "did you mean 'custom.region'") {
+		t.Fatalf("filter error = %q", got)
+	}
+	look(t, ctx, "contacts-filter-error")
+	Do(t, ctx, cd.SetValue(cd.CSS(`#filter-text`), `custom.region = "EMEA" and lifecycle = "lead"`),
+		cd.Click(cd.CSS(`[data-filter-form] button[type=submit]`)),
+		cd.Poll[cd.Void](`document.querySelector("[data-total]") && document.querySelector("[data-total]").textContent === "2 contacts"`))
+	if n := Eval[int](t, ctx, `document.querySelectorAll("[data-builder-row]").length`); n != 2 {
+		t.Fatalf("builder rebuilt %d rows from the text, want 2", n)
+	}
+
+	// 4. Save the view, reload, pick it.
+	Do(t, ctx, cd.Click(cd.CSS(`.view-actions summary`)), cd.SendKeys(cd.CSS(`#view-name`), "EMEA leads"),
+		cd.Click(cd.CSS(`[data-save-view]`)), cd.WaitVisible(cd.CSS(`.view-tabs a.on[data-view-id]`)))
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`[data-view-id]`)))
+	if got := Text(t, ctx, `[data-total]`); got != "5 contacts" {
+		t.Fatalf("all contacts after reload = %q", got)
+	}
+	Do(t, ctx, cd.Click(cd.CSS(`[data-view-id]`)), cd.WaitVisible(cd.CSS(`.view-tabs a.on[data-view-id]`)),
+		cd.Poll[cd.Void](`document.querySelector("[data-total]").textContent === "2 contacts"`))
+	look(t, ctx, "contacts-view")
+
+	// 5. Bulk-edit the two contacts' lifecycle, with the count confirmed.
+	Do(t, ctx, cd.Click(cd.CSS(`[data-select-all]`)),
+		cd.SetValue(cd.CSS(`[data-bulk-field]`), "lifecycle"),
+		cd.Evaluate[cd.Void](`document.querySelector("[data-bulk-field]").dispatchEvent(new Event("change", {bubbles: true}))`),
+		cd.SetValue(cd.CSS(`[data-bulk-value="lifecycle"]`), "customer"),
+		cd.Click(cd.CSS(`[data-bulk-apply]`)), cd.WaitVisible(cd.CSS(`[data-bulk-confirm-yes]`)))
+	if got := Text(t, ctx, `[data-bulk-confirm] p`); !strings.Contains(got, "2 contacts") {
+		t.Fatalf("confirmation = %q", got)
+	}
+	look(t, ctx, "contacts-bulk-confirm")
+	Do(t, ctx, cd.Click(cd.CSS(`[data-bulk-confirm-yes]`)), cd.WaitVisible(cd.CSS(`.flash-ok`)))
+	if got := Text(t, ctx, `.flash-ok`); !strings.Contains(got, "Changed 2 contacts") {
+		t.Fatalf("flash = %q", got)
+	}
+	// 6. The change shows: the view's filter (lifecycle = "lead") now matches nobody; all contacts list two customers.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+`/contacts?filter=`+url.QueryEscape(`lifecycle = "customer"`)),
+		cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
+	if got := Text(t, ctx, `[data-total]`); got != "2 contacts" {
+		t.Fatalf("customers = %q", got)
+	}
+	look(t, ctx, "contacts-after-bulk")
+
+	// Keyboard: j moves the highlight, Enter opens the record.
+	Do(t, ctx, cd.KeyEvent("j"), cd.KeyEvent("\r"), cd.WaitVisible(cd.CSS(`[data-fact="first_name"]`)))
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/companies"), cd.WaitVisible(cd.CSS(`#company-rows tr`)))
+	look(t, ctx, "companies")
 }
