@@ -54,15 +54,18 @@ var errNoSession = crm.Errorf(crm.Unauthorized, "Please sign in.")
 // longer members of the session's workspace, are refused.
 func LookupSession(tx *store.Tx, token string) (crm.Principal, bool, error) {
 	var p crm.Principal
-	var lastSeen, expires int64
+	var lastSeen, expires, require int64
 	var role string
-	err := tx.QueryRow(`SELECT s.user_id, s.current_workspace, s.last_seen_at, s.expires_at, m.role, u.name, u.email, w.name
+	var totp *int64
+	err := tx.QueryRow(`SELECT s.user_id, s.current_workspace, s.last_seen_at, s.expires_at, m.role, u.name, u.email, w.name,
+		u.totp_enabled_at, w.require_2fa
 		FROM sessions s
 		JOIN memberships m ON m.user_id = s.user_id AND m.workspace_id = s.current_workspace AND m.deactivated_at IS NULL
 		JOIN users u ON u.id = s.user_id
 		JOIN workspaces w ON w.id = s.current_workspace
 		WHERE s.token_hash = ?`, HashToken(token)).
-		Scan(&p.UserID, &p.WorkspaceID, &lastSeen, &expires, &role, &p.Name, &p.Email, &p.Workspace)
+		Scan(&p.UserID, &p.WorkspaceID, &lastSeen, &expires, &role, &p.Name, &p.Email, &p.Workspace, &totp, &require)
+	p.TwoFactor, p.Require2FA = totp != nil, require != 0
 	if errors.Is(err, store.ErrNoRows) {
 		return p, false, errNoSession
 	}

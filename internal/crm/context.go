@@ -31,6 +31,10 @@ type Principal struct {
 	Email       string
 	Workspace   string // workspace name, for display
 	APIKeyID    ID     // set when acting through an API key
+	// TwoFactor: the user has a second factor; Require2FA: the workspace
+	// demands one. A session lacking it is sent to set one up.
+	TwoFactor  bool
+	Require2FA bool
 }
 
 // Actor is the event-stream actor for p.

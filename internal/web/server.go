@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
@@ -60,7 +61,12 @@ func NewServer(d Deps) *Server {
 	s.errs = respond.Errors{Log: d.Log, Page: s.errorPage}
 	s.metrics = newHTTPMetrics(d.Metrics)
 	s.assets = assets.Load()
-	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue,
+	if d.Key == nil {
+		// Tests only: serve always passes the instance key.
+		d.Key, _ = secrets.ParseKey(ids.Token(32))
+		s.Deps.Key = d.Key
+	}
+	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue, Key: d.Key,
 		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
 	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version})
 	s.routes()

@@ -13,7 +13,7 @@ import (
 func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 	email, next := form(r, "email"), safeNext(form(r, "next"))
 	client := account.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
-	var token string
+	var token, challenge string
 	err := h.write(r.Context(), func(tx *store.Tx) error {
 		if wait, err := account.ThrottleWait(tx, email, client.IP); err != nil {
 			return err
@@ -25,6 +25,13 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if err := account.ThrottleSuccess(tx, email); err != nil {
+			return err
+		}
+		// With a second factor, the password only earns a short challenge.
+		if on, err := account.TwoFactorOn(tx, u.ID); err != nil {
+			return err
+		} else if on {
+			challenge, err = account.CreateChallenge(tx, u.ID, ws)
 			return err
 		}
 		if token, err = account.CreateSession(tx, u.ID, ws, client.IP, client.UserAgent); err != nil {
@@ -56,6 +63,10 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 		}
 		h.render(w, r, status, view.LoginPage(view.LoginView{Email: email, Next: next,
 			Error: crm.ErrorMessage(err)}, h.Assets.URL))
+		return
+	}
+	if challenge != "" {
+		h.startChallenge(w, r, challenge, next)
 		return
 	}
 	// A new token at every sign-in: a session fixed before sign-in is useless.

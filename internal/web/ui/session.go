@@ -50,7 +50,12 @@ func (h *Handlers) LoadSession(next http.Handler) http.Handler {
 // and answers JSON clients with 401.
 func (h *Handlers) RequireUser(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := crm.PrincipalFrom(r.Context()); ok {
+		if p, ok := crm.PrincipalFrom(r.Context()); ok {
+			if p.Require2FA && !p.TwoFactor && !twoFactorSetupPath(r.URL.Path) {
+				h.flash(w, "error", "Your workspace requires two-factor sign-in. Set it up to continue.")
+				respond.Redirect(w, r, "/settings/security")
+				return
+			}
 			next(w, r)
 			return
 		}
@@ -86,4 +91,10 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// twoFactorSetupPath names the pages a member who must set up a second
+// factor may still use.
+func twoFactorSetupPath(path string) bool {
+	return path == "/settings/security" || strings.HasPrefix(path, "/settings/2fa/") || path == "/logout"
 }

@@ -5,12 +5,17 @@ import (
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
 
-// SettingsSecurity shows where the user is signed in.
+// SettingsSecurity shows two-factor sign-in and where the user is signed in.
 func (h *Handlers) SettingsSecurity(w http.ResponseWriter, r *http.Request) {
+	h.renderSecurity(w, r, http.StatusOK, nil)
+}
+
+func (h *Handlers) renderSecurity(w http.ResponseWriter, r *http.Request, status int, errs view.Errors) {
 	p := principal(r)
 	var list []account.ListedSession
 	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
@@ -21,12 +26,12 @@ func (h *Handlers) SettingsSecurity(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	v := view.SecurityView{}
+	v := view.SecurityView{TwoFactor: p.TwoFactor, Require2FA: p.Require2FA, IsOwner: p.Role == crm.RoleOwner, Errors: errs}
 	for _, s := range list {
 		v.Sessions = append(v.Sessions, view.SessionRow{ID: s.ID, Device: describeDevice(s.UserAgent), IP: s.IP,
 			LastSeen: s.LastSeenAt.Format("Jan 2, 15:04"), Created: s.CreatedAt.Format("Jan 2, 2006"), Current: s.Current})
 	}
-	h.render(w, r, http.StatusOK, view.SecurityPage(h.shell(w, r, "Settings", "settings"), v))
+	h.render(w, r, status, view.SecurityPage(h.shell(w, r, "Settings", "settings"), v))
 }
 
 // SessionRevoke signs out one other device.

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/assets"
@@ -27,6 +28,8 @@ type Handlers struct {
 	// Queue enqueues system mail in a transaction; nil in tests (mail then
 	// stays in the outbox table).
 	Queue sysmail.Enqueuer
+	// Key seals secrets at rest (TOTP seeds).
+	Key *secrets.Key
 	// BaseURL is the public URL that links in emails start with.
 	BaseURL string
 	// SecureCookies marks cookies Secure (the public URL is https).

@@ -129,7 +129,11 @@ type SessionRow struct {
 
 // SecurityView is the security settings page.
 type SecurityView struct {
-	Sessions []SessionRow
+	Sessions   []SessionRow
+	TwoFactor  bool // the user has a second factor
+	Require2FA bool // the workspace demands one
+	IsOwner    bool
+	Errors     Errors
 }
 
 // APIKeyRow is one key in settings.
