@@ -66,15 +66,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}
-	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		_ = runner.Stop(context.Background())
 		return fmt.Errorf("cannot listen on %s: %w", c.Addr, err)
 	}
 	if c.BaseURL == "" {
-		c.Addr = ln.Addr().String() // the real port when :0 was asked for
+		c.Addr = ln.Addr().String() // the real port when :0 was asked for: links must carry it
 	}
+	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key})
 	httpSrv := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
