@@ -93,3 +93,24 @@ func TestInviteAcceptAndManage(t *testing.T) {
 		}
 	})
 }
+
+func TestOutboxForOwnersOnly(t *testing.T) {
+	db := testdb.New(t)
+	srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+	b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+	var token string
+	db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+	b.do("POST", "/setup", url.Values{"token": {token}, "workspace": {"Mail Co"}, "name": {"Mo"},
+		"email": {"mo@mail.test"}, "password": {"a long enough phrase"}})
+	b.do("POST", "/settings/invitations", url.Values{"email": {"pat@mail.test"}, "role": {"readonly"}})
+	rec := b.do("GET", "/settings/outbox", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "invited you to Mail Co") || !strings.Contains(rec.Body.String(), "no SMTP configured") {
+		t.Fatalf("outbox: %d", rec.Code)
+	}
+	link := regexp.MustCompile(`/invite\?token=[A-Za-z0-9_-]+`).FindString(rec.Body.String())
+	pat := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+	pat.do("POST", "/invite", url.Values{"token": {strings.TrimPrefix(link, "/invite?token=")}, "name": {"Pat"}, "password": {"a long enough phrase"}})
+	if rec := pat.do("GET", "/settings/outbox", nil); rec.Code != 403 {
+		t.Fatalf("read-only user read the outbox: %d", rec.Code)
+	}
+}

@@ -71,6 +71,7 @@ func (s *Server) routes() {
 	s.handle("POST /settings/2fa/disable", u.RequireUser(u.TwoFactorDisable))
 	s.handle("POST /settings/2fa/require", u.RequireUser(u.TwoFactorRequire))
 	s.handle("GET /settings/members", u.RequireUser(u.MembersShow))
+	s.handle("GET /settings/outbox", u.RequireUser(u.OutboxShow))
 	s.handle("POST /settings/invitations", u.RequireUser(u.InviteCreate))
 	s.handle("POST /settings/invitations/{id}/revoke", u.RequireUser(u.InviteRevoke))
 	s.handle("POST /settings/members/{id}/role", u.RequireUser(u.MemberRole))

@@ -30,6 +30,8 @@ type Handlers struct {
 	Queue sysmail.Enqueuer
 	// Key seals secrets at rest (TOTP seeds).
 	Key *secrets.Key
+	// SMTP says whether system mail is delivered (else logged and kept).
+	SMTP bool
 	// BaseURL is the public URL that links in emails start with.
 	BaseURL string
 	// SecureCookies marks cookies Secure (the public URL is https).
