@@ -50,9 +50,6 @@ func (h *Handlers) renderFields(w http.ResponseWriter, r *http.Request, status i
 		v.Fields = append(v.Fields, view.FieldRow{ID: d.ID.String(), Key: d.Key, Label: d.Label, Type: fieldTypeLabels[d.Type],
 			Options: strings.Join(d.Options, ", "), Required: d.Required, Retired: !d.RetiredAt.IsZero(),
 			First: i == 0, Last: i == len(defs)-1})
-		if d.Type == records.FieldSelect || d.Type == records.FieldMultiSelect {
-			v.Fields[i].Type = string(d.Type)
-		}
 	}
 	h.render(w, r, status, view.FieldsPage(h.shell(w, r, "Settings", "settings"), v))
 }

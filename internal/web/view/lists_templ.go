@@ -867,7 +867,7 @@ func builder(v ListView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if v.Builder.Complex {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<p class=\"muted builder-note\">This filter uses <code>or</code>, <code>not</code> or parentheses; edit it as text above.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<p class=\"muted builder-note\">The builder shows plain conditions joined by <code>and</code>; edit this filter as text above.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
