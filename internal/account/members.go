@@ -86,8 +86,12 @@ func ChangeRole(tx *store.Tx, p crm.Principal, user crm.ID, role crm.Role) error
 	if _, err := tx.Exec(`UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?`, string(role), p.WorkspaceID, user); err != nil {
 		return err
 	}
-	// A changed role takes effect at once: sessions re-read it on every
-	// request, and API keys are capped by it.
+	// A changed role takes effect at once (sessions re-read it on every
+	// request, API keys are capped by it) and the member's sessions in this
+	// workspace end: they sign in again with a new session token.
+	if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND current_workspace = ?`, user, p.WorkspaceID); err != nil {
+		return err
+	}
 	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "membership", ObjectID: user,
 		Action: crm.Updated, Changes: map[string]crm.Change{"role": {Before: string(old), After: string(role)}}})
 }

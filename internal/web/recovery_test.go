@@ -64,3 +64,25 @@ func TestForgotResetAndThrottle(t *testing.T) {
 		}
 	})
 }
+
+func TestRememberMe(t *testing.T) {
+	db := testdb.New(t)
+	srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+	b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+	var token string
+	db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+	b.do("POST", "/setup", url.Values{"token": {token}, "workspace": {"M"}, "name": {"Mel"}, "email": {"mel@m.test"}, "password": {"a long enough phrase"}})
+	b.do("POST", "/logout", url.Values{})
+	for _, remember := range []string{"", "1"} {
+		rec := b.do("POST", "/login", url.Values{"email": {"mel@m.test"}, "password": {"a long enough phrase"}, "remember": {remember}})
+		var c *http.Cookie
+		for _, ck := range rec.Result().Cookies() {
+			if ck.Name == account.SessionCookie {
+				c = ck
+			}
+		}
+		if c == nil || (remember == "") != c.Expires.IsZero() {
+			t.Fatalf("remember=%q: cookie %+v", remember, c)
+		}
+	}
+}

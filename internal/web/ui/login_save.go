@@ -65,11 +65,12 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 			Error: crm.ErrorMessage(err)}, h.Assets.URL))
 		return
 	}
+	remember := r.PostFormValue("remember") != ""
 	if challenge != "" {
-		h.startChallenge(w, r, challenge, next)
+		h.startChallenge(w, r, challenge, next, remember)
 		return
 	}
 	// A new token at every sign-in: a session fixed before sign-in is useless.
-	h.setSessionCookie(w, r, token)
+	h.setSessionCookieFor(w, r, token, remember)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -72,8 +72,17 @@ func (h *Handlers) RequireUser(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func (h *Handlers) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
-	http.SetCookie(w, &http.Cookie{Name: account.SessionCookie, Value: token, Path: "/",
-		Expires: time.Now().Add(account.AbsoluteTimeout), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secure(r)})
+	h.setSessionCookieFor(w, r, token, true)
+}
+
+// setSessionCookieFor sets the session cookie; without "remember me" it
+// lasts until the browser closes (the server-side limits apply either way).
+func (h *Handlers) setSessionCookieFor(w http.ResponseWriter, r *http.Request, token string, remember bool) {
+	c := &http.Cookie{Name: account.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secure(r)}
+	if remember {
+		c.Expires = time.Now().Add(account.AbsoluteTimeout)
+	}
+	http.SetCookie(w, c)
 }
 
 func (h *Handlers) clearSessionCookie(w http.ResponseWriter, r *http.Request) {

@@ -107,15 +107,16 @@ func (h *Handlers) SecondFactorShow(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(form(r, "next"))
 	c, err := r.Cookie(challengeCookie)
-	if err != nil {
+	if err != nil || len(c.Value) < 2 {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
+	remember, challenge := c.Value[0] == '1', c.Value[1:]
 	client := account.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
 	var token string
 	var user crm.ID
 	err = h.write(r.Context(), func(tx *store.Tx) error {
-		u, ws, err := account.ChallengeUser(tx, c.Value)
+		u, ws, err := account.ChallengeUser(tx, challenge)
 		if err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 		if err := account.VerifySecondFactor(tx, u, form(r, "code"), h.Key); err != nil {
 			return err
 		}
-		if err := account.SpendChallenge(tx, c.Value); err != nil {
+		if err := account.SpendChallenge(tx, challenge); err != nil {
 			return err
 		}
 		if token, err = account.CreateSession(tx, u, ws, client.IP, client.UserAgent); err != nil {
@@ -134,7 +135,7 @@ func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 	switch crm.ErrorCode(err) {
 	case "":
 		http.SetCookie(w, &http.Cookie{Name: challengeCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		h.setSessionCookie(w, r, token)
+		h.setSessionCookieFor(w, r, token, remember)
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	case crm.Invalid:
 		_ = h.write(r.Context(), func(tx *store.Tx) error {
@@ -154,8 +155,12 @@ func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 }
 
 // startChallenge sends a user whose password was right to the code page.
-func (h *Handlers) startChallenge(w http.ResponseWriter, r *http.Request, token, next string) {
-	http.SetCookie(w, &http.Cookie{Name: challengeCookie, Value: token, Path: "/", Expires: time.Now().Add(5 * time.Minute),
+func (h *Handlers) startChallenge(w http.ResponseWriter, r *http.Request, token, next string, remember bool) {
+	keep := "0"
+	if remember {
+		keep = "1"
+	}
+	http.SetCookie(w, &http.Cookie{Name: challengeCookie, Value: keep + token, Path: "/", Expires: time.Now().Add(5 * time.Minute),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secure(r)})
 	http.Redirect(w, r, "/login/2fa?next="+next, http.StatusSeeOther)
 }
