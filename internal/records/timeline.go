@@ -51,9 +51,9 @@ func summarize(ev crm.Event) string {
 	var parts []string
 	for _, k := range keys {
 		c := ev.Changes[k]
-		label := strings.ReplaceAll(k, "_", " ")
+		label := strings.ReplaceAll(strings.TrimSuffix(k, "_id"), "_", " ")
 		if ev.Action == crm.Created {
-			parts = append(parts, fmt.Sprintf("%s: %v", label, c.After))
+			parts = append(parts, fmt.Sprintf("%s: %v", label, orDash(c.After)))
 		} else {
 			parts = append(parts, fmt.Sprintf("%s: %v → %v", label, orDash(c.Before), orDash(c.After)))
 		}
@@ -61,9 +61,39 @@ func summarize(ev crm.Event) string {
 	return strings.Join(parts, " · ")
 }
 
+// orDash renders a changed value for people: lists of emails or phones as
+// their addresses, lists as comma-separated, empty as a dash.
 func orDash(v any) any {
-	if v == nil || v == "" {
+	switch x := v.(type) {
+	case nil:
 		return "—"
+	case string:
+		if x == "" {
+			return "—"
+		}
+		return x
+	case []any:
+		var parts []string
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				for _, k := range []string{"email", "phone"} {
+					if s, ok := m[k].(string); ok {
+						parts = append(parts, s)
+					}
+				}
+				continue
+			}
+			parts = append(parts, fmt.Sprint(e))
+		}
+		if len(parts) == 0 {
+			return "—"
+		}
+		return strings.Join(parts, ", ")
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
 	}
 	return v
 }
