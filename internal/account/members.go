@@ -149,3 +149,42 @@ func Deactivate(tx *store.Tx, p crm.Principal, user, reassignTo crm.ID) (int64, 
 		Action: crm.Updated, Changes: map[string]crm.Change{"deactivated": {Before: false, After: true},
 			"records_reassigned_to": {After: reassignTo.String()}}})
 }
+
+// WorkspaceChoice is one workspace a user can work in.
+type WorkspaceChoice struct {
+	ID   crm.ID
+	Name string
+	Role crm.Role
+}
+
+// UserWorkspaces lists the workspaces a user is an active member of.
+func UserWorkspaces(tx *store.Tx, user crm.ID) ([]WorkspaceChoice, error) {
+	// By user, across workspaces, on purpose: this is the user's own list.
+	rows, err := tx.Unscoped().Query(`SELECT w.id, w.name, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+		WHERE m.user_id = ? AND m.deactivated_at IS NULL ORDER BY w.name`, user)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []WorkspaceChoice
+	for rows.Next() {
+		var c WorkspaceChoice
+		var role string
+		if err := rows.Scan(&c.ID, &c.Name, &role); err != nil {
+			return nil, err
+		}
+		c.Role = crm.Role(role)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SwitchWorkspace moves a session to another workspace of its user. A
+// workspace the user is not an active member of is not found.
+func SwitchWorkspace(tx *store.Tx, token string, user, ws crm.ID) error {
+	if _, err := memberRole(tx, ws, user); err != nil {
+		return crm.Errorf(crm.NotFound, "No such workspace.")
+	}
+	_, err := tx.Exec(`UPDATE sessions SET current_workspace = ? WHERE token_hash = ? AND user_id = ?`, ws, HashToken(token), user)
+	return err
+}

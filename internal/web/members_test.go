@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 	"github.com/tandemcrm/tandem/internal/sysmail"
@@ -113,4 +114,37 @@ func TestOutboxForOwnersOnly(t *testing.T) {
 	if rec := pat.do("GET", "/settings/outbox", nil); rec.Code != 403 {
 		t.Fatalf("read-only user read the outbox: %d", rec.Code)
 	}
+}
+
+func TestSwitchWorkspace(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+		b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+		var token string
+		db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+		b.do("POST", "/setup", url.Values{"token": {token}, "workspace": {"First Co"}, "name": {"Flo"},
+			"email": {"flo@first.test"}, "password": {"a long enough phrase"}})
+		var second, third string
+		db.Write(context.Background(), func(tx *store.Tx) error {
+			var uid int64
+			tx.QueryRow(`SELECT id FROM users WHERE email = 'flo@first.test'`).Scan(&uid)
+			w2, _ := account.CreateWorkspace(tx, "Second Co", crm.System)
+			w3, _ := account.CreateWorkspace(tx, "Not Mine", crm.System)
+			second, third = w2.ID.String(), w3.ID.String()
+			return account.AddMember(tx, w2.ID, crm.ID(uid), crm.RoleMember, crm.System)
+		})
+		page := b.do("GET", "/workspaces", nil).Body.String()
+		if !strings.Contains(page, "Second Co") || strings.Contains(page, "Not Mine") {
+			t.Fatalf("workspaces page: %.300s", page)
+		}
+		if rec := b.do("POST", "/workspaces/"+third+"/switch", url.Values{}); rec.Code != 404 {
+			t.Fatalf("switch to a workspace not mine: %d", rec.Code)
+		}
+		if rec := b.do("POST", "/workspaces/"+second+"/switch", url.Values{}); rec.Code != 303 {
+			t.Fatalf("switch: %d", rec.Code)
+		}
+		if home := b.do("GET", "/", nil).Body.String(); !strings.Contains(home, "Second Co") {
+			t.Fatal("home does not show the new workspace")
+		}
+	})
 }

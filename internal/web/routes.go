@@ -53,6 +53,10 @@ func (s *Server) routes() {
 	s.handle("POST /views/{id}", u.RequireUser(u.ViewUpdate))
 	s.handle("POST /views/{id}/delete", u.RequireUser(u.ViewDelete))
 
+	// Workspaces of a user who belongs to several.
+	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))
+	s.handle("POST /workspaces/{id}/switch", u.RequireUser(u.WorkspaceSwitch))
+
 	// Settings.
 	s.handle("GET /settings", http.RedirectHandler("/settings/security", http.StatusSeeOther))
 	s.handle("GET /settings/security", u.RequireUser(u.SettingsSecurity))
