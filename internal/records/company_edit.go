@@ -21,7 +21,7 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 	if err := canWrite(p); err != nil {
 		return Company{}, err
 	}
-	old, err := GetCompany(tx, p.WorkspaceID, id)
+	old, err := ViewCompany(tx, p, id)
 	if err != nil {
 		return old, err
 	}
@@ -79,6 +79,9 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 // only in display (their company_id still names it for restoring).
 func DeleteCompany(tx *store.Tx, p crm.Principal, id crm.ID) error {
 	if err := canWrite(p); err != nil {
+		return err
+	}
+	if _, err := ViewCompany(tx, p, id); err != nil {
 		return err
 	}
 	n, err := tx.Exec(`UPDATE companies SET deleted_at = ?, updated_at = ?, version = version + 1

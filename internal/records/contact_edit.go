@@ -71,7 +71,7 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	if err := canWrite(p); err != nil {
 		return Contact{}, err
 	}
-	old, err := GetContact(tx, p.WorkspaceID, id)
+	old, err := ViewContact(tx, p, id)
 	if err != nil {
 		return old, err
 	}
@@ -135,6 +135,9 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 // DeleteContact moves a contact to the trash (kept for the retention period).
 func DeleteContact(tx *store.Tx, p crm.Principal, id crm.ID) error {
 	if err := canWrite(p); err != nil {
+		return err
+	}
+	if _, err := ViewContact(tx, p, id); err != nil {
 		return err
 	}
 	n, err := tx.Exec(`UPDATE contacts SET deleted_at = ?, updated_at = ?, version = version + 1

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/filter"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -150,6 +151,14 @@ func decodeCursor(s, sort string, n int) (*cursorState, error) {
 func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr string, p crm.Principal) (string, []any, error) {
 	clause := alias + ".workspace_id = ? AND " + alias + ".deleted_at IS NULL"
 	args := []any{ws}
+	vis, vargs, err := account.VisibilityClause(tx, p, alias+".owner_id")
+	if err != nil {
+		return "", nil, err
+	}
+	if vis != "" {
+		clause += " AND " + vis
+		args = append(args, vargs...)
+	}
 	if strings.TrimSpace(expr) == "" {
 		return clause, args, nil
 	}

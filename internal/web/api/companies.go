@@ -205,7 +205,7 @@ func (a *API) getCompany(ctx context.Context, in *idInput) (*companyOutput, erro
 	id, err := crm.ParseID(in.ID)
 	if err == nil {
 		err = a.DB.Read(ctx, func(tx *store.Tx) error {
-			c, err := records.GetCompany(tx, p.WorkspaceID, id)
+			c, err := records.ViewCompany(tx, p, id)
 			if err != nil {
 				return err
 			}

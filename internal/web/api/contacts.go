@@ -100,7 +100,7 @@ func (a *API) getContact(ctx context.Context, in *idInput) (*contactOutput, erro
 	}
 	var out *contactOutput
 	err = a.DB.Read(ctx, func(tx *store.Tx) error {
-		c, err := records.GetContact(tx, p.WorkspaceID, id)
+		c, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return err
 		}

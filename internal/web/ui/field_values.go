@@ -18,7 +18,7 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 	var patch records.ContactPatch
 	v := c.value
 	if c.action == "tag" {
-		old, err := records.GetContact(tx, p.WorkspaceID, id)
+		old, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return patch, err
 		}
@@ -42,7 +42,7 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		if v != "" {
 			e = append(e, records.EmailAddr{Email: v})
 		}
-		old, err := records.GetContact(tx, p.WorkspaceID, id)
+		old, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return patch, err
 		}
@@ -83,7 +83,7 @@ func companyPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 	var patch records.CompanyPatch
 	v := c.value
 	if c.action == "tag" {
-		old, err := records.GetCompany(tx, p.WorkspaceID, id)
+		old, err := records.ViewCompany(tx, p, id)
 		if err != nil {
 			return patch, err
 		}

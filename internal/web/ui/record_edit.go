@@ -33,7 +33,7 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 		return rec, err
 	}
 	if object == "contact" {
-		c, err := records.GetContact(tx, p.WorkspaceID, id)
+		c, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return rec, err
 		}
@@ -43,7 +43,7 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 		rec.name, rec.version, rec.facts = c.Name(), c.Version, contactFacts(c, rc)
 		rec.subtitle = joinNonEmpty(" at ", c.Title, c.CompanyName)
 	} else {
-		c, err := records.GetCompany(tx, p.WorkspaceID, id)
+		c, err := records.ViewCompany(tx, p, id)
 		if err != nil {
 			return rec, err
 		}
