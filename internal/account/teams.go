@@ -115,3 +115,37 @@ func VisibilityClause(tx *store.Tx, p crm.Principal, ownerColumn string) (string
 	}
 	return ownerColumn + " = ?", []any{p.UserID}, nil
 }
+
+// ListTeams returns the workspace's teams with their members.
+func ListTeams(tx *store.Tx, ws crm.ID) ([]Team, error) {
+	rows, err := tx.Query(`SELECT t.id, t.name, t.manager_id, tm.user_id FROM teams t
+		LEFT JOIN team_members tm ON tm.workspace_id = t.workspace_id AND tm.team_id = t.id
+		WHERE t.workspace_id = ? ORDER BY t.name, t.id`, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Team
+	for rows.Next() {
+		var id, manager crm.ID
+		var name string
+		var member *int64
+		if err := rows.Scan(&id, &name, &manager, &member); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, Team{ID: id, Name: name, ManagerID: manager})
+		}
+		if member != nil {
+			out[len(out)-1].Members = append(out[len(out)-1].Members, crm.ID(*member))
+		}
+	}
+	return out, rows.Err()
+}
+
+// MemberVisibility reads the workspace's rule.
+func MemberVisibility(tx *store.Tx, ws crm.ID) (Visibility, error) {
+	var v string
+	err := tx.QueryRow(`SELECT member_visibility FROM workspaces WHERE id = ?`, ws).Scan(&v)
+	return Visibility(v), err
+}

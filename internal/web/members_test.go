@@ -148,3 +148,25 @@ func TestSwitchWorkspace(t *testing.T) {
 		}
 	})
 }
+
+func TestTeamsAndVisibilityUI(t *testing.T) {
+	db := testdb.New(t)
+	srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+	b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+	var token string
+	db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+	b.do("POST", "/setup", url.Values{"token": {token}, "workspace": {"T Co"}, "name": {"Tia"}, "email": {"tia@t.test"}, "password": {"a long enough phrase"}})
+	if rec := b.do("POST", "/settings/teams", url.Values{"name": {"EMEA sales"}, "manager_id": {"0"}}); rec.Code != 303 {
+		t.Fatalf("create team: %d", rec.Code)
+	}
+	if rec := b.do("POST", "/settings/visibility", url.Values{"visibility": {"team"}}); rec.Code != 303 {
+		t.Fatalf("visibility: %d", rec.Code)
+	}
+	if rec := b.do("POST", "/settings/visibility", url.Values{"visibility": {"everyone"}}); rec.Code != 303 {
+		t.Fatalf("bad visibility: %d", rec.Code)
+	}
+	page := b.do("GET", "/settings/members", nil).Body.String()
+	if !strings.Contains(page, "EMEA sales") || !strings.Contains(page, `<option value="team" selected>`) || !strings.Contains(page, "Choose own, team or all") {
+		t.Fatalf("members page lacks team, rule or error flash")
+	}
+}

@@ -19,8 +19,16 @@ func (h *Handlers) renderMembers(w http.ResponseWriter, r *http.Request, status 
 	p := principal(r)
 	var ms []account.Member
 	var invs []account.Invitation
+	var teams []account.Team
+	var vis account.Visibility
 	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
 		if ms, err = account.ListMembers(tx, p.WorkspaceID); err != nil {
+			return err
+		}
+		if teams, err = account.ListTeams(tx, p.WorkspaceID); err != nil {
+			return err
+		}
+		if vis, err = account.MemberVisibility(tx, p.WorkspaceID); err != nil {
 			return err
 		}
 		invs, err = account.ListInvitations(tx, p.WorkspaceID)
@@ -33,6 +41,21 @@ func (h *Handlers) renderMembers(w http.ResponseWriter, r *http.Request, status 
 	for _, m := range ms {
 		v.Members = append(v.Members, view.MemberRow{ID: m.UserID.String(), Name: m.Name, Email: m.Email, Role: string(m.Role),
 			Joined: m.JoinedAt.Format("Jan 2, 2006"), Active: m.DeactivatedAt.IsZero(), TwoFactor: m.TwoFactor, IsYou: m.UserID == p.UserID})
+	}
+	names := map[crm.ID]string{}
+	for _, m := range ms {
+		names[m.UserID] = m.Name
+	}
+	v.Visibility = string(vis)
+	for _, t := range teams {
+		row := view.TeamRow{ID: t.ID.String(), Name: t.Name, Manager: names[t.ManagerID]}
+		for i, u := range t.Members {
+			if i > 0 {
+				row.Members += ", "
+			}
+			row.Members += names[u]
+		}
+		v.Teams = append(v.Teams, row)
 	}
 	now := h.DB.Now()
 	for _, i := range invs {
@@ -138,4 +161,32 @@ func (h *Handlers) afterMemberChange(w http.ResponseWriter, r *http.Request, err
 		return
 	}
 	http.Redirect(w, r, "/settings/members", http.StatusSeeOther)
+}
+
+// VisibilitySave sets what members see.
+func (h *Handlers) VisibilitySave(w http.ResponseWriter, r *http.Request) {
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		return account.SetMemberVisibility(tx, principal(r), account.Visibility(form(r, "visibility")))
+	})
+	h.afterMemberChange(w, r, err, "Record visibility saved.")
+}
+
+// TeamCreate makes a team.
+func (h *Handlers) TeamCreate(w http.ResponseWriter, r *http.Request) {
+	manager, _ := crm.ParseID(form(r, "manager_id"))
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		_, err := account.CreateTeam(tx, principal(r), form(r, "name"), manager)
+		return err
+	})
+	h.afterMemberChange(w, r, err, "Team created.")
+}
+
+// TeamAddMember puts a member in a team.
+func (h *Handlers) TeamAddMember(w http.ResponseWriter, r *http.Request) {
+	team, err := crm.ParseID(r.PathValue("id"))
+	user, _ := crm.ParseID(form(r, "user_id"))
+	if err == nil {
+		err = h.write(r.Context(), func(tx *store.Tx) error { return account.AddToTeam(tx, principal(r), team, user) })
+	}
+	h.afterMemberChange(w, r, err, "Added to the team.")
 }
