@@ -86,3 +86,31 @@ func TestRememberMe(t *testing.T) {
 		}
 	}
 }
+
+func TestChangePassword(t *testing.T) {
+	db := testdb.New(t)
+	srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+	b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+	other := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
+	var token string
+	db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
+	b.do("POST", "/setup", url.Values{"token": {token}, "workspace": {"P"}, "name": {"Pia"}, "email": {"pia@p.test"}, "password": {"a long enough phrase"}})
+	other.do("POST", "/login", url.Values{"email": {"pia@p.test"}, "password": {"a long enough phrase"}, "remember": {"1"}})
+	if rec := b.do("POST", "/settings/password", url.Values{"current_password": {"wrong one here"}, "new_password": {"a brand new phrase"}}); rec.Code != 422 ||
+		!strings.Contains(rec.Body.String(), "not your current password") {
+		t.Fatalf("wrong current password: %d", rec.Code)
+	}
+	if rec := b.do("POST", "/settings/password", url.Values{"current_password": {"a long enough phrase"}, "new_password": {"short"}}); rec.Code != 422 ||
+		!strings.Contains(rec.Body.String(), "at least 10") {
+		t.Fatalf("weak new password: %d", rec.Code)
+	}
+	if rec := b.do("POST", "/settings/password", url.Values{"current_password": {"a long enough phrase"}, "new_password": {"a brand new phrase"}}); rec.Code != 303 {
+		t.Fatalf("change: %d", rec.Code)
+	}
+	if rec := b.do("GET", "/", nil); rec.Code != 200 {
+		t.Fatalf("this device signed out: %d", rec.Code)
+	}
+	if rec := other.do("GET", "/", nil); rec.Code != 303 {
+		t.Fatalf("other device still signed in: %d", rec.Code)
+	}
+}

@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	s.handle("GET /settings/api-keys", u.RequireUser(u.APIKeyList))
 	s.handle("POST /settings/api-keys", u.RequireUser(u.APIKeyCreate))
 	s.handle("POST /settings/api-keys/{id}/revoke", u.RequireUser(u.APIKeyRevoke))
+	s.handle("POST /settings/password", u.RequireUser(u.PasswordChange))
 	s.handle("POST /settings/2fa/start", u.RequireUser(u.TwoFactorStart))
 	s.handle("POST /settings/2fa/confirm", u.RequireUser(u.TwoFactorConfirm))
 	s.handle("POST /settings/2fa/disable", u.RequireUser(u.TwoFactorDisable))

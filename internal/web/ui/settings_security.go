@@ -96,3 +96,26 @@ func describeDevice(ua string) string {
 	}
 	return browser + " on " + system
 }
+
+// PasswordChange sets a new password after checking the current one.
+func (h *Handlers) PasswordChange(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		return account.ChangePassword(tx, p, r.PostFormValue("current_password"), r.PostFormValue("new_password"),
+			sessionToken(r), account.Client{IP: clientIP(r), UserAgent: r.UserAgent()})
+	})
+	if crm.ErrorCode(err) == crm.Invalid {
+		fields := crm.ErrorFields(err)
+		if msg, ok := fields["password"]; ok { // the domain names the new one "password"
+			fields["new_password"] = msg
+		}
+		h.renderSecurity(w, r, http.StatusUnprocessableEntity, fields)
+		return
+	}
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.flash(w, "ok", "Password changed. Other devices are signed out.")
+	http.Redirect(w, r, "/settings/security", http.StatusSeeOther)
+}
