@@ -24,17 +24,21 @@ import (
 
 // Config is everything an operator can set.
 type Config struct {
-	Addr            string        // TANDEM_ADDR, --addr
-	DataDir         string        // TANDEM_DATA_DIR, --data-dir
-	DatabaseURL     string        // DATABASE_URL (secret: may hold a password)
-	BaseURL         string        // TANDEM_BASE_URL: public URL used in links; default http://ADDR
-	LogLevel        string        // TANDEM_LOG_LEVEL: debug, info, warn, error
-	LogFormat       string        // TANDEM_LOG_FORMAT: json or text
-	SecretKey       string        // TANDEM_SECRET_KEY (secret): the instance key for secrets at rest
-	SMTPURL         string        // TANDEM_SMTP_URL (secret): smtp://user:pass@host:port
-	ShutdownTimeout time.Duration // TANDEM_SHUTDOWN_TIMEOUT
-	Migrate         bool          // TANDEM_MIGRATE: apply pending migrations at serve start
-	File            string        // TANDEM_CONFIG, --config: optional KEY=VALUE file
+	Addr             string        // TANDEM_ADDR, --addr
+	DataDir          string        // TANDEM_DATA_DIR, --data-dir
+	DatabaseURL      string        // DATABASE_URL (secret: may hold a password)
+	BaseURL          string        // TANDEM_BASE_URL: public URL used in links; default http://ADDR
+	LogLevel         string        // TANDEM_LOG_LEVEL: debug, info, warn, error
+	LogFormat        string        // TANDEM_LOG_FORMAT: json or text
+	SecretKey        string        // TANDEM_SECRET_KEY (secret): the instance key for secrets at rest
+	SMTPURL          string        // TANDEM_SMTP_URL (secret): smtp://user:pass@host:port
+	OIDCIssuer       string        // TANDEM_OIDC_ISSUER: OpenID Connect provider for sign-in (optional)
+	OIDCClientID     string        // TANDEM_OIDC_CLIENT_ID
+	OIDCClientSecret string        // TANDEM_OIDC_CLIENT_SECRET (secret)
+	OIDCName         string        // TANDEM_OIDC_NAME: the provider's name on the sign-in button
+	ShutdownTimeout  time.Duration // TANDEM_SHUTDOWN_TIMEOUT
+	Migrate          bool          // TANDEM_MIGRATE: apply pending migrations at serve start
+	File             string        // TANDEM_CONFIG, --config: optional KEY=VALUE file
 }
 
 // Defaults are what `make run` gets.
@@ -76,6 +80,10 @@ func settings() []setting {
 		s("TANDEM_LOG_FORMAT", "json or text", false, func(c *Config) *string { return &c.LogFormat }),
 		s("TANDEM_SECRET_KEY", "instance key that encrypts secrets at rest (default: generated into the data directory)", true, func(c *Config) *string { return &c.SecretKey }),
 		s("TANDEM_SMTP_URL", "smtp://USER:PASS@HOST:PORT for system email (default: log and outbox page)", true, func(c *Config) *string { return &c.SMTPURL }),
+		s("TANDEM_OIDC_ISSUER", "OpenID Connect issuer URL for single sign-on, e.g. https://accounts.google.com", false, func(c *Config) *string { return &c.OIDCIssuer }),
+		s("TANDEM_OIDC_CLIENT_ID", "client id registered with the OpenID Connect provider", false, func(c *Config) *string { return &c.OIDCClientID }),
+		s("TANDEM_OIDC_CLIENT_SECRET", "client secret of that registration", true, func(c *Config) *string { return &c.OIDCClientSecret }),
+		s("TANDEM_OIDC_NAME", "name of the provider on the sign-in button (default: single sign-on)", false, func(c *Config) *string { return &c.OIDCName }),
 		{env: "TANDEM_SHUTDOWN_TIMEOUT", help: "how long shutdown waits for requests and jobs, e.g. 30s",
 			get: func(c *Config) string { return c.ShutdownTimeout.String() },
 			set: func(c *Config, v string) error {
@@ -220,6 +228,14 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("TANDEM_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	if c.OIDCIssuer != "" {
+		if u, err := url.Parse(c.OIDCIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TANDEM_OIDC_ISSUER=%q is not an https URL", c.OIDCIssuer))
+		}
+		if c.OIDCClientID == "" {
+			errs = append(errs, errors.New("TANDEM_OIDC_ISSUER is set but TANDEM_OIDC_CLIENT_ID is not"))
+		}
 	}
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {

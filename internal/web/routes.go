@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	s.handle("POST /setup", http.HandlerFunc(u.SetupSave))
 	s.handle("GET /login", http.HandlerFunc(u.LoginShow))
 	s.handle("POST /login", http.HandlerFunc(u.LoginSave))
+	s.handle("GET /login/sso", http.HandlerFunc(u.SSOStart))
+	s.handle("GET /login/sso/callback", http.HandlerFunc(u.SSOCallback))
 	s.handle("GET /login/2fa", http.HandlerFunc(u.SecondFactorShow))
 	s.handle("POST /login/2fa", http.HandlerFunc(u.SecondFactorSave))
 	s.handle("POST /logout", http.HandlerFunc(u.Logout))

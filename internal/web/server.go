@@ -11,6 +11,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/secrets"
+	"github.com/tandemcrm/tandem/internal/sso"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/api"
@@ -68,6 +69,14 @@ func NewServer(d Deps) *Server {
 	}
 	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue, Key: d.Key, SMTP: d.Config.SMTPURL != "",
 		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
+	if c := d.Config; c.OIDCIssuer != "" {
+		s.ui.SSO = &sso.Provider{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
+			RedirectURL: c.PublicURL() + "/login/sso/callback"}
+		s.ui.SSOName = c.OIDCName
+		if s.ui.SSOName == "" {
+			s.ui.SSOName = "single sign-on"
+		}
+	}
 	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version})
 	s.routes()
 	s.handler = s.middleware(s.mux)

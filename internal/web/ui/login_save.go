@@ -61,7 +61,7 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 		if code == crm.TooMany {
 			status = http.StatusTooManyRequests
 		}
-		h.render(w, r, status, view.LoginPage(view.LoginView{Email: email, Next: next,
+		h.render(w, r, status, view.LoginPage(view.LoginView{SSOName: h.SSOName, Email: email, Next: next,
 			Error: crm.ErrorMessage(err)}, h.Assets.URL))
 		return
 	}

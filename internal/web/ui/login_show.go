@@ -13,6 +13,6 @@ func (h *Handlers) LoginShow(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, view.LoginPage(view.LoginView{Next: safeNext(r.URL.Query().Get("next")),
+	h.render(w, r, http.StatusOK, view.LoginPage(view.LoginView{SSOName: h.SSOName, Next: safeNext(r.URL.Query().Get("next")),
 		Flashes: h.takeFlashes(w, r)}, h.Assets.URL))
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/secrets"
+	"github.com/tandemcrm/tandem/internal/sso"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/assets"
@@ -30,6 +31,10 @@ type Handlers struct {
 	Queue sysmail.Enqueuer
 	// Key seals secrets at rest (TOTP seeds).
 	Key *secrets.Key
+	// SSO is the OpenID Connect provider for sign-in; nil when none.
+	SSO *sso.Provider
+	// SSOName labels the sign-in button.
+	SSOName string
 	// SMTP says whether system mail is delivered (else logged and kept).
 	SMTP bool
 	// BaseURL is the public URL that links in emails start with.

@@ -36,6 +36,7 @@ type SetupView struct {
 
 // LoginView is the sign-in form.
 type LoginView struct {
+	SSOName string // set when single sign-on is configured
 	Email   string
 	Error   string
 	Next    string
