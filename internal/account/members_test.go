@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -109,6 +110,58 @@ func TestInviteAcceptRolesDeactivate(t *testing.T) {
 		db.Read(ctx, func(tx *store.Tx) (err error) { members, err = account.ListMembers(tx, ws); return err })
 		if len(members) != 2 || members[1].DeactivatedAt.IsZero() {
 			t.Fatalf("members = %+v", members)
+		}
+	})
+}
+
+// TestOnlyArgon2idHashesStored reads the whole password column after every
+// way a password is set (setup, create, invitation, reset, change).
+func TestOnlyArgon2idHashesStored(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		pw := "a long enough phrase"
+		var p crm.Principal
+		db.Write(ctx, func(tx *store.Tx) error {
+			tok, _ := account.NewSetupToken(tx)
+			ws, u, err := account.Setup(tx, account.SetupInput{Token: tok, Workspace: "H", NewUser: account.NewUser{Email: "h@h.test", Name: "H", Password: pw}})
+			if err != nil {
+				return err
+			}
+			p = crm.Principal{UserID: u.ID, WorkspaceID: ws.ID, Role: crm.RoleOwner}
+			_, token, err := account.Invite(tx, p, "i@h.test", crm.RoleMember)
+			if err != nil {
+				return err
+			}
+			if _, _, err := account.AcceptInvite(tx, token, "I", pw); err != nil {
+				return err
+			}
+			reset, _, _ := account.RequestPasswordReset(tx, "i@h.test")
+			if _, err := account.ResetPassword(tx, reset, "another long phrase", account.Client{}); err != nil {
+				return err
+			}
+			return account.ChangePassword(tx, p, pw, "a third long phrase", "", account.Client{})
+		})
+		var hashes []string
+		db.Read(ctx, func(tx *store.Tx) error {
+			rows, err := tx.Query(`SELECT password_hash FROM users`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var h string
+				rows.Scan(&h)
+				hashes = append(hashes, h)
+			}
+			return rows.Err()
+		})
+		if len(hashes) != 2 {
+			t.Fatalf("%d users", len(hashes))
+		}
+		for _, h := range hashes {
+			if !strings.HasPrefix(h, "$argon2id$v=19$m=") || strings.Contains(h, "phrase") {
+				t.Fatalf("stored %q", h)
+			}
 		}
 	})
 }
