@@ -125,10 +125,10 @@ func shortcutErrors(err error, in NewContact) error {
 
 func insertContact(tx *store.Tx, p crm.Principal, c Contact) error {
 	now := store.Micros(tx.Now)
-	_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, emails, phone, phones, title,
+	_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, emails, phone, phone_digits, phones, title,
 		company_id, owner_id, lifecycle, source, tags, custom, created_by, updated_by, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, jsonText(c.Phones), c.Title,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, Digits(c.Phone), jsonText(c.Phones), c.Title,
 		c.CompanyID, c.OwnerID, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
 	if err != nil {
 		return fmt.Errorf("records: create contact: %w", err)

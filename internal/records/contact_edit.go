@@ -119,10 +119,10 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 		return old, nil
 	}
 	c.Version, c.UpdatedAt = old.Version+1, tx.Now
-	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phones = ?, title = ?,
-		company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?
+	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
+		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?
 		WHERE workspace_id = ? AND id = ? AND version = ?`,
-		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
+		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, Digits(c.Phone), jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
 		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version,
 		p.WorkspaceID, id, old.Version)
 	if err != nil {

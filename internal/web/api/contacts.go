@@ -62,6 +62,7 @@ func (a *API) contactRoutes() {
 	huma.Register(a.huma, huma.Operation{OperationID: "delete-contact", Method: http.MethodDelete, Path: "/contacts/{id}", Tags: tags,
 		Summary: "Delete a contact", Description: "Moves the contact to the trash.", DefaultStatus: http.StatusNoContent}, a.deleteContact)
 	a.contactBulkRoutes()
+	a.contactMergeRoutes()
 }
 
 func (a *API) listContacts(ctx context.Context, in *listInput) (*contactListOutput, error) {

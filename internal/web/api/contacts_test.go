@@ -123,3 +123,26 @@ func TestContactsAPI(t *testing.T) {
 		send(t, mux, key, step{name: "gone", method: "GET", path: "/api/v1/contacts/" + id, status: 404})
 	})
 }
+
+func TestMergeAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		mux := http.NewServeMux()
+		api.New(mux, api.Deps{DB: db})
+		p := newWorkspace(t, db, "Merge Co", crm.RoleMember)
+		_, key := newKey(t, db, p, account.NewAPIKey{Name: "t"})
+		other := newWorkspace(t, db, "Other Merge", crm.RoleMember)
+		_, otherKey := newKey(t, db, other, account.NewAPIKey{Name: "t"})
+		_, a := send(t, mux, key, step{name: "a", method: "POST", path: "/api/v1/contacts", status: 201,
+			body: `{"first_name":"Kay","last_name":"Lee","email":"kay@x.example"}`})
+		_, b := send(t, mux, key, step{name: "b", method: "POST", path: "/api/v1/contacts", status: 201,
+			body: `{"first_name":"Kay","last_name":"Lee","email":"k.lee@y.example","title":"CFO"}`})
+		aid, bid := a["id"].(string), b["id"].(string)
+		send(t, mux, key, step{name: "duplicates", method: "GET", path: "/api/v1/contacts/" + aid + "/duplicates", status: 200,
+			has: []string{bid, "same name"}})
+		send(t, mux, otherKey, step{name: "merge across workspaces", method: "POST", path: "/api/v1/contacts/" + aid + "/merge", status: 404,
+			body: `{"from":"` + bid + `"}`})
+		send(t, mux, key, step{name: "merge", method: "POST", path: "/api/v1/contacts/" + aid + "/merge", status: 200,
+			body: `{"from":"` + bid + `","take":["title"]}`, has: []string{`"title":"CFO"`, "k.lee@y.example", "kay@x.example"}})
+		send(t, mux, key, step{name: "merged away", method: "GET", path: "/api/v1/contacts/" + bid, status: 404})
+	})
+}
