@@ -70,7 +70,10 @@ func TestDuplicatesAndMerge(t *testing.T) {
 			t.Fatalf("merged-away contact still live: %v", err)
 		}
 		var tl []records.Entry
-		db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "contact", a.ID, 5); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			tl, err = records.Timeline(tx, p.WorkspaceID, "contact", a.ID, 5)
+			return err
+		})
 		if !strings.Contains(tl[0].Summary, "merged") || !strings.Contains(tl[0].Summary, b.ID.String()) {
 			t.Fatalf("timeline: %+v", tl[0])
 		}
