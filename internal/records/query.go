@@ -24,9 +24,9 @@ type ListQuery struct {
 // MaxLimit is the largest page.
 const MaxLimit = 200
 
-// countCap bounds the estimated total: counting stops here, so a list of a
+// countCap bounds the estimated total ("1,000+"): counting stops here, so a list of a
 // million rows costs no more than one of ten thousand.
-const countCap = 10_000
+const countCap = 1_000
 
 // sortKey is one sortable column.
 type sortKey struct {

@@ -25,7 +25,7 @@ type listInput struct {
 type contactList struct {
 	Data         []Contact `json:"data"`
 	NextCursor   string    `json:"next_cursor,omitempty" doc:"Absent on the last page"`
-	TotalEst     *int      `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 10,000"`
+	TotalEst     *int      `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 1,000 (then total_is_exact is false)"`
 	TotalIsExact *bool     `json:"total_is_exact,omitempty"`
 }
 

@@ -13,7 +13,7 @@ import (
 // listPage is one page of rows with its paging facts.
 type listPage struct {
 	next  string
-	total string // "1234", "10000+", or "" on later pages without a carried count
+	total string // "1234", "1000+", or "" on later pages without a carried count
 }
 
 // queryPage runs the list's query. A bad cursor or sort starts over without

@@ -126,7 +126,7 @@ func (s listState) sortBy(key string) (string, string) {
 	return n.url(), dir
 }
 
-// count formats a total: "1,234 contacts", "10,000+ contacts".
+// count formats a total: "1,234 contacts", "1,000+ contacts".
 func count(n int, exact bool, nouns string) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {

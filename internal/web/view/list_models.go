@@ -14,7 +14,7 @@ type ListView struct {
 	Columns     []ListColumn
 	Choices     []ColumnChoice // the column picker
 	Rows        []ListRow
-	Total       string // "1,234 contacts", "10,000+ contacts"
+	Total       string // "1,234 contacts", "1,000+ contacts"
 	Page        int
 	PrevURL     string
 	NextURL     string
