@@ -55,6 +55,12 @@ func (s *Server) routes() {
 	s.handle("POST /views/{id}", u.RequireUser(u.ViewUpdate))
 	s.handle("POST /views/{id}/delete", u.RequireUser(u.ViewDelete))
 
+	// Notes and merging on record pages.
+	s.handle("POST /contacts/{id}/notes", u.RequireUser(u.NoteCreate("contact")))
+	s.handle("POST /companies/{id}/notes", u.RequireUser(u.NoteCreate("company")))
+	s.handle("GET /contacts/{id}/merge", u.RequireUser(u.MergeShow))
+	s.handle("POST /contacts/{id}/merge", u.RequireUser(u.MergeSave))
+
 	// Workspaces of a user who belongs to several.
 	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))
 	s.handle("POST /workspaces/{id}/switch", u.RequireUser(u.WorkspaceSwitch))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/ids"
+	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/sso"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -68,6 +69,7 @@ func NewServer(d Deps) *Server {
 		s.Deps.Key = d.Key
 	}
 	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue, Key: d.Key, SMTP: d.Config.SMTPURL != "",
+		Notes:   notes.Service{R: notes.NewRenderer()},
 		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
 	if c := d.Config; c.OIDCIssuer != "" {
 		s.ui.SSO = &sso.Provider{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,

@@ -100,6 +100,10 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who,
 			Action: string(e.Action), Summary: e.Summary})
 	}
+	if err := h.read(r.Context(), func(tx *store.Tx) error { return h.addNotesAndDups(tx, p, object, id, &v) }); err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
 	if object == "company" {
 		v.Actions = []view.Link{{Label: "Add a contact here", URL: "/contacts?company=" + id.String()},
 			{Label: "Its contacts", URL: "/contacts?filter=" + urlQuery("company_id = "+id.String())}}

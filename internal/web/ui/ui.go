@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/sso"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -31,6 +32,8 @@ type Handlers struct {
 	Queue sysmail.Enqueuer
 	// Key seals secrets at rest (TOTP seeds).
 	Key *secrets.Key
+	// Notes renders and stores notes on records.
+	Notes notes.Service
 	// SSO is the OpenID Connect provider for sign-in; nil when none.
 	SSO *sso.Provider
 	// SSOName labels the sign-in button.

@@ -11,6 +11,15 @@ type RecordView struct {
 	Facts    []Fact
 	Timeline []TimelineEntry
 	Actions  []Link
+	Notes    []NoteRow
+	Dups     []Link // possible duplicates (contacts), each linking to the merge screen
+}
+
+// NoteRow is a note on a record page; HTML was sanitised when the note was
+// written (package notes).
+type NoteRow struct {
+	Author, When, HTML string
+	Pinned             bool
 }
 
 // Link is a labelled URL.

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/web/view"
+)
+
+// MergeShow compares a contact with a possible duplicate, field by field.
+func (h *Handlers) MergeShow(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	into, err := crm.ParseID(r.PathValue("id"))
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	from, _ := crm.ParseID(r.URL.Query().Get("from"))
+	var v view.MergeView
+	err = h.read(r.Context(), func(tx *store.Tx) error {
+		a, err := records.ViewContact(tx, p, into)
+		if err != nil {
+			return err
+		}
+		b, err := records.ViewContact(tx, p, from)
+		if err != nil || from == into {
+			return crm.Errorf(crm.NotFound, "No such contact to merge.")
+		}
+		defs, err := records.ListFields(tx, p.WorkspaceID, "contact", false)
+		if err != nil {
+			return err
+		}
+		v = view.MergeView{IntoID: a.ID.String(), IntoName: a.Name(), FromID: b.ID.String(), FromName: b.Name()}
+		pairs := [][3]string{{"first_name", a.FirstName, b.FirstName}, {"last_name", a.LastName, b.LastName},
+			{"title", a.Title, b.Title}, {"company_id", a.CompanyName, b.CompanyName},
+			{"lifecycle", a.Lifecycle, b.Lifecycle}, {"source", a.Source, b.Source}}
+		for _, pr := range pairs {
+			if pr[1] != pr[2] {
+				v.Rows = append(v.Rows, view.MergeRow{Field: pr[0], Label: strings.ReplaceAll(strings.TrimSuffix(pr[0], "_id"), "_", " "), Keep: pr[1], Take: pr[2]})
+			}
+		}
+		ac, bc := records.PresentCustom(defs, a.Custom), records.PresentCustom(defs, b.Custom)
+		for _, d := range defs {
+			x, y := fmt.Sprint(orEmpty(ac[d.Key])), fmt.Sprint(orEmpty(bc[d.Key]))
+			if x != y {
+				v.Rows = append(v.Rows, view.MergeRow{Field: "custom." + d.Key, Label: d.Label, Keep: x, Take: y})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, view.MergePage(h.shell(w, r, "Merge contacts", "contacts"), v))
+}
+
+func orEmpty(v any) any {
+	if v == nil {
+		return ""
+	}
+	return v
+}
+
+// MergeSave merges the duplicate into the contact with the chosen fields.
+func (h *Handlers) MergeSave(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	into, err := crm.ParseID(r.PathValue("id"))
+	from, _ := crm.ParseID(form(r, "from"))
+	if err == nil {
+		if err = r.ParseForm(); err == nil {
+			take := map[string]bool{}
+			for k, vals := range r.PostForm {
+				if f, ok := strings.CutPrefix(k, "take_"); ok && len(vals) > 0 && vals[0] == "1" {
+					take[f] = true
+				}
+			}
+			err = h.write(r.Context(), func(tx *store.Tx) error {
+				_, err := records.MergeContacts(tx, p, into, from, take)
+				return err
+			})
+		}
+	}
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.flash(w, "ok", "Merged. Everything of the other contact is here now.")
+	http.Redirect(w, r, "/contacts/"+into.String(), http.StatusSeeOther)
+}
