@@ -58,6 +58,9 @@ func (s *Server) routes() {
 	// Notes and merging on record pages.
 	s.handle("POST /contacts/{id}/notes", u.RequireUser(u.NoteCreate("contact")))
 	s.handle("POST /companies/{id}/notes", u.RequireUser(u.NoteCreate("company")))
+	s.handle("POST /contacts/{id}/files", u.RequireUser(u.FileUpload("contact")))
+	s.handle("POST /companies/{id}/files", u.RequireUser(u.FileUpload("company")))
+	s.handle("GET /files/{id}", u.RequireUser(u.FileDownload))
 	s.handle("GET /contacts/{id}/merge", u.RequireUser(u.MergeShow))
 	s.handle("POST /contacts/{id}/merge", u.RequireUser(u.MergeSave))
 

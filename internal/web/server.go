@@ -3,12 +3,14 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/secrets"
@@ -69,7 +71,7 @@ func NewServer(d Deps) *Server {
 		s.Deps.Key = d.Key
 	}
 	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue, Key: d.Key, SMTP: d.Config.SMTPURL != "",
-		Notes:   notes.Service{R: notes.NewRenderer()},
+		Notes: notes.Service{R: notes.NewRenderer()}, Files: files.Store{Dir: filepath.Join(d.Config.DataDir, "files")},
 		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
 	if c := d.Config; c.OIDCIssuer != "" {
 		s.ui.SSO = &sso.Provider{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -32,6 +34,13 @@ func (h *Handlers) addNotesAndDups(tx *store.Tx, p crm.Principal, object string,
 	for _, n := range ns {
 		v.Notes = append(v.Notes, view.NoteRow{Author: names[n.AuthorID], When: n.CreatedAt.Format("Jan 2, 2006 15:04"),
 			HTML: n.HTML, Pinned: n.Pinned})
+	}
+	fs, err := files.List(tx, p.WorkspaceID, object, id)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		v.Files = append(v.Files, view.FileRow{ID: f.ID.String(), Name: f.Name, Size: humanSize(f.Size), When: f.CreatedAt.Format("Jan 2, 2006")})
 	}
 	if object != "contact" {
 		return nil
@@ -78,4 +87,14 @@ func (h *Handlers) NoteCreate(object string) http.HandlerFunc {
 		}
 		http.Redirect(w, r, back, http.StatusSeeOther)
 	}
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/sso"
@@ -32,6 +33,8 @@ type Handlers struct {
 	Queue sysmail.Enqueuer
 	// Key seals secrets at rest (TOTP seeds).
 	Key *secrets.Key
+	// Files keeps attachments under the data directory.
+	Files files.Store
 	// Notes renders and stores notes on records.
 	Notes notes.Service
 	// SSO is the OpenID Connect provider for sign-in; nil when none.

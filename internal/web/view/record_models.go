@@ -13,6 +13,12 @@ type RecordView struct {
 	Actions  []Link
 	Notes    []NoteRow
 	Dups     []Link // possible duplicates (contacts), each linking to the merge screen
+	Files    []FileRow
+}
+
+// FileRow is an attachment on a record page.
+type FileRow struct {
+	ID, Name, Size, When string
 }
 
 // NoteRow is a note on a record page; HTML was sanitised when the note was
