@@ -1,0 +1,46 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	cd "github.com/chromedp/chromedp"
+)
+
+// TestMergeDuplicatesInBrowser finds a duplicate from a contact's page,
+// chooses a field on the merge screen, merges, and sees one contact left
+// with both email addresses.
+func TestMergeDuplicatesInBrowser(t *testing.T) {
+	srv := StartServer(t, Options{})
+	ctx := Browser(t)
+	SetUpWorkspace(t, ctx, srv, Owner{Workspace: "Merge Co", Name: "Mo Merge", Email: "mo@merge.test", Password: "correct horse battery"})
+	Post(t, ctx, "/contacts", map[string][]string{"first_name": {"Ada"}, "last_name": {"King"}, "email": {"ada@merge.test"}})
+	Post(t, ctx, "/contacts", map[string][]string{"first_name": {"ADA"}, "last_name": {"king"}, "email": {"ada.king@elsewhere.test"}})
+	Do(t, ctx,
+		cd.Navigate(srv.BaseURL+"/contacts"),
+		cd.WaitVisible(cd.CSS(`a[href^="/contacts/"]`)),
+		cd.Click(cd.CSS(`a[href^="/contacts/"]`)),
+		cd.WaitVisible(cd.CSS(`.record-dups a`)),
+	)
+	if dup := Text(t, ctx, `.record-dups`); !strings.Contains(dup, "same name") {
+		t.Fatalf("duplicates panel: %q", dup)
+	}
+	Do(t, ctx,
+		cd.Click(cd.CSS(`.record-dups a`)),
+		cd.WaitVisible(cd.CSS(`table.merge`)),
+	)
+	// The first name differs in case: take the other contact's spelling.
+	Do(t, ctx,
+		cd.Click(cd.CSS(`input[name="take_first_name"][value="1"]`)),
+		cd.Click(cd.CSS(`form[action$="/merge"] button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`.flash-ok`)),
+	)
+	page := Text(t, ctx, `body`)
+	if !strings.Contains(page, "ada@merge.test") || !strings.Contains(page, "ada.king@elsewhere.test") || !strings.Contains(page, "merged") {
+		t.Fatalf("merged contact page lacks both emails or the timeline entry:\n%.800s", page)
+	}
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`table`)))
+	if n := Eval[int](t, ctx, `new Set([...document.querySelectorAll('a[href^="/contacts/"]')].map(a => a.getAttribute('href').split('?')[0]).filter(h => /^\/contacts\/\d+$/.test(h))).size`); n != 1 {
+		t.Fatalf("%d contacts left after the merge, want 1", n)
+	}
+}
