@@ -13,6 +13,9 @@ import (
 type Client struct {
 	IP        string
 	UserAgent string
+	// Hash, when set, turns an identifier into a keyed hash (the instance
+	// key's): failed sign-ins for unknown addresses keep only that.
+	Hash func(identifier string) string
 }
 
 // NoteSignIn records a successful sign-in in the same transaction as the
@@ -41,9 +44,15 @@ func NoteSignInFailure(tx *store.Tx, email string, c Client) error {
 			return err
 		}
 	}
+	// A known account is named by its id; a typed address that matches no
+	// account is someone's personal data we have no reason to keep, so only
+	// its keyed hash is stored (enough to see repeated attempts).
+	details := map[string]any{}
+	if user == 0 && c.Hash != nil {
+		details["email_hash"] = c.Hash(email)
+	}
 	_, err = audit.Record(tx, audit.Entry{WorkspaceID: ws, Actor: crm.Actor{Type: "anonymous"}, Action: audit.SignInFailed,
-		ObjectType: "user", ObjectID: user, IP: c.IP, UserAgent: c.UserAgent,
-		Details: map[string]any{"email": email}})
+		ObjectType: "user", ObjectID: user, IP: c.IP, UserAgent: c.UserAgent, Details: details})
 	return err
 }
 

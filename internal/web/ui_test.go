@@ -205,5 +205,24 @@ func TestAuditOfSignIns(t *testing.T) {
 		if got != want {
 			t.Fatalf("audit actions = %s\nwant           %s", got, want)
 		}
+		// Failed attempts keep no typed address in clear: the known account
+		// by id, the unknown address as a keyed hash only.
+		var details []string
+		db.Read(context.Background(), func(tx *store.Tx) error {
+			rows, err := tx.Unscoped().Query(`SELECT details FROM audit_log WHERE action = 'signin.failed' ORDER BY id`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var d string
+				rows.Scan(&d)
+				details = append(details, d)
+			}
+			return rows.Err()
+		})
+		if len(details) != 2 || strings.Contains(strings.Join(details, ""), "@audit.test") || !strings.Contains(details[1], "email_hash") {
+			t.Fatalf("failed sign-in details = %v", details)
+		}
 	})
 }

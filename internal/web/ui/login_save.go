@@ -12,7 +12,7 @@ import (
 // LoginSave checks the credentials and starts a session.
 func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 	email, next := form(r, "email"), safeNext(form(r, "next"))
-	client := account.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
+	client := h.client(r)
 	var token, challenge string
 	err := h.write(r.Context(), func(tx *store.Tx) error {
 		if wait, err := account.ThrottleWait(tx, email, client.IP); err != nil {

@@ -112,7 +112,7 @@ func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	remember, challenge := c.Value[0] == '1', c.Value[1:]
-	client := account.Client{IP: clientIP(r), UserAgent: r.UserAgent()}
+	client := h.client(r)
 	var token string
 	var user crm.ID
 	err = h.write(r.Context(), func(tx *store.Tx) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/riverqueue/river"
 
+	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/notes"
@@ -76,6 +77,14 @@ func (h *Handlers) queue() sysmail.Enqueuer {
 type noQueue struct{}
 
 func (noQueue) Enqueue(*store.Tx, river.JobArgs, *river.InsertOpts) error { return nil }
+
+// client describes where a request came from, for the audit log.
+func (h *Handlers) client(r *http.Request) account.Client {
+	return account.Client{IP: clientIP(r), UserAgent: r.UserAgent(), Hash: func(id string) string {
+		s, _ := h.Key.Hash("audit.signin-email", id)
+		return s
+	}}
+}
 
 // principal is the signed-in user of a request behind RequireUser.
 func principal(r *http.Request) crm.Principal {
