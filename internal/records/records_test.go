@@ -2,6 +2,7 @@ package records_test
 
 import (
 	"context"
+	"strings"
 	"fmt"
 	"testing"
 
@@ -123,4 +124,24 @@ func TestCompanies(t *testing.T) {
 			t.Fatalf("timeline %+v", tl)
 		}
 	})
+}
+
+func TestTimelineNamesIDs(t *testing.T) {
+	db := testdb.New(t)
+	ctx := context.Background()
+	p := owner(t, db, crm.RoleAdmin)
+	var c records.Contact
+	var co records.Company
+	db.Write(ctx, func(tx *store.Tx) (err error) {
+		if co, err = records.CreateCompany(tx, p, records.NewCompany{Name: "Named Co"}); err != nil {
+			return err
+		}
+		c, err = records.CreateContact(tx, p, records.NewContact{FirstName: "Ida", CompanyID: co.ID})
+		return err
+	})
+	var tl []records.Entry
+	db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "contact", c.ID, 5); return err })
+	if len(tl) != 1 || !strings.Contains(tl[0].Summary, "company: Named Co") || !strings.Contains(tl[0].Summary, "owner: U") {
+		t.Fatalf("timeline: %+v", tl)
+	}
 }

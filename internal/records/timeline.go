@@ -29,6 +29,37 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	companies, err := companyNames(tx, ws, evs)
+	if err != nil {
+		return nil, err
+	}
+	// Ids in changes read as names: owners as people, companies by name.
+	name := func(field string, v any) any {
+		s, ok := v.(string)
+		if !ok {
+			return v
+		}
+		n, err := crm.ParseID(s)
+		if err != nil {
+			return v
+		}
+		switch field {
+		case "owner_id":
+			if nm, ok := names[n]; ok {
+				return nm
+			}
+		case "company_id", "parent_id":
+			if nm, ok := companies[n]; ok {
+				return nm
+			}
+		}
+		return v
+	}
+	for i := range evs {
+		for k, c := range evs[i].Changes {
+			evs[i].Changes[k] = crm.Change{Before: name(k, c.Before), After: name(k, c.After)}
+		}
+	}
 	out := make([]Entry, 0, len(evs))
 	for _, ev := range evs {
 		who := "Tandem"
@@ -96,6 +127,40 @@ func orDash(v any) any {
 		return "no"
 	}
 	return v
+}
+
+// companyNames names the companies the events mention.
+func companyNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, error) {
+	var ids []any
+	for _, ev := range evs {
+		for _, k := range []string{"company_id", "parent_id"} {
+			for _, v := range []any{ev.Changes[k].Before, ev.Changes[k].After} {
+				if s, ok := v.(string); ok {
+					if id, err := crm.ParseID(s); err == nil {
+						ids = append(ids, id)
+					}
+				}
+			}
+		}
+	}
+	out := map[crm.ID]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.Query(`SELECT id, name FROM companies WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, append([]any{ws}, ids...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id crm.ID
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // memberNames maps the workspace's users to their names.
