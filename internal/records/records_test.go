@@ -2,8 +2,8 @@ package records_test
 
 import (
 	"context"
-	"strings"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -140,7 +140,10 @@ func TestTimelineNamesIDs(t *testing.T) {
 		return err
 	})
 	var tl []records.Entry
-	db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "contact", c.ID, 5); return err })
+	db.Read(ctx, func(tx *store.Tx) (err error) {
+		tl, err = records.Timeline(tx, p.WorkspaceID, "contact", c.ID, 5)
+		return err
+	})
 	if len(tl) != 1 || !strings.Contains(tl[0].Summary, "company: Named Co") || !strings.Contains(tl[0].Summary, "owner: U") {
 		t.Fatalf("timeline: %+v", tl)
 	}
