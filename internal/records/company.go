@@ -76,6 +76,9 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 	if err != nil {
 		return c, fmt.Errorf("records: create company: %w", err)
 	}
+	if err := indexCompany(tx, p.WorkspaceID, c); err != nil {
+		return c, err
+	}
 	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "company", ObjectID: c.ID,
 		Action: crm.Created, Changes: diffCompany(Company{}, c)})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -71,6 +72,9 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 	if err != nil {
 		return c, fmt.Errorf("records: update company: %w", err)
 	}
+	if err := indexCompany(tx, p.WorkspaceID, c); err != nil {
+		return c, err
+	}
 	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "company", ObjectID: id,
 		Action: crm.Updated, Changes: ch})
 }
@@ -91,6 +95,9 @@ func DeleteCompany(tx *store.Tx, p crm.Principal, id crm.ID) error {
 	}
 	if n == 0 {
 		return crm.Errorf(crm.NotFound, "No such company.")
+	}
+	if err := search.Remove(tx, p.WorkspaceID, "company", id); err != nil {
+		return err
 	}
 	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "company", ObjectID: id, Action: crm.Deleted})
 }

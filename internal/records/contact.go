@@ -103,6 +103,9 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	if err := insertContact(tx, p, c); err != nil {
 		return c, err
 	}
+	if err := indexContact(tx, p.WorkspaceID, c); err != nil {
+		return c, err
+	}
 	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: c.ID,
 		Action: crm.Created, Changes: diffContact(Contact{}, c)})
 }

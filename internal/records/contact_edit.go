@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -128,6 +129,9 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	if err != nil {
 		return c, fmt.Errorf("records: update contact: %w", err)
 	}
+	if err := indexContact(tx, p.WorkspaceID, c); err != nil {
+		return c, err
+	}
 	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: id,
 		Action: crm.Updated, Changes: ch})
 }
@@ -147,6 +151,9 @@ func DeleteContact(tx *store.Tx, p crm.Principal, id crm.ID) error {
 	}
 	if n == 0 {
 		return errNoContact
+	}
+	if err := search.Remove(tx, p.WorkspaceID, "contact", id); err != nil {
+		return err
 	}
 	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: id, Action: crm.Deleted})
 }

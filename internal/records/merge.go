@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -117,6 +118,9 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 	}
 	if _, err := tx.Exec(`UPDATE contacts SET deleted_at = ?, merged_into = ?, version = version + 1 WHERE workspace_id = ? AND id = ?`,
 		store.Micros(tx.Now), into, p.WorkspaceID, from); err != nil {
+		return merged, err
+	}
+	if err := search.Remove(tx, p.WorkspaceID, "contact", from); err != nil {
 		return merged, err
 	}
 	if err := tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: from, Action: crm.Deleted,

@@ -1,0 +1,82 @@
+package records_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/search"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+func TestSearch(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := owner(t, db, crm.RoleAdmin)
+		other := owner(t, db, crm.RoleAdmin)
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			co, err := records.CreateCompany(tx, p, records.NewCompany{Name: "Analytical Engines", Domain: "engines.example"})
+			if err != nil {
+				return err
+			}
+			for _, in := range []records.NewContact{
+				{FirstName: "Ada", LastName: "Lovelace", Email: "ada@engines.example", Phone: "+44 20 7946 0001", CompanyID: co.ID},
+				{FirstName: "John", LastName: "Smith", Email: "john@smith.example"},
+				{FirstName: "Zoë", LastName: "Martin", Email: "zoe@example.com"},
+			} {
+				if _, err := records.CreateContact(tx, p, in); err != nil {
+					return err
+				}
+			}
+			_, err = records.CreateContact(tx, other, records.NewContact{FirstName: "Ada", LastName: "Elsewhere"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		find := func(q string) string {
+			var rs []records.Result
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) { rs, err = records.Search(tx, p, q, 10); return err }); err != nil {
+				t.Fatal(err)
+			}
+			var ts []string
+			for _, r := range rs {
+				ts = append(ts, r.Title)
+			}
+			return strings.Join(ts, "|")
+		}
+		cases := map[string]string{
+			"ada lov":         "Ada Lovelace", // prefixes of two words
+			"Lovelase":        "Ada Lovelace", // a typo
+			"Jonh Smith":      "John Smith",   // a typo in one of two words
+			"ada@engines":     "Ada Lovelace", // email
+			"020 7946-0001":   "Ada Lovelace", // phone digits, other formatting
+			"engines.example": "Analytical Engines|Ada Lovelace",
+			"analytical":      "Analytical Engines", // company name
+		}
+		for q, want := range cases {
+			got := find(q)
+			if !strings.HasPrefix(got, strings.Split(want, "|")[0]) || strings.Contains(got, "Elsewhere") {
+				t.Errorf("search %q = %q, want %q first (and nothing of another workspace)", q, got, want)
+			}
+		}
+		if got := find("zzzzqqq"); got != "" {
+			t.Errorf("nonsense found %q", got)
+		}
+		// A bulk load is found after Reindex.
+		db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, created_at, updated_at)
+				VALUES (?, ?, 'Grace', 'Hopper', 'grace@navy.example', 0, 0)`, tx.NewID(), p.WorkspaceID)
+			return err
+		})
+		if err := search.Reindex(ctx, db, p.WorkspaceID); err != nil {
+			t.Fatal(err)
+		}
+		if got := find("hopper"); got != "Grace Hopper" {
+			t.Errorf("after reindex: %q", got)
+		}
+	})
+}

@@ -1,0 +1,186 @@
+// Package search finds contacts and companies by name, email, phone digits
+// and domain, typo-tolerant on names, in one query. Documents are written in
+// the same transaction as the record they describe (records calls Index and
+// Remove), and rebuilt in bulk after bulk loads (Reindex).
+//
+// SQLite uses an FTS5 table with the trigram tokenizer; PostgreSQL uses
+// pg_trgm indexes. User input never reaches a MATCH expression unquoted: it
+// is split into words and trigrams here, each one quoted.
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Hit is one search result.
+type Hit struct {
+	ObjectType string
+	ObjectID   crm.ID
+	Title      string
+	Body       string
+}
+
+// Index writes (or replaces) the document of one record.
+func Index(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, title, body string) error {
+	if err := Remove(tx, ws, objectType, id); err != nil {
+		return err
+	}
+	_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body) VALUES (?, ?, ?, ?, ?)`,
+		ws, objectType, id, title, body)
+	if err != nil {
+		return fmt.Errorf("search: index: %w", err)
+	}
+	return nil
+}
+
+// Remove deletes a record's document.
+func Remove(tx *store.Tx, ws crm.ID, objectType string, id crm.ID) error {
+	_, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = ? AND object_id = ?`, ws, objectType, id)
+	return err
+}
+
+// Search returns up to limit hits for q in workspace ws, best first.
+func Search(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, nil
+	}
+	if tx.Dialect() == store.Postgres {
+		return searchPostgres(tx, ws, q, limit)
+	}
+	return searchSQLite(tx, ws, q, limit)
+}
+
+// terms splits a query into lower-case words; a query that is mostly digits
+// (a phone number) becomes its digits.
+func terms(q string) []string {
+	digits := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, q)
+	if len(digits) >= 5 && len(digits)*2 >= len(strings.ReplaceAll(q, " ", "")) {
+		// A national trunk 0 is not in the international form (+44 20… is
+		// 020… at home): match the rest.
+		if t := strings.TrimLeft(digits, "0"); len(t) >= 5 {
+			digits = t
+		}
+		return []string{digits}
+	}
+	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == ';'
+	})
+}
+
+// trigrams are a word's three-letter pieces: matching most of them finds
+// the word with a letter or two wrong.
+func trigrams(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 3 {
+		return nil
+	}
+	var out []string
+	for i := 0; i+3 <= len(rs); i++ {
+		out = append(out, string(rs[i:i+3]))
+	}
+	return out
+}
+
+func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
+	// Exact substrings first (every word, in any field), then the
+	// typo-tolerant pass on trigrams.
+	var all, any []string
+	for _, w := range terms(q) {
+		if len([]rune(w)) >= 3 {
+			all = append(all, quote(w))
+		}
+		for _, t := range trigrams(w) {
+			any = append(any, quote(t))
+		}
+	}
+	var hits []Hit
+	seen := map[string]bool{}
+	for _, match := range []string{strings.Join(all, " AND "), strings.Join(any, " OR ")} {
+		if match == "" || len(hits) >= limit {
+			continue
+		}
+		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
+			WHERE workspace_id = ? AND search_index MATCH ? ORDER BY rank LIMIT ?`, ws, match, limit)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		hits, err = collect(rows, hits, seen, limit)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return hits, nil
+}
+
+func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
+	ts := terms(q)
+	phrase := strings.Join(ts, " ")
+	esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+	whole := "%" + esc.Replace(phrase) + "%"
+	var conds []string
+	args := []any{ws}
+	for _, w := range ts {
+		like := "%" + esc.Replace(w) + "%"
+		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
+		args = append(args, like, like)
+	}
+	// Every word as a substring, or the whole query close to the name;
+	// whole-query substrings first, then the closest names.
+	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
+		WHERE workspace_id = ? AND ((`+strings.Join(conds, " AND ")+`) OR lower(title) % ?)
+		ORDER BY (lower(title) LIKE ? OR lower(body) LIKE ?) DESC, similarity(lower(title), ?) DESC, object_id LIMIT ?`,
+		append(args, phrase, whole, whole, phrase, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return collect(rows, nil, map[string]bool{}, limit)
+}
+
+func collect(rows *store.Rows, hits []Hit, seen map[string]bool, limit int) ([]Hit, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var h Hit
+		if err := rows.Scan(&h.ObjectType, &h.ObjectID, &h.Title, &h.Body); err != nil {
+			return nil, err
+		}
+		key := h.ObjectType + h.ObjectID.String()
+		if !seen[key] && len(hits) < limit {
+			seen[key] = true
+			hits = append(hits, h)
+		}
+	}
+	return hits, rows.Err()
+}
+
+// Reindex rebuilds a workspace's documents from its tables in two set-based
+// statements (after bulk loads such as seeding or importing).
+func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
+	return db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ?`, ws); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+			SELECT workspace_id, 'contact', id, first_name || ' ' || last_name, email || ' ' || phone_digits || ' ' || title
+			FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+			SELECT workspace_id, 'company', id, name, domain || ' ' || industry
+			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
+		return err
+	})
+}
