@@ -138,11 +138,16 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error)
 		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
 		args = append(args, like, like)
 	}
-	// Every word as a substring, or the whole query close to the name;
-	// whole-query substrings first, then the closest names.
+	// Every word as a substring, or the query close to a word of the name
+	// (a typo: "Curry" finds "Marie Curie"); whole-query substrings first,
+	// then the closest names. The threshold is pg_trgm's, for this
+	// transaction only.
+	if _, err := tx.Exec(`SET LOCAL pg_trgm.word_similarity_threshold = 0.4`); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
-		WHERE workspace_id = ? AND ((`+strings.Join(conds, " AND ")+`) OR lower(title) % ?)
-		ORDER BY (lower(title) LIKE ? OR lower(body) LIKE ?) DESC, similarity(lower(title), ?) DESC, object_id LIMIT ?`,
+		WHERE workspace_id = ? AND ((`+strings.Join(conds, " AND ")+`) OR ? <% lower(title))
+		ORDER BY (lower(title) LIKE ? OR lower(body) LIKE ?) DESC, word_similarity(?, lower(title)) DESC, object_id LIMIT ?`,
 		append(args, phrase, whole, whole, phrase, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

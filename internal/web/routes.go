@@ -64,6 +64,8 @@ func (s *Server) routes() {
 	s.handle("GET /contacts/{id}/merge", u.RequireUser(u.MergeShow))
 	s.handle("POST /contacts/{id}/merge", u.RequireUser(u.MergeSave))
 
+	s.handle("GET /search", u.RequireUser(u.SearchShow))
+
 	// Workspaces of a user who belongs to several.
 	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))
 	s.handle("POST /workspaces/{id}/switch", u.RequireUser(u.WorkspaceSwitch))

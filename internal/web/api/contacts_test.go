@@ -146,3 +146,16 @@ func TestMergeAPI(t *testing.T) {
 		send(t, mux, key, step{name: "merged away", method: "GET", path: "/api/v1/contacts/" + bid, status: 404})
 	})
 }
+
+func TestSearchAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		mux := http.NewServeMux()
+		api.New(mux, api.Deps{DB: db})
+		p := newWorkspace(t, db, "Find Co", crm.RoleMember)
+		_, key := newKey(t, db, p, account.NewAPIKey{Name: "t"})
+		send(t, mux, key, step{name: "contact", method: "POST", path: "/api/v1/contacts", status: 201, body: `{"first_name":"Marie","last_name":"Curie","email":"marie@radium.example"}`})
+		send(t, mux, key, step{name: "typo", method: "GET", path: "/api/v1/search?q=Curry", status: 200, has: []string{"Marie Curie", `"url":"/contacts/`}})
+		send(t, mux, key, step{name: "email", method: "GET", path: "/api/v1/search?q=radium", status: 200, has: []string{"Marie Curie"}})
+		send(t, mux, key, step{name: "empty", method: "GET", path: "/api/v1/search?q=", status: 422})
+	})
+}

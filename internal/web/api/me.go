@@ -37,6 +37,7 @@ func (a *API) routes() {
 	a.companyRoutes()
 	a.viewRoutes()
 	a.noteRoutes()
+	a.searchRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
