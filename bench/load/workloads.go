@@ -22,6 +22,7 @@ func Workloads() map[string]Workload {
 		getWorkload{name: "list-contacts-page", version: 1, path: "/contacts"},
 		&recordPage{},
 		createCompany{},
+		searchGlobal{},
 	}
 	m := map[string]Workload{}
 	for _, w := range ws {
@@ -96,4 +97,18 @@ func (createCompany) Version() int { return 1 }
 func (createCompany) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
 	form := url.Values{"name": {fmt.Sprintf("Bench Co %d", rng.Uint64())}, "domain": {fmt.Sprintf("b%d.example", rng.Uint32())}}
 	return c.Do(ctx, "POST", "/companies", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+}
+
+// searchGlobal asks the search API what a salesperson types: name
+// prefixes, whole names, typos, email fragments, phone digits — drawn from
+// the seed generator's word lists, so they find something at every size.
+type searchGlobal struct{}
+
+var searchQueries = []string{"jen", "michael", "smith", "Jonh", "Willams", "mül", "Schmidt", "lefevre", "Garcia Ana",
+	"grace", "O'Brien", "king", "Hoffman", "martin", "Thompsen", "ava", "555", "gmbh", "sarah j", "dubois"}
+
+func (searchGlobal) Name() string { return "search-global" }
+func (searchGlobal) Version() int { return 1 }
+func (searchGlobal) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
+	return c.Do(ctx, "GET", "/api/v1/search?q="+url.QueryEscape(searchQueries[rng.IntN(len(searchQueries))]), nil, "")
 }
