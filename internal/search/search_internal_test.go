@@ -1,0 +1,30 @@
+package search
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTermsAndTrigrams(t *testing.T) {
+	cases := map[string]string{
+		"Ada  Lovelace":      "ada|lovelace",
+		"+44 (20) 7946-0001": "442079460001",
+		"020 7946 0001":      "2079460001", // the national trunk 0 dropped
+		"ada@x.io, bob":      "ada@x.io|bob",
+	}
+	for in, want := range cases {
+		if got := strings.Join(terms(in), "|"); got != want {
+			t.Errorf("terms(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := strings.Join(trigrams("jonh"), ","); got != "jon,onh" {
+		t.Errorf("trigrams = %q", got)
+	}
+	if trigrams("ab") != nil {
+		t.Error("short words have no trigrams")
+	}
+	// User text reaches MATCH only quoted, quotes doubled.
+	if got := quote(`a" OR "b`); got != `"a"" OR ""b"` {
+		t.Errorf("quote = %s", got)
+	}
+}
