@@ -130,29 +130,39 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error)
 	ts := terms(q)
 	phrase := strings.Join(ts, " ")
 	esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
-	whole := "%" + esc.Replace(phrase) + "%"
+	like := func(w string) string { return "%" + esc.Replace(w) + "%" }
+	// First every word as a substring (trigram-indexed LIKE), whole-query
+	// matches first; only when that finds too little, names close to the
+	// query (typos), which costs a similarity per candidate.
 	var conds []string
 	args := []any{ws}
 	for _, w := range ts {
-		like := "%" + esc.Replace(w) + "%"
 		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
-		args = append(args, like, like)
-	}
-	// Every word as a substring, or the query close to a word of the name
-	// (a typo: "Curry" finds "Marie Curie"); whole-query substrings first,
-	// then the closest names. The threshold is pg_trgm's, for this
-	// transaction only.
-	if _, err := tx.Exec(`SET LOCAL pg_trgm.word_similarity_threshold = 0.4`); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		args = append(args, like(w), like(w))
 	}
 	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
-		WHERE workspace_id = ? AND ((`+strings.Join(conds, " AND ")+`) OR ? <% lower(title))
-		ORDER BY (lower(title) LIKE ? OR lower(body) LIKE ?) DESC, word_similarity(?, lower(title)) DESC, object_id LIMIT ?`,
-		append(args, phrase, whole, whole, phrase, limit)...)
+		WHERE workspace_id = ? AND `+strings.Join(conds, " AND ")+`
+		ORDER BY lower(title) LIKE ? DESC, lower(body) LIKE ? DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`,
+		append(args, like(phrase), like(phrase), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	return collect(rows, nil, map[string]bool{}, limit)
+	seen := map[string]bool{}
+	hits, err := collect(rows, nil, seen, limit)
+	if err != nil || len(hits) >= limit {
+		return hits, err
+	}
+	// The threshold is pg_trgm's, for this transaction only.
+	if _, err := tx.Exec(`SET LOCAL pg_trgm.word_similarity_threshold = 0.4`); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	rows, err = tx.Query(`SELECT object_type, object_id, title, body FROM search_index
+		WHERE workspace_id = ? AND ? <% lower(title) ORDER BY word_similarity(?, lower(title)) DESC, object_id LIMIT ?`,
+		ws, phrase, phrase, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return collect(rows, hits, seen, limit)
 }
 
 func collect(rows *store.Rows, hits []Hit, seen map[string]bool, limit int) ([]Hit, error) {
@@ -174,7 +184,7 @@ func collect(rows *store.Rows, hits []Hit, seen map[string]bool, limit int) ([]H
 // Reindex rebuilds a workspace's documents from its tables in two set-based
 // statements (after bulk loads such as seeding or importing).
 func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
-	return db.Write(ctx, func(tx *store.Tx) error {
+	err := db.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ?`, ws); err != nil {
 			return err
 		}
@@ -188,4 +198,9 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
 		return err
 	})
+	if err == nil && db.Dialect() == store.Postgres {
+		// Fresh statistics, so the planner knows the table's size at once.
+		err = db.Write(ctx, func(tx *store.Tx) error { _, err := tx.Exec(`ANALYZE search_index`); return err })
+	}
+	return err
 }
