@@ -131,6 +131,17 @@ func TestExistingUserJoinsWithOwnPassword(t *testing.T) {
 			_, token, err = account.Invite(tx, other, "T@2fa.test", crm.RoleMember)
 			return err
 		}))
+		// The link alone proves nothing (the inviter sees it too): without the
+		// account's own password nothing joins and the link stays usable.
+		for _, pw := range []string{"", "the inviter's guess"} {
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				_, _, err := account.AcceptInvite(tx, token, "Someone Else", pw)
+				return err
+			})
+			if crm.ErrorFields(err)["password"] == "" {
+				t.Fatalf("existing account joined with password %q: %v", pw, err)
+			}
+		}
 		var joined crm.User
 		var ws crm.ID
 		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
@@ -152,6 +163,54 @@ func TestExistingUserJoinsWithOwnPassword(t *testing.T) {
 			}
 			_, _, err := account.SignIn(tx, "t@2fa.test", "a long enough phrase")
 			return err
+		}))
+	})
+}
+
+// TestStaleInvitationKeepsRole: someone who became a member by another
+// route keeps their role when an older invitation is followed.
+func TestStaleInvitationKeepsRole(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var owner crm.Principal
+		var token string
+		var u crm.User
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
+			ws, err := account.CreateWorkspace(tx, "Stale", crm.System)
+			if err != nil {
+				return err
+			}
+			o, err := account.CreateUser(tx, account.NewUser{Email: "own@s.test", Name: "Own", Password: "a long enough phrase"})
+			if err != nil {
+				return err
+			}
+			owner = crm.Principal{UserID: o.ID, WorkspaceID: ws.ID, Role: crm.RoleOwner}
+			if err := account.AddMember(tx, ws.ID, o.ID, crm.RoleOwner, crm.System); err != nil {
+				return err
+			}
+			if u, err = account.CreateUser(tx, account.NewUser{Email: "adm@s.test", Name: "Adm", Password: "another long phrase"}); err != nil {
+				return err
+			}
+			if _, token, err = account.Invite(tx, owner, "adm@s.test", crm.RoleReadOnly); err != nil {
+				return err
+			}
+			return account.AddMember(tx, ws.ID, u.ID, crm.RoleAdmin, crm.System)
+		}))
+		must(t, db.Write(ctx, func(tx *store.Tx) error {
+			_, _, err := account.AcceptInvite(tx, token, "", "another long phrase")
+			return err
+		}))
+		must(t, db.Read(ctx, func(tx *store.Tx) error {
+			var role string
+			var n int
+			if err := tx.QueryRow(`SELECT role, count(*) FROM memberships WHERE workspace_id = ? AND user_id = ? GROUP BY role`,
+				owner.WorkspaceID, u.ID).Scan(&role, &n); err != nil {
+				return err
+			}
+			if role != string(crm.RoleAdmin) || n != 1 {
+				t.Errorf("after a stale invitation: role %q in %d memberships, want admin in 1", role, n)
+			}
+			return nil
 		}))
 	})
 }

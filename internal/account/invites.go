@@ -14,7 +14,8 @@ import (
 // Invitations bring teammates in: an owner or admin (or a manager, for
 // members and read-only users) invites an email with a role; the person
 // follows the single-use link, sets their name and password, and joins. An
-// existing user who is invited joins with their own password unchanged.
+// existing user who is invited confirms with their own password, which stays
+// unchanged.
 const inviteTTL = 7 * 24 * time.Hour
 
 // Invitation is a pending or answered invitation.
@@ -106,13 +107,21 @@ func FindInvitation(tx *store.Tx, token string) (Invitation, crm.ID, error) {
 // AcceptInvite spends an invitation: it creates the user (name and password
 // required) or, for an existing user, adds the membership, and returns who
 // joined where.
+//
+// Whoever holds the link is not yet proven to be the person it names: the
+// inviter sees the link too. So an address that already has an account must
+// give that account's own password (never changed here), and the caller
+// must still ask for the second factor (NeedsSecondFactor) before opening a
+// session. An active member who follows a stale invitation keeps the role
+// they have: an old link must not demote or promote anyone.
 func AcceptInvite(tx *store.Tx, token, name, password string) (crm.User, crm.ID, error) {
 	inv, ws, err := FindInvitation(tx, token)
 	if err != nil {
 		return crm.User{}, 0, err
 	}
 	var u crm.User
-	err = tx.QueryRow(`SELECT id, email, name FROM users WHERE email = ?`, inv.Email).Scan(&u.ID, &u.Email, &u.Name)
+	var hash string
+	err = tx.QueryRow(`SELECT id, email, name, password_hash FROM users WHERE email = ?`, inv.Email).Scan(&u.ID, &u.Email, &u.Name, &hash)
 	switch {
 	case errors.Is(err, store.ErrNoRows):
 		if u, err = CreateUser(tx, NewUser{Email: inv.Email, Name: name, Password: password}); err != nil {
@@ -120,13 +129,22 @@ func AcceptInvite(tx *store.Tx, token, name, password string) (crm.User, crm.ID,
 		}
 	case err != nil:
 		return u, 0, err
+	case !CheckPassword(hash, password):
+		return u, 0, (crm.FieldErrors{"password": "That is not the password of your Tandem account."}).Err()
 	}
-	// Someone deactivated earlier comes back through a new invitation.
-	if _, err := tx.Exec(`DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?`, ws, u.ID); err != nil {
+	var active int
+	if err := tx.QueryRow(`SELECT count(*) FROM memberships WHERE workspace_id = ? AND user_id = ? AND deactivated_at IS NULL`,
+		ws, u.ID).Scan(&active); err != nil {
 		return u, 0, err
 	}
-	if err := AddMember(tx, ws, u.ID, inv.Role, crm.UserActor(u.ID)); err != nil {
-		return u, 0, err
+	if active == 0 {
+		// Someone deactivated earlier comes back through a new invitation.
+		if _, err := tx.Exec(`DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?`, ws, u.ID); err != nil {
+			return u, 0, err
+		}
+		if err := AddMember(tx, ws, u.ID, inv.Role, crm.UserActor(u.ID)); err != nil {
+			return u, 0, err
+		}
 	}
 	if _, err := tx.Exec(`UPDATE invitations SET accepted_at = ? WHERE workspace_id = ? AND id = ?`, store.Micros(tx.Now), ws, inv.ID); err != nil {
 		return u, 0, err
@@ -135,7 +153,7 @@ func AcceptInvite(tx *store.Tx, token, name, password string) (crm.User, crm.ID,
 }
 
 // ExistingUser reports whether an invitation's email already has an account
-// (then accepting needs no new password).
+// (then accepting asks for that account's password instead of a new one).
 func ExistingUser(tx *store.Tx, email string) (bool, error) {
 	var n int
 	err := tx.QueryRow(`SELECT count(*) FROM users WHERE email = ?`, strings.ToLower(email)).Scan(&n)

@@ -69,6 +69,10 @@ func ResetPassword(tx *store.Tx, token, password string, c Client) (crm.User, er
 	if _, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, user); err != nil {
 		return u, err
 	}
+	// Whoever forced the reset may have used a known browser: none stays known.
+	if err := ForgetDevices(tx, user); err != nil {
+		return u, err
+	}
 	return u, auditEverywhere(tx, u.ID, audit.PasswordReset, c)
 }
 

@@ -237,6 +237,12 @@ func TestRecoveryCodesAndDisable(t *testing.T) {
 		if err := verify(codes[3]); crm.ErrorCode(err) != crm.Invalid {
 			t.Fatalf("recovery code used twice: %v", err)
 		}
+		if err := verify(strings.ReplaceAll(codes[4], "-", "")); err != nil {
+			t.Fatalf("recovery code typed without its hyphen: %v", err)
+		}
+		if err := verify(strings.ReplaceAll(codes[4], "-", " ")); crm.ErrorCode(err) != crm.Invalid {
+			t.Fatalf("recovery code reused in another spelling: %v", err)
+		}
 		if err := verify("zzzzz-zzzzz"); crm.ErrorCode(err) != crm.Invalid {
 			t.Fatalf("made-up recovery code: %v", err)
 		}

@@ -3,6 +3,7 @@ package account
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"image/png"
@@ -41,7 +42,15 @@ type Enrolment struct {
 
 // StartTOTP creates a new, not yet enabled, secret for the user. It takes
 // effect only once ConfirmTOTP has seen a code from it.
+//
+// While a factor is on it refuses: otherwise a hijacked session could swap
+// the factor for its own without ever knowing the current one.
 func StartTOTP(tx *store.Tx, user crm.ID, account string, s Sealer) (Enrolment, error) {
+	if on, err := TwoFactorOn(tx, user); err != nil {
+		return Enrolment{}, err
+	} else if on {
+		return Enrolment{}, crm.Errorf(crm.Conflict, "Two-factor sign-in is already on; turn it off first to set up a new app.")
+	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Tandem", AccountName: account, Period: totpPeriod})
 	if err != nil {
 		return Enrolment{}, err
@@ -142,12 +151,17 @@ var errCode = (crm.FieldErrors{"code": "That code is not right. Use the current 
 // VerifySecondFactor accepts a current TOTP code (each time step once) or an
 // unused recovery code.
 func VerifySecondFactor(tx *store.Tx, user crm.ID, code string, s Sealer) error {
-	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	code = strings.NewReplacer(" ", "", "-", "").Replace(strings.ToLower(strings.TrimSpace(code)))
 	if len(code) == 6 {
 		return checkTOTP(tx, user, code, s, true)
 	}
+	if len(code) != 10 {
+		return errCode
+	}
+	// Recovery codes are shown as xxxxx-xxxxx; typed with or without the
+	// hyphen, or with spaces, they are the same code.
 	n, err := tx.Exec(`UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`,
-		store.Micros(tx.Now), user, HashToken(strings.ToLower(code)))
+		store.Micros(tx.Now), user, HashToken(code[:5]+"-"+code[5:]))
 	if err != nil {
 		return err
 	}
@@ -180,7 +194,7 @@ func checkTOTP(tx *store.Tx, user crm.ID, code string, s Sealer, enabled bool) e
 		if err != nil {
 			return err
 		}
-		if want == code && step > last {
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 && step > last {
 			_, err := tx.Exec(`UPDATE users SET totp_last_step = ? WHERE id = ?`, step, user)
 			return err
 		}
@@ -263,4 +277,16 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// ChallengeEmail is the email of the user a pending challenge is for (the
+// key that failed codes are counted against), or "" when it has expired.
+func ChallengeEmail(tx *store.Tx, token string) (string, error) {
+	var email string
+	err := tx.QueryRow(`SELECT u.email FROM signin_challenges c JOIN users u ON u.id = c.user_id
+		WHERE c.token_hash = ? AND c.expires_at > ?`, HashToken(token), store.Micros(tx.Now)).Scan(&email)
+	if errors.Is(err, store.ErrNoRows) {
+		return "", nil
+	}
+	return email, err
 }

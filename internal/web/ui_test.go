@@ -21,6 +21,7 @@ type browser struct {
 	t       *testing.T
 	h       http.Handler
 	cookies map[string]*http.Cookie
+	ip      string // the client's address; httptest's default when empty
 }
 
 func (b *browser) do(method, path string, form url.Values, hdr ...string) *httptest.ResponseRecorder {
@@ -34,6 +35,9 @@ func (b *browser) do(method, path string, form url.Values, hdr ...string) *httpt
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	if b.ip != "" {
+		req.RemoteAddr = b.ip + ":4321"
 	}
 	for _, c := range b.cookies {
 		req.AddCookie(c)

@@ -9,29 +9,29 @@ import (
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
 
-// LoginSave checks the credentials and starts a session.
+// LoginSave checks the credentials and starts a session, or a second-factor
+// challenge when the user has one.
 func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 	email, next := form(r, "email"), safeNext(form(r, "next"))
 	client := h.client(r)
-	var token, challenge string
+	var token, challenge, device string
 	err := h.write(r.Context(), func(tx *store.Tx) error {
-		if wait, err := account.ThrottleWait(tx, email, client.IP); err != nil {
+		if err := h.signInGate(tx, r, email); err != nil {
 			return err
-		} else if wait > 0 {
-			return account.TooManyAttempts(wait)
 		}
 		u, ws, err := account.SignIn(tx, email, r.PostFormValue("password"))
 		if err != nil {
 			return err
 		}
-		if err := account.ThrottleSuccess(tx, email); err != nil {
-			return err
-		}
-		// With a second factor, the password only earns a short challenge.
+		// With a second factor, the password only earns a short challenge;
+		// the failure counter is cleared once the code is right too.
 		if on, err := account.TwoFactorOn(tx, u.ID); err != nil {
 			return err
 		} else if on {
 			challenge, err = account.CreateChallenge(tx, u.ID, ws)
+			return err
+		}
+		if device, err = h.signedIn(tx, r, u.ID, email); err != nil {
 			return err
 		}
 		if token, err = account.CreateSession(tx, u.ID, ws, client.IP, client.UserAgent); err != nil {
@@ -45,18 +45,7 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 			h.Errs.Error(w, r, err)
 			return
 		}
-		// The attempt's own transaction rolled back: record it in a new one.
-		aerr := h.write(r.Context(), func(tx *store.Tx) error {
-			if code == crm.Unauthorized {
-				if err := account.ThrottleFailure(tx, email, client.IP); err != nil {
-					return err
-				}
-			}
-			return account.NoteSignInFailure(tx, email, client)
-		})
-		if aerr != nil {
-			h.Log.ErrorContext(r.Context(), "record sign-in failure", "err", aerr)
-		}
+		h.signInFailed(r, email, code == crm.Unauthorized)
 		status := http.StatusUnauthorized
 		if code == crm.TooMany {
 			status = http.StatusTooManyRequests
@@ -70,6 +59,7 @@ func (h *Handlers) LoginSave(w http.ResponseWriter, r *http.Request) {
 		h.startChallenge(w, r, challenge, next, remember)
 		return
 	}
+	h.setDeviceCookie(w, r, device)
 	// A new token at every sign-in: a session fixed before sign-in is useless.
 	h.setSessionCookieFor(w, r, token, remember)
 	http.Redirect(w, r, next, http.StatusSeeOther)

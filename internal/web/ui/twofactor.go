@@ -20,12 +20,6 @@ func (h *Handlers) TwoFactorStart(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var e account.Enrolment
 	err := h.write(r.Context(), func(tx *store.Tx) (err error) {
-		if on, err := account.TwoFactorOn(tx, p.UserID); err != nil || on {
-			if on {
-				return crm.Errorf(crm.Conflict, "Two-factor sign-in is already on; turn it off first to set up a new app.")
-			}
-			return err
-		}
 		e, err = account.StartTOTP(tx, p.UserID, p.Email, h.Key)
 		return err
 	})
@@ -103,7 +97,9 @@ func (h *Handlers) SecondFactorShow(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, view.SecondFactorPage(safeNext(r.URL.Query().Get("next")), "", h.Assets.URL))
 }
 
-// SecondFactorSave checks the code and finishes signing in.
+// SecondFactorSave checks the code and finishes signing in. Wrong codes
+// count against the account and the address like wrong passwords: a stolen
+// password must not buy unlimited guesses at six digits.
 func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(form(r, "next"))
 	c, err := r.Cookie(challengeCookie)
@@ -113,18 +109,25 @@ func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 	}
 	remember, challenge := c.Value[0] == '1', c.Value[1:]
 	client := h.client(r)
-	var token string
-	var user crm.ID
+	var token, email, device string
 	err = h.write(r.Context(), func(tx *store.Tx) error {
 		u, ws, err := account.ChallengeUser(tx, challenge)
 		if err != nil {
 			return err
 		}
-		user = u
+		if email, err = account.ChallengeEmail(tx, challenge); err != nil {
+			return err
+		}
+		if err := h.signInGate(tx, r, email); err != nil {
+			return err
+		}
 		if err := account.VerifySecondFactor(tx, u, form(r, "code"), h.Key); err != nil {
 			return err
 		}
 		if err := account.SpendChallenge(tx, challenge); err != nil {
+			return err
+		}
+		if device, err = h.signedIn(tx, r, u, email); err != nil {
 			return err
 		}
 		if token, err = account.CreateSession(tx, u, ws, client.IP, client.UserAgent); err != nil {
@@ -135,17 +138,14 @@ func (h *Handlers) SecondFactorSave(w http.ResponseWriter, r *http.Request) {
 	switch crm.ErrorCode(err) {
 	case "":
 		http.SetCookie(w, &http.Cookie{Name: challengeCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		h.setDeviceCookie(w, r, device)
 		h.setSessionCookieFor(w, r, token, remember)
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	case crm.Invalid:
-		_ = h.write(r.Context(), func(tx *store.Tx) error {
-			var email string
-			if err := tx.QueryRow(`SELECT email FROM users WHERE id = ?`, user).Scan(&email); err != nil {
-				return err
-			}
-			return account.NoteSignInFailure(tx, email, client)
-		})
+		h.signInFailed(r, email, true)
 		h.render(w, r, http.StatusUnauthorized, view.SecondFactorPage(next, crm.ErrorFields(err)["code"], h.Assets.URL))
+	case crm.TooMany:
+		h.render(w, r, http.StatusTooManyRequests, view.SecondFactorPage(next, crm.ErrorMessage(err), h.Assets.URL))
 	case crm.Unauthorized:
 		h.flash(w, "error", crm.ErrorMessage(err))
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
