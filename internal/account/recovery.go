@@ -14,11 +14,15 @@ import (
 // A forgotten password is never sent or shown: the user gets a single-use
 // link that expires, and setting a new password through it signs out every
 // session.
-const resetTTL = time.Hour
+const (
+	resetTTL   = time.Hour
+	resetEvery = time.Minute
+)
 
 // RequestPasswordReset makes a reset token for the account with email. For
-// an unknown email it returns an empty token and no error: the caller says
-// "if an account exists, we sent a link" either way.
+// an unknown email, or when a link was sent less than a minute ago, it
+// returns an empty token and no error: the caller says "if an account
+// exists, we sent a link" either way.
 func RequestPasswordReset(tx *store.Tx, email string) (string, crm.User, error) {
 	email, _ = NormalizeEmail(email)
 	var u crm.User
@@ -28,6 +32,16 @@ func RequestPasswordReset(tx *store.Tx, email string) (string, crm.User, error) 
 	}
 	if err != nil {
 		return "", u, fmt.Errorf("account: reset: %w", err)
+	}
+	// One mail a minute at most: "forgot password" must not become a way to
+	// flood someone's inbox. The answer to the visitor is the same.
+	var recent int
+	if err := tx.QueryRow(`SELECT count(*) FROM password_resets WHERE user_id = ? AND created_at > ?`,
+		u.ID, store.Micros(tx.Now.Add(-resetEvery))).Scan(&recent); err != nil {
+		return "", u, err
+	}
+	if recent > 0 {
+		return "", u, nil
 	}
 	// Only the newest link works.
 	if _, err := tx.Exec(`DELETE FROM password_resets WHERE user_id = ?`, u.ID); err != nil {

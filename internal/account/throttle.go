@@ -177,3 +177,24 @@ func ForgetDevices(tx *store.Tx, user crm.ID) error {
 	_, err := tx.Exec(`DELETE FROM known_devices WHERE user_id = ?`, user)
 	return err
 }
+
+// PruneExpired is the account package's share of the periodic clean-up:
+// spent or expired reset links and sign-in challenges, quiet throttle
+// counters and expired known devices.
+func PruneExpired(tx *store.Tx) (int64, error) {
+	n, err := PruneThrottle(tx)
+	if err != nil {
+		return n, err
+	}
+	for _, q := range []string{
+		`DELETE FROM password_resets WHERE expires_at <= ?`,
+		`DELETE FROM signin_challenges WHERE expires_at <= ?`,
+	} {
+		m, err := tx.Exec(q, store.Micros(tx.Now))
+		if err != nil {
+			return n, fmt.Errorf("account: prune: %w", err)
+		}
+		n += m
+	}
+	return n, nil
+}

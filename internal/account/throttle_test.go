@@ -209,3 +209,41 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestPruneExpired: the periodic clean-up removes expired reset links and
+// challenges, and keeps live ones.
+func TestPruneExpired(t *testing.T) {
+	c := newThrottleClock(t)
+	var user crm.ID
+	c.write(func(tx *store.Tx) error {
+		u, err := account.CreateUser(tx, account.NewUser{Email: "p@d.test", Name: "P", Password: "a long enough phrase"})
+		if err != nil {
+			return err
+		}
+		user = u.ID
+		if _, _, err := account.RequestPasswordReset(tx, "p@d.test"); err != nil {
+			return err
+		}
+		_, err = account.CreateChallenge(tx, u.ID, 1)
+		return err
+	})
+	count := func() (n int) {
+		c.write(func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT (SELECT count(*) FROM password_resets WHERE user_id = ?) + (SELECT count(*) FROM signin_challenges WHERE user_id = ?)`,
+				user, user).Scan(&n)
+		})
+		return n
+	}
+	prune := func() {
+		c.write(func(tx *store.Tx) error { _, err := account.PruneExpired(tx); return err })
+	}
+	prune()
+	if n := count(); n != 2 {
+		t.Fatalf("live rows pruned: %d left, want 2", n)
+	}
+	c.now = c.now.Add(2 * time.Hour)
+	prune()
+	if n := count(); n != 0 {
+		t.Fatalf("%d expired rows left", n)
+	}
+}

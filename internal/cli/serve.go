@@ -131,7 +131,7 @@ func prepareSchema(ctx context.Context, c config.Config, db *store.DB, log *slog
 func registry(db *store.DB, sender sysmail.Sender, log *slog.Logger) *jobs.Registry {
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
-	jobs.Register(reg, &jobs.PurgeWorker{DB: db})
+	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}})
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg
 }

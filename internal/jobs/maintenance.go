@@ -19,6 +19,9 @@ func (PurgeArgs) Kind() string { return "maintenance.purge" }
 type PurgeWorker struct {
 	river.WorkerDefaults[PurgeArgs]
 	DB *store.DB
+	// Also are the domain packages' own clean-ups (expired reset links,
+	// sign-in counters, known devices…), run in the same transaction.
+	Also []func(*store.Tx) (int64, error)
 }
 
 // Work deletes expired rows; running it twice is harmless.
@@ -31,6 +34,11 @@ func (w *PurgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error
 			`DELETE FROM nodes WHERE expires_at < ?`,
 		} {
 			if _, err := tx.Exec(q, now); err != nil {
+				return err
+			}
+		}
+		for _, prune := range w.Also {
+			if _, err := prune(tx); err != nil {
 				return err
 			}
 		}

@@ -84,6 +84,12 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// EachWith is Each with options (a clock the test moves, say).
+func EachWith(t *testing.T, o Options, fn func(t *testing.T, db *store.DB)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t, o)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t, o)) })
+}
+
 func open(t testing.TB, dsn string, o Options, migrate bool) *store.DB {
 	t.Helper()
 	ctx := context.Background()
