@@ -122,6 +122,38 @@ func TestAccessMatrix(t *testing.T) {
 	})
 }
 
+// TestManagerSeesTheirOwnTeam: under the "team" rule a manager who belongs
+// to a team (without managing it) sees its records, as its members do;
+// under "own" only the teams they manage.
+func TestManagerSeesTheirOwnTeam(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		people, _, stranger := accessCast(t, db)
+		owner, manager := people[crm.RoleOwner], people[crm.RoleManager]
+		must(t, db.Write(ctx, func(tx *store.Tx) error {
+			teams, err := account.ListTeams(tx, owner.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			for _, tm := range teams {
+				if tm.Name == "West" {
+					return account.AddToTeam(tx, owner, tm.ID, manager.UserID)
+				}
+			}
+			t.Fatal("no team West")
+			return nil
+		}))
+		for rule, want := range map[account.Visibility]bool{account.SeeTeam: true, account.SeeOwn: false} {
+			must(t, db.Write(ctx, func(tx *store.Tx) error { return account.SetMemberVisibility(tx, owner, rule) }))
+			var seen bool
+			must(t, db.Read(ctx, func(tx *store.Tx) (err error) { seen, err = account.CanView(tx, manager, stranger); return err }))
+			if seen != want {
+				t.Errorf("rule %s: manager sees a teammate's record = %v, want %v", rule, seen, want)
+			}
+		}
+	})
+}
+
 func outcome(err error) byte {
 	switch crm.ErrorCode(err) {
 	case "":

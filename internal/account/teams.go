@@ -106,6 +106,11 @@ func VisibilityClause(tx *store.Tx, p crm.Principal, ownerColumn string) (string
 	switch {
 	case Visibility(rule) == SeeAll:
 		return "", nil, nil
+	case p.Role == crm.RoleManager && Visibility(rule) == SeeTeam:
+		// A manager never sees less than a member would: the teams they
+		// manage and the teams they belong to.
+		return "(" + ownerColumn + " = ? OR " + ownerColumn + " IN (" + managed + ") OR " + ownerColumn + " IN (" + mine + "))",
+			[]any{p.UserID, p.WorkspaceID, p.UserID, p.WorkspaceID, p.WorkspaceID, p.UserID}, nil
 	case p.Role == crm.RoleManager:
 		return "(" + ownerColumn + " = ? OR " + ownerColumn + " IN (" + managed + "))",
 			[]any{p.UserID, p.WorkspaceID, p.UserID}, nil
