@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -23,6 +24,8 @@ func Workloads() map[string]Workload {
 		&recordPage{},
 		createCompany{},
 		searchGlobal{},
+		listContactsFiltered{},
+		createContact{},
 	}
 	m := map[string]Workload{}
 	for _, w := range ws {
@@ -111,4 +114,42 @@ func (searchGlobal) Name() string { return "search-global" }
 func (searchGlobal) Version() int { return 1 }
 func (searchGlobal) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
 	return c.Do(ctx, "GET", "/api/v1/search?q="+url.QueryEscape(searchQueries[rng.IntN(len(searchQueries))]), nil, "")
+}
+
+// listContactsFiltered is a list page through the API: 50 contacts, a
+// filter on two fields and a sort, as a saved view asks for them. The
+// filters are drawn from the generator's value lists, so each matches rows
+// at every size.
+type listContactsFiltered struct{}
+
+var contactFilters = []struct{ filter, sort string }{
+	{`lifecycle in ("lead","qualified") and created_at > -365d`, "-created_at"},
+	{`lifecycle = "customer" and source = "Referral"`, "last_name,first_name"},
+	{`last_name ~ "son" and lifecycle != "lead"`, "-updated_at"},
+	{`owner = me() and lifecycle = "opportunity"`, "-created_at"},
+	{`email ~ "gmail" and created_at > -90d`, "last_name"},
+}
+
+func (listContactsFiltered) Name() string { return "list-contacts-filtered" }
+func (listContactsFiltered) Version() int { return 1 }
+func (listContactsFiltered) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
+	f := contactFilters[rng.IntN(len(contactFilters))]
+	q := url.Values{"filter": {f.filter}, "sort": {f.sort}, "limit": {"50"}}
+	return c.Do(ctx, "GET", "/api/v1/contacts?"+q.Encode(), nil, "")
+}
+
+// createContact posts a new contact through the API, with a fresh email so
+// duplicate detection has work to do but never blocks.
+type createContact struct{}
+
+func (createContact) Name() string { return "create-contact" }
+func (createContact) Version() int { return 1 }
+func (createContact) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
+	n := rng.Uint64()
+	body, _ := json.Marshal(map[string]any{
+		"first_name": fmt.Sprintf("Bench%d", n%1000), "last_name": fmt.Sprintf("Person%d", n),
+		"email":     fmt.Sprintf("bench%d@load.example", n),
+		"lifecycle": "lead",
+	})
+	return c.Do(ctx, "POST", "/api/v1/contacts", strings.NewReader(string(body)), "application/json")
 }

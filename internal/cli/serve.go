@@ -74,6 +74,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if c.BaseURL == "" {
 		c.Addr = ln.Addr().String() // the real port when :0 was asked for: links must carry it
 	}
+	if c.PprofAddr != "" {
+		stop, err := servePprof(c.PprofAddr, env.Stdout, log)
+		if err != nil {
+			_ = runner.Stop(context.Background())
+			return err
+		}
+		defer stop()
+	}
 	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key})
 	httpSrv := &http.Server{
 		Handler:           srv,

@@ -36,6 +36,7 @@ type Config struct {
 	OIDCClientID     string        // TANDEM_OIDC_CLIENT_ID
 	OIDCClientSecret string        // TANDEM_OIDC_CLIENT_SECRET (secret)
 	OIDCName         string        // TANDEM_OIDC_NAME: the provider's name on the sign-in button
+	PprofAddr        string        // TANDEM_PPROF_ADDR: loopback address for Go profiles; off when empty
 	ShutdownTimeout  time.Duration // TANDEM_SHUTDOWN_TIMEOUT
 	Migrate          bool          // TANDEM_MIGRATE: apply pending migrations at serve start
 	File             string        // TANDEM_CONFIG, --config: optional KEY=VALUE file
@@ -84,6 +85,7 @@ func settings() []setting {
 		s("TANDEM_OIDC_CLIENT_ID", "client id registered with the OpenID Connect provider", false, func(c *Config) *string { return &c.OIDCClientID }),
 		s("TANDEM_OIDC_CLIENT_SECRET", "client secret of that registration", true, func(c *Config) *string { return &c.OIDCClientSecret }),
 		s("TANDEM_OIDC_NAME", "name of the provider on the sign-in button (default: single sign-on)", false, func(c *Config) *string { return &c.OIDCName }),
+		s("TANDEM_PPROF_ADDR", "loopback HOST:PORT serving Go profiles at /debug/pprof/ (default: off)", false, func(c *Config) *string { return &c.PprofAddr }),
 		{env: "TANDEM_SHUTDOWN_TIMEOUT", help: "how long shutdown waits for requests and jobs, e.g. 30s",
 			get: func(c *Config) string { return c.ShutdownTimeout.String() },
 			set: func(c *Config, v string) error {
@@ -228,6 +230,14 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("TANDEM_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	if c.PprofAddr != "" {
+		// Profiles show memory contents: never on a public interface.
+		host, port, err := net.SplitHostPort(c.PprofAddr)
+		ip := net.ParseIP(host)
+		if err != nil || port == "" || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, fmt.Errorf("TANDEM_PPROF_ADDR=%q must be a loopback HOST:PORT such as 127.0.0.1:6060", c.PprofAddr))
+		}
 	}
 	if c.OIDCIssuer != "" {
 		if u, err := url.Parse(c.OIDCIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

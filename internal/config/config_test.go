@@ -84,3 +84,15 @@ func TestPublicURL(t *testing.T) {
 		t.Errorf("PublicURL = %q", got)
 	}
 }
+
+// TestPprofOnlyOnLoopback: profiles show memory contents, so the profiling
+// listener is refused anywhere but on a loopback address.
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	for v, ok := range map[string]bool{"127.0.0.1:6060": true, "[::1]:0": true, "localhost:6060": true,
+		"0.0.0.0:6060": false, ":6060": false, "10.0.0.5:6060": false, "127.0.0.1": false} {
+		_, err := Load(flag.NewFlagSet("x", flag.ContinueOnError), nil, env(map[string]string{"TANDEM_PPROF_ADDR": v}))
+		if ok != (err == nil) || (err != nil && !strings.Contains(err.Error(), "TANDEM_PPROF_ADDR")) {
+			t.Errorf("TANDEM_PPROF_ADDR=%s: err = %v", v, err)
+		}
+	}
+}

@@ -31,18 +31,47 @@ func Index(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, title, body st
 	if err := Remove(tx, ws, objectType, id); err != nil {
 		return err
 	}
-	_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body) VALUES (?, ?, ?, ?, ?)`,
-		ws, objectType, id, title, body)
+	_, err := tx.Exec(`INSERT INTO search_index (`+rowKey(tx)+`workspace_id, object_type, object_id, title, body) VALUES (`+
+		rowKeyValue(tx)+`?, ?, ?, ?, ?)`, docArgs(tx, id, ws, objectType, id, title, body)...)
 	if err != nil {
 		return fmt.Errorf("search: index: %w", err)
 	}
 	return nil
 }
 
-// Remove deletes a record's document.
+// Remove deletes a record's document. On SQLite the document's rowid is the
+// record's id (ids are unique across every table), so this is a lookup: an
+// FTS5 table cannot index its UNINDEXED columns, and a condition on them
+// alone scans every document of the instance — per write.
 func Remove(tx *store.Tx, ws crm.ID, objectType string, id crm.ID) error {
+	if tx.Dialect() == store.SQLite {
+		_, err := tx.Exec(`DELETE FROM search_index WHERE rowid = ? AND workspace_id = ? AND object_type = ?`, id, ws, objectType)
+		return err
+	}
 	_, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = ? AND object_id = ?`, ws, objectType, id)
 	return err
+}
+
+// rowKey, rowKeyValue and docArgs add the rowid column on SQLite.
+func rowKey(tx *store.Tx) string {
+	if tx.Dialect() == store.SQLite {
+		return "rowid, "
+	}
+	return ""
+}
+
+func rowKeyValue(tx *store.Tx) string {
+	if tx.Dialect() == store.SQLite {
+		return "?, "
+	}
+	return ""
+}
+
+func docArgs(tx *store.Tx, id crm.ID, args ...any) []any {
+	if tx.Dialect() == store.SQLite {
+		return append([]any{id}, args...)
+	}
+	return args
 }
 
 // Search returns up to limit hits for q in workspace ws, best first.
@@ -188,13 +217,17 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 		if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ?`, ws); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-			SELECT workspace_id, 'contact', id, first_name || ' ' || last_name, email || ' ' || phone_digits || ' ' || title
+		key, keyValue := rowKey(tx), ""
+		if key != "" {
+			keyValue = "id, "
+		}
+		if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
+			SELECT `+keyValue+`workspace_id, 'contact', id, first_name || ' ' || last_name, email || ' ' || phone_digits || ' ' || title
 			FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-			SELECT workspace_id, 'company', id, name, domain || ' ' || industry
+		_, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
+			SELECT `+keyValue+`workspace_id, 'company', id, name, domain || ' ' || industry
 			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
 		return err
 	})

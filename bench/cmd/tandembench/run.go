@@ -51,6 +51,7 @@ type WorkloadResult struct {
 
 type runFlags struct {
 	size, dialect, workloads, bin, out, pg string
+	profile, budgets                       string
 	concurrency                            int
 	duration, warmup                       time.Duration
 	seed                                   uint64
@@ -68,6 +69,8 @@ func runCmd(ctx context.Context, args []string) error {
 	fs.Uint64Var(&f.seed, "seed", 1, "data generator seed")
 	fs.StringVar(&f.bin, "bin", "", "tandem binary (default: build one)")
 	fs.StringVar(&f.out, "out", "bench/results", "folder for the JSON results")
+	fs.StringVar(&f.profile, "profile", "", "after the run, profile the worst offender under load and write CPU and allocation profiles to this folder")
+	fs.StringVar(&f.budgets, "budgets", "bench/budgets.json", "budgets file (picks the worst offender for --profile)")
 	fs.StringVar(&f.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for --dialect postgres")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -110,7 +113,7 @@ func runDialect(ctx context.Context, f runFlags, dialect string) (Result, error)
 		return r, err
 	}
 	defer os.RemoveAll(dir)
-	in := &instance{bin: f.bin, dataDir: dir}
+	in := &instance{bin: f.bin, dataDir: dir, wantPprof: f.profile != ""}
 	if dialect == "postgres" {
 		name := fmt.Sprintf("tandem_bench_%d", time.Now().UnixNano())
 		if err := pgAdmin(ctx, f.pg, "CREATE DATABASE "+name); err != nil {
@@ -154,6 +157,13 @@ func runDialect(ctx context.Context, f runFlags, dialect string) (Result, error)
 			wr.Name, wr.Throughput, wr.P50, wr.P95, wr.P99, wr.Errors, wr.ServerCPU, wr.PeakRSSMB)
 		if wr.FirstError != "" {
 			fmt.Printf("     first error: %s\n", wr.FirstError)
+		}
+	}
+	if f.profile != "" && len(r.Workloads) > 0 {
+		worst, why := worstOffender(r, f.budgets)
+		fmt.Printf("   worst offender: %s — %s\n", worst.Name, why)
+		if err := profile(ctx, f, in, client, r, all[worst.Name]); err != nil {
+			return r, fmt.Errorf("profile: %w", err)
 		}
 	}
 	return r, nil

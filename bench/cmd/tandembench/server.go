@@ -22,12 +22,17 @@ type instance struct {
 	workspace           string
 	password            string
 	key, session        string
+	pprof               string // http://127.0.0.1:PORT of the profiling listener, when asked for
+	wantPprof           bool
 }
 
 func (in *instance) env() []string {
 	e := append(os.Environ(), "TANDEM_DATA_DIR="+in.dataDir, "TANDEM_LOG_LEVEL=warn")
 	if in.dbURL != "" {
 		e = append(e, "DATABASE_URL="+in.dbURL)
+	}
+	if in.wantPprof {
+		e = append(e, "TANDEM_PPROF_ADDR=127.0.0.1:0")
 	}
 	return e
 }
@@ -71,7 +76,11 @@ func (in *instance) start(ctx context.Context) error {
 	}
 	sc := bufio.NewScanner(stdout)
 	re := regexp.MustCompile(`Tandem is running at (http://\S+)`)
+	prof := regexp.MustCompile(`Profiling endpoints at (http://[^/\s]+)/debug/pprof/`)
 	for sc.Scan() {
+		if m := prof.FindStringSubmatch(sc.Text()); m != nil {
+			in.pprof = m[1]
+		}
 		if m := re.FindStringSubmatch(sc.Text()); m != nil {
 			in.base = strings.Fields(m[1])[0]
 			break

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -140,7 +141,11 @@ func codeFor(status int) crm.Code {
 func (a *API) fail(ctx context.Context, err error) error {
 	code := crm.ErrorCode(err)
 	status := respond.Status(code)
-	if status >= 500 {
+	switch {
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// The client went away: nothing went wrong on our side.
+		a.Log.DebugContext(ctx, "api client gone", "request_id", crm.RequestID(ctx))
+	case status >= 500:
 		a.Log.ErrorContext(ctx, "api request failed", "err", err, "request_id", crm.RequestID(ctx))
 	}
 	return &problem{respond.Problem{Title: http.StatusText(status), Status: status, Code: code,
