@@ -34,9 +34,13 @@ func TestIndexReplacesAndRemoves(t *testing.T) {
 			}
 			return hits
 		}
-		write(func(tx *store.Tx) error { return search.Index(tx, ws, "contact", id, "Ada Lovelace", "ada@engines.example") })
+		write(func(tx *store.Tx) error {
+			return search.Index(tx, ws, "contact", id, "Ada Lovelace", "ada@engines.example")
+		})
 		write(func(tx *store.Tx) error { return search.Index(tx, other, "contact", theirs, "Ada Lovelace", "") })
-		write(func(tx *store.Tx) error { return search.Index(tx, ws, "contact", id, "Ada King", "ada@engines.example") })
+		write(func(tx *store.Tx) error {
+			return search.Index(tx, ws, "contact", id, "Ada King", "ada@engines.example")
+		})
 		if hits := find(ws, "lovelace"); len(hits) != 0 {
 			t.Fatalf("old name still found: %+v", hits)
 		}
