@@ -124,11 +124,7 @@ func QueryCompanies(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Company], 
 	if err != nil {
 		return page, err
 	}
-	if cur == nil {
-		if page.Total, page.TotalExact, err = estimate(tx, "companies", "co", clause, args); err != nil {
-			return page, err
-		}
-	}
+	countClause, countArgs := clause, args
 	order, after, afterArgs := keyset(keys, "co", cur)
 	if after != "" {
 		clause += " AND " + after
@@ -150,7 +146,10 @@ func QueryCompanies(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Company], 
 		page.Next = encodeCursor(cursorState{Sort: sortSpec, Values: vals, ID: last.ID})
 	}
 	page.Items = items
-	return page, nil
+	if cur == nil { // later pages do not recount
+		page.Total, page.TotalExact, err = firstPageTotal(tx, "companies", "co", countClause, countArgs, len(items), page.Next != "")
+	}
+	return page, err
 }
 
 func companySortValue(c Company, name string) any {

@@ -193,11 +193,7 @@ func QueryContacts(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Contact], e
 	if err != nil {
 		return page, err
 	}
-	if cur == nil { // later pages do not recount
-		if page.Total, page.TotalExact, err = estimate(tx, "contacts", "c", clause, args); err != nil {
-			return page, err
-		}
-	}
+	countClause, countArgs := clause, args
 	order, after, afterArgs := keyset(keys, "c", cur)
 	if after != "" {
 		clause += " AND " + after
@@ -220,7 +216,10 @@ func QueryContacts(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Contact], e
 		page.Next = encodeCursor(cursorState{Sort: sortSpec, Values: vals, ID: last.ID})
 	}
 	page.Items = items
-	return page, nil
+	if cur == nil { // later pages do not recount
+		page.Total, page.TotalExact, err = firstPageTotal(tx, "contacts", "c", countClause, countArgs, len(items), page.Next != "")
+	}
+	return page, err
 }
 
 func contactSortValue(c Contact, name string) any {

@@ -173,6 +173,15 @@ func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 	return clause + " AND " + frag, append(args, fargs...), nil
 }
 
+// firstPageTotal is the total shown with a first page of n rows: exact and
+// free when the page holds every match, else counted up to countCap.
+func firstPageTotal(tx *store.Tx, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
+	if !more {
+		return n, true, nil
+	}
+	return estimate(tx, table, alias, clause, args)
+}
+
 // estimate counts matches up to countCap.
 func estimate(tx *store.Tx, table, alias, clause string, args []any) (int, bool, error) {
 	var n int
