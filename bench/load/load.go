@@ -92,6 +92,14 @@ type Options struct {
 	Seed        uint64
 }
 
+// Thinker is a workload of simulated people: after each step a client
+// pauses for about ThinkTime (uniformly between half and one and a half
+// times it), as a person reads the page before the next click. The pause is
+// not part of the measured latency.
+type Thinker interface {
+	ThinkTime() time.Duration
+}
+
 // Figures are what one run measured.
 type Figures struct {
 	Requests   uint64  `json:"requests"`
@@ -120,7 +128,10 @@ func Run(ctx context.Context, c *Client, w Workload, o Options) Figures {
 	if o.Warmup > 0 {
 		phase(ctx, c, w, o.Concurrency, o.Warmup, o.Seed^0x5eed)
 	}
-	h, errs, first, elapsed := phase(ctx, c, w, o.Concurrency, o.Duration, o.Seed)
+	return figures(phase(ctx, c, w, o.Concurrency, o.Duration, o.Seed))
+}
+
+func figures(h *hist.Histogram, errs uint64, first string, elapsed time.Duration) Figures {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return Figures{
 		Requests: h.Count(), Errors: errs, FirstError: first,
@@ -160,6 +171,14 @@ func phase(ctx context.Context, c *Client, w Workload, n int, d time.Duration, s
 						fe = err.Error()
 					}
 				}
+				if th, ok := w.(Thinker); ok {
+					think := th.ThinkTime()
+					pause := think/2 + time.Duration(rng.Int64N(int64(think)+1))
+					select {
+					case <-ctx.Done():
+					case <-time.After(pause):
+					}
+				}
 			}
 			mu.Lock()
 			total.Merge(h)
@@ -172,4 +191,36 @@ func phase(ctx context.Context, c *Client, w Workload, n int, d time.Duration, s
 	}
 	wg.Wait()
 	return total, errs, first, time.Since(start)
+}
+
+// CapacityStep is one level of a capacity search.
+type CapacityStep struct {
+	Users int `json:"users"`
+	Figures
+}
+
+// Capacity finds how many simulated users (a Thinker workload) the server
+// holds with p95 within target and no errors: it doubles the users from
+// start until a level fails or max is reached, then returns every level
+// measured and the largest that passed (0 if none did).
+func Capacity(ctx context.Context, c *Client, w Workload, o Options, target time.Duration, start, max int) ([]CapacityStep, int) {
+	if p, ok := w.(Preparer); ok {
+		if err := p.Prepare(ctx, c); err != nil {
+			return []CapacityStep{{Figures: Figures{Errors: 1, FirstError: "prepare: " + err.Error()}}}, 0
+		}
+	}
+	var steps []CapacityStep
+	held := 0
+	for users := start; users <= max && ctx.Err() == nil; users *= 2 {
+		if o.Warmup > 0 {
+			phase(ctx, c, w, users, o.Warmup, o.Seed^0x5eed)
+		}
+		f := figures(phase(ctx, c, w, users, o.Duration, o.Seed))
+		steps = append(steps, CapacityStep{Users: users, Figures: f})
+		if f.Errors > 0 || f.P95 > float64(target.Microseconds())/1000 {
+			break
+		}
+		held = users
+	}
+	return steps, held
 }

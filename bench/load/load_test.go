@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -47,5 +48,44 @@ func TestReadProc(t *testing.T) {
 	}
 	if st.PeakRSSMB <= 1 {
 		t.Fatalf("peak RSS %v MB", st.PeakRSSMB)
+	}
+}
+
+type thinking struct {
+	pathWorkload
+	think time.Duration
+}
+
+func (t thinking) ThinkTime() time.Duration { return t.think }
+
+// TestThinkTimeIsNotLatency: a thinking client sends fewer requests, and
+// its pauses do not show in the latencies.
+func TestThinkTimeIsNotLatency(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	c := &Client{Base: srv.URL, HTTP: srv.Client()}
+	f := Run(context.Background(), c, thinking{pathWorkload("/x"), 100 * time.Millisecond}, Options{Concurrency: 2, Duration: 500 * time.Millisecond})
+	// 2 clients × 500 ms / (50..150 ms pauses): at most about 20 requests.
+	if f.Requests == 0 || f.Requests > 24 || f.P95 >= 50 {
+		t.Fatalf("figures with think time: %+v", f)
+	}
+}
+
+// TestCapacityStopsAtTheFirstFailingLevel: a server that slows down past
+// 4 concurrent requests holds 4 users, not 8.
+func TestCapacityStopsAtTheFirstFailingLevel(t *testing.T) {
+	var inflight atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer inflight.Add(-1)
+		if inflight.Add(1) > 4 {
+			time.Sleep(30 * time.Millisecond)
+		}
+		time.Sleep(2 * time.Millisecond) // so that concurrent clients overlap
+	}))
+	defer srv.Close()
+	c := &Client{Base: srv.URL, HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	steps, held := Capacity(context.Background(), c, pathWorkload("/x"), Options{Duration: 300 * time.Millisecond}, 20*time.Millisecond, 1, 64)
+	if held != 4 || len(steps) != 4 || steps[3].Users != 8 || steps[3].P95 < 20 {
+		t.Fatalf("held %d after %+v", held, steps)
 	}
 }

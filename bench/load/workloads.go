@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Workloads is every named workload the harness knows, by name. Each has a
@@ -26,6 +27,7 @@ func Workloads() map[string]Workload {
 		searchGlobal{},
 		listContactsFiltered{},
 		createContact{},
+		newMixSalesTeam(),
 	}
 	m := map[string]Workload{}
 	for _, w := range ws {
@@ -152,4 +154,56 @@ func (createContact) Step(ctx context.Context, c *Client, rng *rand.Rand) error 
 		"lifecycle": "lead",
 	})
 	return c.Do(ctx, "POST", "/api/v1/contacts", strings.NewReader(string(body)), "application/json")
+}
+
+// mixSalesTeam is a team at work: each simulated person clicks about every
+// three seconds, 80% reads and 20% writes, drawn from the other workloads
+// with these weights. Run it with `--workloads mix-sales-team`: the harness
+// then searches for how many such people the instance holds with p95 within
+// 100 ms (see load.Capacity).
+type mixSalesTeam struct {
+	parts  []Workload
+	weight []int
+	total  int
+}
+
+func newMixSalesTeam() *mixSalesTeam {
+	m := &mixSalesTeam{}
+	add := func(w Workload, weight int) {
+		m.parts, m.weight, m.total = append(m.parts, w), append(m.weight, weight), m.total+weight
+	}
+	// Reads: 80.
+	add(listContactsFiltered{}, 25)
+	add(&recordPage{}, 25)
+	add(searchGlobal{}, 15)
+	add(getWorkload{name: "list-companies-page", version: 1, path: "/companies"}, 15)
+	// Writes: 20.
+	add(createContact{}, 12)
+	add(createCompany{}, 8)
+	return m
+}
+
+func (*mixSalesTeam) Name() string             { return "mix-sales-team" }
+func (*mixSalesTeam) Version() int             { return 1 }
+func (*mixSalesTeam) ThinkTime() time.Duration { return 3 * time.Second }
+func (m *mixSalesTeam) Prepare(ctx context.Context, c *Client) error {
+	for _, w := range m.parts {
+		if p, ok := w.(Preparer); ok {
+			if err := p.Prepare(ctx, c); err != nil {
+				return fmt.Errorf("%s: %w", w.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+func (m *mixSalesTeam) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
+	n := rng.IntN(m.total)
+	for i, w := range m.weight {
+		if n < w {
+			return m.parts[i].Step(ctx, c, rng)
+		}
+		n -= w
+	}
+	return nil
 }

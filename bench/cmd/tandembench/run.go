@@ -47,12 +47,16 @@ type WorkloadResult struct {
 	load.Figures
 	ServerCPU float64 `json:"server_cpu_seconds"`
 	PeakRSSMB float64 `json:"server_peak_rss_mb"`
+	// For simulated-people workloads (mix-sales-team): every level of the
+	// capacity search, and the most users held with p95 ≤ 100 ms.
+	Capacity  []load.CapacityStep `json:"capacity,omitempty"`
+	UsersHeld int                 `json:"users_held,omitempty"`
 }
 
 type runFlags struct {
 	size, dialect, workloads, bin, out, pg string
 	profile, budgets                       string
-	concurrency                            int
+	concurrency, maxUsers                  int
 	duration, warmup                       time.Duration
 	seed                                   uint64
 }
@@ -62,8 +66,9 @@ func runCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.StringVar(&f.size, "size", "S", "data size: S, M or L")
 	fs.StringVar(&f.dialect, "dialect", "sqlite", "sqlite, postgres or both (both prints the ratio)")
-	fs.StringVar(&f.workloads, "workloads", strings.Join(load.Names(), ","), "comma-separated workloads")
+	fs.StringVar(&f.workloads, "workloads", strings.Join(load.Names(), ","), "comma-separated workloads (the mix-sales-team capacity search runs for several durations)")
 	fs.IntVar(&f.concurrency, "concurrency", 32, "concurrent clients")
+	fs.IntVar(&f.maxUsers, "max-users", 4096, "highest level of the capacity search of simulated-people workloads (mix-sales-team)")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "measured time per workload")
 	fs.DurationVar(&f.warmup, "warmup", 2*time.Second, "unmeasured warm-up per workload")
 	fs.Uint64Var(&f.seed, "seed", 1, "data generator seed")
@@ -148,10 +153,27 @@ func runDialect(ctx context.Context, f runFlags, dialect string) (Result, error)
 			return r, fmt.Errorf("unknown workload %q (known: %s)", name, strings.Join(load.Names(), ", "))
 		}
 		before, _ := load.ReadProc(in.cmd.Process.Pid)
-		fig := load.Run(ctx, client, w, load.Options{Concurrency: f.concurrency, Warmup: f.warmup, Duration: f.duration, Seed: f.seed})
+		opts := load.Options{Concurrency: f.concurrency, Warmup: f.warmup, Duration: f.duration, Seed: f.seed}
+		wr := WorkloadResult{Name: w.Name(), Version: w.Version(), Concurrency: f.concurrency, Seconds: f.duration.Seconds()}
+		if _, people := w.(load.Thinker); people {
+			// Simulated people: find how many the instance holds.
+			wr.Capacity, wr.UsersHeld = load.Capacity(ctx, client, w, opts, 100*time.Millisecond, 16, f.maxUsers)
+			last := wr.Capacity[len(wr.Capacity)-1]
+			wr.Figures, wr.Concurrency = last.Figures, last.Users
+			for _, st := range wr.Capacity {
+				if st.Users == wr.UsersHeld {
+					wr.Figures, wr.Concurrency = st.Figures, st.Users
+				}
+			}
+			for _, st := range wr.Capacity {
+				fmt.Printf("   %-22s %5d users %7.0f req/s  p95 %7.2f ms  errors %d\n", w.Name(), st.Users, st.Throughput, st.P95, st.Errors)
+			}
+			fmt.Printf("   %-22s holds %d simulated users with p95 ≤ 100 ms\n", w.Name(), wr.UsersHeld)
+		} else {
+			wr.Figures = load.Run(ctx, client, w, opts)
+		}
 		after, _ := load.ReadProc(in.cmd.Process.Pid)
-		wr := WorkloadResult{Name: w.Name(), Version: w.Version(), Concurrency: f.concurrency, Seconds: f.duration.Seconds(),
-			Figures: fig, ServerCPU: (after.CPU - before.CPU).Seconds(), PeakRSSMB: after.PeakRSSMB}
+		wr.ServerCPU, wr.PeakRSSMB = (after.CPU - before.CPU).Seconds(), after.PeakRSSMB
 		r.Workloads = append(r.Workloads, wr)
 		fmt.Printf("   %-22s %8.0f req/s  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  errors %d  cpu %.1fs  rss %.0f MB\n",
 			wr.Name, wr.Throughput, wr.P50, wr.P95, wr.P99, wr.Errors, wr.ServerCPU, wr.PeakRSSMB)
