@@ -28,6 +28,9 @@ func Workloads() map[string]Workload {
 		listContactsFiltered{},
 		createContact{},
 		newMixSalesTeam(),
+		&updateDealStage{},
+		getWorkload{name: "board-pipeline", version: 1, path: "/pipeline"},
+		getWorkload{name: "my-day", version: 1, path: "/my-day"},
 	}
 	m := map[string]Workload{}
 	for _, w := range ws {
@@ -206,4 +209,70 @@ func (m *mixSalesTeam) Step(ctx context.Context, c *Client, rng *rand.Rand) erro
 		n -= w
 	}
 	return nil
+}
+
+// updateDealStage drags open deals to another stage of their pipeline
+// through the API, as the board does on a drop.
+type updateDealStage struct {
+	deals  []dealRef
+	stages map[string][]string // pipeline id → stage ids
+}
+
+type dealRef struct {
+	ID         string `json:"id"`
+	PipelineID string `json:"pipeline_id"`
+}
+
+func (*updateDealStage) Name() string { return "update-deal-stage" }
+func (*updateDealStage) Version() int { return 1 }
+
+func (u *updateDealStage) Prepare(ctx context.Context, c *Client) error {
+	body, err := c.Get(ctx, "/api/v1/pipelines")
+	if err != nil {
+		return err
+	}
+	var ps struct {
+		Data []struct {
+			ID     string `json:"id"`
+			Stages []struct {
+				ID string `json:"id"`
+			} `json:"stages"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(body), &ps); err != nil {
+		return fmt.Errorf("pipelines: %w", err)
+	}
+	u.stages = map[string][]string{}
+	for _, p := range ps.Data {
+		for _, st := range p.Stages {
+			u.stages[p.ID] = append(u.stages[p.ID], st.ID)
+		}
+	}
+	q := url.Values{"filter": {`status = "open"`}, "limit": {"200"}}
+	body, err = c.Get(ctx, "/api/v1/deals?"+q.Encode())
+	if err != nil {
+		return err
+	}
+	var ds struct {
+		Data []dealRef `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(body), &ds); err != nil {
+		return fmt.Errorf("deals: %w", err)
+	}
+	for _, d := range ds.Data {
+		if len(u.stages[d.PipelineID]) > 1 {
+			u.deals = append(u.deals, d)
+		}
+	}
+	if len(u.deals) == 0 {
+		return fmt.Errorf("no open deals in a pipeline with two stages or more")
+	}
+	return nil
+}
+
+func (u *updateDealStage) Step(ctx context.Context, c *Client, rng *rand.Rand) error {
+	d := u.deals[rng.IntN(len(u.deals))]
+	stages := u.stages[d.PipelineID]
+	body := `{"stage_id":"` + stages[rng.IntN(len(stages))] + `"}`
+	return c.Do(ctx, "POST", "/api/v1/deals/"+d.ID+"/move", strings.NewReader(body), "application/json")
 }
