@@ -45,16 +45,52 @@ func Remove(tx *store.Tx, ws crm.ID, objectType string, id crm.ID) error {
 	return err
 }
 
-// Search returns up to limit hits for q in workspace ws, best first.
-func Search(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
+// Scope limits hits to the records the asker may see: Clause is an SQL
+// condition on OwnerColumn (the owner of the contact or company a document
+// describes) with its arguments, as account.VisibilityClause writes it; ""
+// means every record of the workspace. It is applied in the search query
+// itself, so a page of hits is one statement, not one check per candidate.
+type Scope struct {
+	Clause string
+	Args   []any
+}
+
+// OwnerColumn is the owner of a hit's record inside the search queries.
+const OwnerColumn = "COALESCE(sc.owner_id, sco.owner_id)"
+
+// from is the FROM clause of the search queries: the index, joined to the
+// records only when a scope needs their owners.
+func (sc Scope) from(alias string) string {
+	f := "search_index " + alias
+	if alias == "search_index" {
+		f = "search_index"
+	}
+	if sc.Clause == "" {
+		return f
+	}
+	return f + `
+		LEFT JOIN contacts sc ON ` + alias + `.object_type = 'contact' AND sc.workspace_id = ` + alias + `.workspace_id AND sc.id = ` + alias + `.object_id
+		LEFT JOIN companies sco ON ` + alias + `.object_type = 'company' AND sco.workspace_id = ` + alias + `.workspace_id AND sco.id = ` + alias + `.object_id`
+}
+
+func (sc Scope) where() (string, []any) {
+	if sc.Clause == "" {
+		return "", nil
+	}
+	return " AND " + sc.Clause, sc.Args
+}
+
+// Search returns up to limit hits for q in workspace ws that scope allows,
+// best first.
+func Search(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]Hit, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, nil
 	}
 	if tx.Dialect() == store.Postgres {
-		return searchPostgres(tx, ws, q, limit)
+		return searchPostgres(tx, ws, q, limit, scope)
 	}
-	return searchSQLite(tx, ws, q, limit)
+	return searchSQLite(tx, ws, q, limit, scope)
 }
 
 // terms splits a query into lower-case words; a query that is mostly digits
@@ -95,26 +131,30 @@ func trigrams(w string) []string {
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
+func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]Hit, error) {
 	// Exact substrings first (every word, in any field), then the
 	// typo-tolerant pass on trigrams.
-	var all, any []string
+	var all, some []string
 	for _, w := range terms(q) {
 		if len([]rune(w)) >= 3 {
 			all = append(all, quote(w))
 		}
 		for _, t := range trigrams(w) {
-			any = append(any, quote(t))
+			some = append(some, quote(t))
 		}
 	}
 	var hits []Hit
 	seen := map[string]bool{}
-	for _, match := range []string{strings.Join(all, " AND "), strings.Join(any, " OR ")} {
+	for _, match := range []string{strings.Join(all, " AND "), strings.Join(some, " OR ")} {
 		if match == "" || len(hits) >= limit {
 			continue
 		}
-		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
-			WHERE workspace_id = ? AND search_index MATCH ? ORDER BY rank LIMIT ?`, ws, match, limit)
+		// FTS5 names the table in MATCH, so it keeps its own name here.
+		vis, vargs := scope.where()
+		args := append(append([]any{ws, match}, vargs...), limit)
+		rows, err := tx.Query(`SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
+			FROM `+scope.from("search_index")+`
+			WHERE search_index.workspace_id = ? AND search_index MATCH ?`+vis+` ORDER BY search_index.rank LIMIT ?`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -126,7 +166,7 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
 	return hits, nil
 }
 
-func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error) {
+func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]Hit, error) {
 	ts := terms(q)
 	phrase := strings.Join(ts, " ")
 	esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
@@ -134,15 +174,22 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error)
 	// First every word as a substring (trigram-indexed LIKE), whole-query
 	// matches first; only when that finds too little, names close to the
 	// query (typos), which costs a similarity per candidate.
+	//
+	// The (workspace_id, lower(text)) trigram indexes (btree_gin, migration
+	// 00017) serve both conditions at once; with trigram-only indexes the
+	// planner preferred the primary key and ran the LIKE or the similarity
+	// on every document of the workspace.
 	var conds []string
 	args := []any{ws}
 	for _, w := range ts {
-		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
+		conds = append(conds, "(lower(s.title) LIKE ? OR lower(s.body) LIKE ?)")
 		args = append(args, like(w), like(w))
 	}
-	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
-		WHERE workspace_id = ? AND `+strings.Join(conds, " AND ")+`
-		ORDER BY lower(title) LIKE ? DESC, lower(body) LIKE ? DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`,
+	vis, vargs := scope.where()
+	args = append(args, vargs...)
+	rows, err := tx.Query(`SELECT s.object_type, s.object_id, s.title, s.body FROM `+scope.from("s")+`
+		WHERE s.workspace_id = ? AND `+strings.Join(conds, " AND ")+vis+`
+		ORDER BY lower(s.title) LIKE ? DESC, lower(s.body) LIKE ? DESC, s.object_type = 'company' DESC, length(s.title), s.object_id LIMIT ?`,
 		append(args, like(phrase), like(phrase), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -156,9 +203,9 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int) ([]Hit, error)
 	if _, err := tx.Exec(`SET LOCAL pg_trgm.word_similarity_threshold = 0.4`); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	rows, err = tx.Query(`SELECT object_type, object_id, title, body FROM search_index
-		WHERE workspace_id = ? AND ? <% lower(title) ORDER BY word_similarity(?, lower(title)) DESC, object_id LIMIT ?`,
-		ws, phrase, phrase, limit)
+	rows, err = tx.Query(`SELECT s.object_type, s.object_id, s.title, s.body FROM `+scope.from("s")+`
+		WHERE s.workspace_id = ? AND ? <% lower(s.title)`+vis+` ORDER BY word_similarity(?, lower(s.title)) DESC, s.object_id LIMIT ?`,
+		append(append([]any{ws, phrase}, vargs...), phrase, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -193,8 +240,15 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 			FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {
 			return err
 		}
+		// A company is found by any of its domains (company_domains holds
+		// those after the primary).
+		agg := "group_concat(d.domain, ' ')"
+		if tx.Dialect() == store.Postgres {
+			agg = "string_agg(d.domain, ' ')"
+		}
 		_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-			SELECT workspace_id, 'company', id, name, domain || ' ' || industry
+			SELECT workspace_id, 'company', id, name, domain || ' ' || COALESCE((SELECT `+agg+` FROM company_domains d
+				WHERE d.workspace_id = companies.workspace_id AND d.company_id = companies.id), '') || ' ' || industry
 			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
 		return err
 	})
