@@ -138,9 +138,11 @@ func savePastCompany(tx *store.Tx, p crm.Principal, pc PastCompany, in PastCompa
 		if pc == old {
 			return pc, nil
 		}
-		ch["past_company_id"] = crm.Change{Before: old.CompanyID, After: pc.CompanyID}
-		for k, v := range map[string][2]string{"past_company.title": {old.Title, pc.Title},
-			"past_company.started_on": {old.StartedOn, pc.StartedOn}, "past_company.ended_on": {old.EndedOn, pc.EndedOn}} {
+		if old.CompanyID != pc.CompanyID {
+			ch["past_company_id"] = crm.Change{Before: old.CompanyID, After: pc.CompanyID}
+		}
+		for k, v := range map[string][2]string{"past_company_title": {old.Title, pc.Title},
+			"past_company_started_on": {old.StartedOn, pc.StartedOn}, "past_company_ended_on": {old.EndedOn, pc.EndedOn}} {
 			if v[0] != v[1] {
 				ch[k] = crm.Change{Before: emptyNil(v[0]), After: emptyNil(v[1])}
 			}
