@@ -112,7 +112,10 @@ func TestCompanyDomains(t *testing.T) {
 			t.Fatalf("domains replaced: %v %v", get(acme.ID).Domains, err)
 		}
 		var tl []records.Entry
-		db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "company", acme.ID, 10); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			tl, err = records.Timeline(tx, p.WorkspaceID, "company", acme.ID, 10)
+			return err
+		})
 		if len(tl) != 3 || !strings.Contains(tl[0].Summary, "domains: acme.de, acme-corp.example → acme.com, acme.de, acme-corp.example") {
 			t.Fatalf("timeline: %+v", tl)
 		}

@@ -73,7 +73,10 @@ func TestPastCompanies(t *testing.T) {
 		}
 		// The move is in the same change's event, so on the timeline.
 		var tl []records.Entry
-		db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "contact", ada.ID, 5); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			tl, err = records.Timeline(tx, p.WorkspaceID, "contact", ada.ID, 5)
+			return err
+		})
 		if !strings.Contains(tl[0].Summary, "company: Analytical → Babbage & Co") || !strings.Contains(tl[0].Summary, "past company: — → Analytical") {
 			t.Fatalf("timeline: %q", tl[0].Summary)
 		}
@@ -166,7 +169,10 @@ func TestPastCompanies(t *testing.T) {
 		if err != nil || strings.Contains(past(), "Crown") {
 			t.Fatalf("remove: %q %v", past(), err)
 		}
-		db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, "contact", ada.ID, 3); return err })
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			tl, err = records.Timeline(tx, p.WorkspaceID, "contact", ada.ID, 3)
+			return err
+		})
 		if !strings.Contains(tl[0].Summary, "past company: Crown → —") || !strings.Contains(tl[1].Summary, "past company title: Clerk → Senior clerk") {
 			t.Fatalf("timeline of edits: %q / %q", tl[0].Summary, tl[1].Summary)
 		}
