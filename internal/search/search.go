@@ -145,7 +145,15 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 	}
 	var hits []Hit
 	seen := map[string]bool{}
-	for _, match := range []string{strings.Join(all, " AND "), strings.Join(some, " OR ")} {
+	typos := ""
+	if len(some) > 0 {
+		// Typos are forgiven in names only: emails and domains share so
+		// many trigrams with everything that ranking their matches cost
+		// more than the whole rest of a search (18 ms for "Garcia Ana" at
+		// size S; 3 ms on names alone).
+		typos = "{title} : (" + strings.Join(some, " OR ") + ")"
+	}
+	for _, match := range []string{strings.Join(all, " AND "), typos} {
 		if match == "" || len(hits) >= limit {
 			continue
 		}
