@@ -83,11 +83,7 @@ func pastCompanies(tx *store.Tx, ws, contactID, id crm.ID) ([]PastCompany, error
 
 // AddPastCompany records a company the contact used to work at.
 func AddPastCompany(tx *store.Tx, p crm.Principal, contactID crm.ID, in PastCompanyInput) (PastCompany, error) {
-	pc := PastCompany{ContactID: contactID}
-	if in.CompanyID == nil {
-		return pc, (crm.FieldErrors{"company_id": "Choose the company."}).Err()
-	}
-	return savePastCompany(tx, p, pc, in, true)
+	return savePastCompany(tx, p, PastCompany{ContactID: contactID}, in, true)
 }
 
 // UpdatePastCompany corrects one past company of a contact.
@@ -103,6 +99,9 @@ func savePastCompany(tx *store.Tx, p crm.Principal, pc PastCompany, in PastCompa
 		return pc, err
 	}
 	old := pc
+	if create && in.CompanyID == nil {
+		return pc, (crm.FieldErrors{"company_id": "Choose the company."}).Err()
+	}
 	if !create {
 		found, err := pastCompanies(tx, p.WorkspaceID, pc.ContactID, pc.ID)
 		if err != nil {
