@@ -55,23 +55,12 @@ type Scope struct {
 	Args   []any
 }
 
-// OwnerColumn is the owner of a hit's record inside the search queries.
-const OwnerColumn = "COALESCE(sc.owner_id, sco.owner_id)"
-
-// from is the FROM clause of the search queries: the index, joined to the
-// records only when a scope needs their owners.
-func (sc Scope) from(alias string) string {
-	f := "search_index " + alias
-	if alias == "search_index" {
-		f = "search_index"
-	}
-	if sc.Clause == "" {
-		return f
-	}
-	return f + `
-		LEFT JOIN contacts sc ON ` + alias + `.object_type = 'contact' AND sc.workspace_id = ` + alias + `.workspace_id AND sc.id = ` + alias + `.object_id
-		LEFT JOIN companies sco ON ` + alias + `.object_type = 'company' AND sco.workspace_id = ` + alias + `.workspace_id AND sco.id = ` + alias + `.object_id`
-}
+// OwnerColumn is the owner of a hit's record inside the search queries: a
+// primary-key lookup per candidate. (Joins let PostgreSQL's planner hash
+// every contact of the workspace to check twenty candidates.)
+const OwnerColumn = `(CASE search_index.object_type
+	WHEN 'contact' THEN (SELECT o.owner_id FROM contacts o WHERE o.workspace_id = search_index.workspace_id AND o.id = search_index.object_id)
+	ELSE (SELECT o.owner_id FROM companies o WHERE o.workspace_id = search_index.workspace_id AND o.id = search_index.object_id) END)`
 
 func (sc Scope) where() (string, []any) {
 	if sc.Clause == "" {
@@ -157,11 +146,9 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		if match == "" || len(hits) >= limit {
 			continue
 		}
-		// FTS5 names the table in MATCH, so it keeps its own name here.
 		vis, vargs := scope.where()
 		args := append(append([]any{ws, match}, vargs...), limit)
-		rows, err := tx.Query(`SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
-			FROM `+scope.from("search_index")+`
+		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
 			WHERE search_index.workspace_id = ? AND search_index MATCH ?`+vis+` ORDER BY search_index.rank LIMIT ?`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -190,14 +177,14 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 	var conds []string
 	args := []any{ws}
 	for _, w := range ts {
-		conds = append(conds, "(lower(s.title) LIKE ? OR lower(s.body) LIKE ?)")
+		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
 		args = append(args, like(w), like(w))
 	}
 	vis, vargs := scope.where()
 	args = append(args, vargs...)
-	rows, err := tx.Query(`SELECT s.object_type, s.object_id, s.title, s.body FROM `+scope.from("s")+`
-		WHERE s.workspace_id = ? AND `+strings.Join(conds, " AND ")+vis+`
-		ORDER BY lower(s.title) LIKE ? DESC, lower(s.body) LIKE ? DESC, s.object_type = 'company' DESC, length(s.title), s.object_id LIMIT ?`,
+	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM search_index
+		WHERE search_index.workspace_id = ? AND `+strings.Join(conds, " AND ")+vis+`
+		ORDER BY lower(title) LIKE ? DESC, lower(body) LIKE ? DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`,
 		append(args, like(phrase), like(phrase), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -211,8 +198,8 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 	if _, err := tx.Exec(`SET LOCAL pg_trgm.word_similarity_threshold = 0.4`); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	rows, err = tx.Query(`SELECT s.object_type, s.object_id, s.title, s.body FROM `+scope.from("s")+`
-		WHERE s.workspace_id = ? AND ? <% lower(s.title)`+vis+` ORDER BY word_similarity(?, lower(s.title)) DESC, s.object_id LIMIT ?`,
+	rows, err = tx.Query(`SELECT object_type, object_id, title, body FROM search_index
+		WHERE search_index.workspace_id = ? AND ? <% lower(title)`+vis+` ORDER BY word_similarity(?, lower(title)) DESC, object_id LIMIT ?`,
 		append(append([]any{ws, phrase}, vargs...), phrase, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
