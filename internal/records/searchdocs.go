@@ -63,7 +63,9 @@ func Search(tx *store.Tx, p crm.Principal, q string, limit int) ([]Result, error
 }
 
 // subtitles says what tells hits apart: a contact's email and company, a
-// company's domains.
+// company's domains. (The unary + keeps SQLite from reading the workspace's
+// whole (workspace_id, …) index instead of looking the ids up: 64% of a
+// search's time at size S.)
 func subtitles(tx *store.Tx, ws crm.ID, hits []search.Hit) (map[string]string, error) {
 	ids := map[string][]any{}
 	for _, h := range hits {
@@ -73,7 +75,7 @@ func subtitles(tx *store.Tx, ws crm.ID, hits []search.Hit) (map[string]string, e
 	if len(ids["contact"]) > 0 {
 		rows, err := tx.Query(`SELECT c.id, c.email, COALESCE(co.name, '') FROM contacts c
 			LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id AND co.deleted_at IS NULL
-			WHERE c.workspace_id = ? AND c.id IN (`+placeholders(len(ids["contact"]))+`)`, append([]any{ws}, ids["contact"]...)...)
+			WHERE +c.workspace_id = ? AND c.id IN (`+placeholders(len(ids["contact"]))+`)`, append([]any{ws}, ids["contact"]...)...)
 		if err != nil {
 			return nil, fmt.Errorf("records: search subtitles: %w", err)
 		}
@@ -92,7 +94,7 @@ func subtitles(tx *store.Tx, ws crm.ID, hits []search.Hit) (map[string]string, e
 		rows.Close()
 	}
 	if len(ids["company"]) > 0 {
-		cs, err := scanCompanies(tx, ws, `SELECT `+companyCols+` FROM companies co WHERE co.workspace_id = ? AND co.id IN (`+
+		cs, err := scanCompanies(tx, ws, `SELECT `+companyCols+` FROM companies co WHERE +co.workspace_id = ? AND co.id IN (`+
 			placeholders(len(ids["company"]))+`)`, append([]any{ws}, ids["company"]...)...)
 		if err != nil {
 			return nil, err

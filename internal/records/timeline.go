@@ -147,7 +147,7 @@ func companyNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := tx.Query(`SELECT id, name FROM companies WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, append([]any{ws}, ids...)...)
+	rows, err := tx.Query(`SELECT id, name FROM companies WHERE +workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, append([]any{ws}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
