@@ -186,7 +186,7 @@ func FindCompanyDuplicates(tx *store.Tx, p crm.Principal, c Company) ([]DomainDu
 		return nil, err
 	}
 	in := placeholders(len(doms))
-	args = append(args, c.ID)
+	args = append(args, c.ID, p.WorkspaceID)
 	for _, d := range doms {
 		args = append(args, d)
 	}
@@ -194,8 +194,11 @@ func FindCompanyDuplicates(tx *store.Tx, p crm.Principal, c Company) ([]DomainDu
 	for _, d := range doms {
 		args = append(args, d)
 	}
-	found, err := scanCompanies(tx, p.WorkspaceID, `SELECT `+companyCols+` FROM companies co WHERE `+clause+` AND co.id <> ? AND (co.domain IN (`+in+`)
-		OR co.id IN (SELECT company_id FROM company_domains WHERE workspace_id = ? AND domain IN (`+in+`))) ORDER BY co.id LIMIT 20`, args...)
+	// Two index lookups (primary domains, other domains) united; an OR
+	// over both read every company of the workspace in SQLite.
+	found, err := scanCompanies(tx, p.WorkspaceID, `SELECT `+companyCols+` FROM companies co WHERE `+clause+` AND co.id <> ? AND co.id IN (
+		SELECT id FROM companies WHERE workspace_id = ? AND domain IN (`+in+`)
+		UNION SELECT company_id FROM company_domains WHERE workspace_id = ? AND domain IN (`+in+`)) ORDER BY co.id LIMIT 20`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ CREATE TABLE company_domains (
     position     INTEGER NOT NULL,   -- 1, 2, …: after the primary (companies.domain)
     PRIMARY KEY (workspace_id, company_id, domain)
 );
-CREATE INDEX company_domains_domain ON company_domains (workspace_id, domain);
+CREATE INDEX company_domains_domain ON company_domains (workspace_id, domain, company_id); -- covering: SQLite preferred the primary key without it
 
 CREATE TABLE contact_companies (
     id           BIGINT PRIMARY KEY,
