@@ -15,7 +15,8 @@ import (
 type Company struct {
 	ID        crm.ID
 	Name      string
-	Domain    string
+	Domain    string   // the primary domain, Domains[0]
+	Domains   []string // all of them, the primary first
 	Industry  string
 	Size      int
 	Phone     string
@@ -31,6 +32,7 @@ type Company struct {
 // NewCompany is what creating a company takes.
 type NewCompany struct {
 	Name, Domain, Industry, Phone string
+	Domains                       []string // all domains, the primary first; Domain is a shortcut for one
 	Size                          int
 	OwnerID, ParentID             crm.ID // 0 owner: the creator
 	Tags                          []string
@@ -39,22 +41,25 @@ type NewCompany struct {
 
 var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
-// NormalizeDomain lower-cases a domain and strips a scheme, "www." and a path,
-// so "https://www.Acme.com/about" and "acme.com" are the same company.
-func NormalizeDomain(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
-	s, _, _ = strings.Cut(s, "/")
-	return strings.TrimPrefix(s, "www.")
-}
-
 // CreateCompany validates and stores a company.
 func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error) {
 	if err := canWrite(p); err != nil {
 		return Company{}, err
 	}
-	c := Company{Name: in.Name, Domain: in.Domain, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
+	c := Company{Name: in.Name, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
 		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
+	var domain *string
+	var domains *[]string
+	if in.Domain != "" {
+		domain = &in.Domain
+	}
+	if in.Domains != nil {
+		domains = &in.Domains
+	}
+	var err error
+	if c.Domains, err = domainsPatch(nil, domain, domains); err != nil {
+		return c, err
+	}
 	if c.OwnerID == 0 {
 		c.OwnerID = p.UserID
 	}
@@ -76,6 +81,9 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 	if err != nil {
 		return c, fmt.Errorf("records: create company: %w", err)
 	}
+	if err := saveDomains(tx, p.WorkspaceID, c); err != nil {
+		return c, err
+	}
 	if err := indexCompany(tx, p.WorkspaceID, c); err != nil {
 		return c, err
 	}
@@ -84,14 +92,12 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 }
 
 func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) error {
-	c.Name, c.Domain = strings.TrimSpace(c.Name), NormalizeDomain(c.Domain)
+	c.Name = strings.TrimSpace(c.Name)
+	validateDomains(c, fe)
 	c.Industry, c.Phone = strings.TrimSpace(c.Industry), strings.TrimSpace(c.Phone)
 	c.Tags = cleanOptions(c.Tags)
 	if c.Name == "" || len(c.Name) > 200 {
 		fe.Add("name", "Enter the company's name (up to 200 characters).")
-	}
-	if c.Domain != "" && !domainRE.MatchString(c.Domain) {
-		fe.Add("domain", "Enter a domain like example.com.")
 	}
 	if len(c.Industry) > 100 {
 		fe.Add("industry", "Use at most 100 characters.")
@@ -133,6 +139,9 @@ func diffCompany(a, b Company) map[string]crm.Change {
 	}
 	add("name", a.Name, b.Name)
 	add("domain", a.Domain, b.Domain)
+	if jsonText(otherDomains(a.Domains)) != jsonText(otherDomains(b.Domains)) {
+		ch["domains"] = crm.Change{Before: emptyNil(a.Domains), After: emptyNil(b.Domains)}
+	}
 	add("industry", a.Industry, b.Industry)
 	add("size", a.Size, b.Size)
 	add("phone", a.Phone, b.Phone)
@@ -151,7 +160,17 @@ func diffCompany(a, b Company) map[string]crm.Change {
 const companyCols = `co.id, co.name, co.domain, co.industry, co.size, co.phone, co.owner_id, co.parent_id, co.tags, co.custom,
 	co.created_at, co.updated_at, co.version`
 
-func scanCompanies(tx *store.Tx, q string, args ...any) ([]Company, error) {
+// scanCompanies runs a query over companyCols in workspace ws and fills
+// each company's domains.
+func scanCompanies(tx *store.Tx, ws crm.ID, q string, args ...any) ([]Company, error) {
+	out, err := scanCompanyRows(tx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, fillDomains(tx, ws, out)
+}
+
+func scanCompanyRows(tx *store.Tx, q string, args ...any) ([]Company, error) {
 	rows, err := tx.Query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("records: companies: %w", err)
@@ -187,12 +206,12 @@ func ListCompanies(tx *store.Tx, ws crm.ID, after crm.ID, limit int) ([]Company,
 		q += ` AND co.id < ?`
 		args = append(args, after)
 	}
-	return scanCompanies(tx, q+` ORDER BY co.id DESC LIMIT ?`, append(args, limit)...)
+	return scanCompanies(tx, ws, q+` ORDER BY co.id DESC LIMIT ?`, append(args, limit)...)
 }
 
 // GetCompany returns one company of the workspace, or not found.
 func GetCompany(tx *store.Tx, ws, id crm.ID) (Company, error) {
-	cs, err := scanCompanies(tx, `SELECT `+companyCols+` FROM companies co
+	cs, err := scanCompanies(tx, ws, `SELECT `+companyCols+` FROM companies co
 		WHERE co.workspace_id = ? AND co.id = ? AND co.deleted_at IS NULL`, ws, id)
 	if err != nil {
 		return Company{}, err

@@ -11,6 +11,7 @@ import (
 // CompanyPatch changes some fields of a company; nil leaves a field as is.
 type CompanyPatch struct {
 	Name, Domain, Industry, Phone *string
+	Domains                       *[]string // all domains, the primary first; Domain alone replaces the primary
 	Size                          *int
 	OwnerID, ParentID             *crm.ID
 	Tags                          *[]string
@@ -31,10 +32,13 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 	}
 	c := old
 	c.Tags = append([]string(nil), old.Tags...)
+	if c.Domains, err = domainsPatch(old.Domains, in.Domain, in.Domains); err != nil {
+		return old, err
+	}
 	for _, f := range []struct {
 		dst *string
 		v   *string
-	}{{&c.Name, in.Name}, {&c.Domain, in.Domain}, {&c.Industry, in.Industry}, {&c.Phone, in.Phone}} {
+	}{{&c.Name, in.Name}, {&c.Industry, in.Industry}, {&c.Phone, in.Phone}} {
 		if f.v != nil {
 			*f.dst = *f.v
 		}
@@ -71,6 +75,11 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 		p.UserID, store.Micros(tx.Now), c.Version, p.WorkspaceID, id, old.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: update company: %w", err)
+	}
+	if _, ok := ch["domains"]; ok {
+		if err := saveDomains(tx, p.WorkspaceID, c); err != nil {
+			return c, err
+		}
 	}
 	if err := indexCompany(tx, p.WorkspaceID, c); err != nil {
 		return c, err
@@ -131,7 +140,7 @@ func QueryCompanies(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Company], 
 		args = append(args, afterArgs...)
 	}
 	limit := clampLimit(q.Limit)
-	items, err := scanCompanies(tx, `SELECT `+companyCols+` FROM companies co WHERE `+clause+` ORDER BY `+order+` LIMIT ?`,
+	items, err := scanCompanies(tx, p.WorkspaceID, `SELECT `+companyCols+` FROM companies co WHERE `+clause+` ORDER BY `+order+` LIMIT ?`,
 		append(args, limit+1)...)
 	if err != nil {
 		return page, err

@@ -37,14 +37,17 @@ type Contact struct {
 	Title       string
 	CompanyID   crm.ID
 	CompanyName string // filled by lists
-	OwnerID     crm.ID
-	Lifecycle   string
-	Source      string
-	Tags        []string
-	Custom      map[string]any // stored form; see PresentCustom
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Version     int64
+	// CompanySince is the day (YYYY-MM-DD) the company last changed by an
+	// edit, "" when unknown; it becomes started_on when the person moves on.
+	CompanySince string
+	OwnerID      crm.ID
+	Lifecycle    string
+	Source       string
+	Tags         []string
+	Custom       map[string]any // stored form; see PresentCustom
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
 }
 
 // Name is the display name.

@@ -10,7 +10,7 @@ import (
 )
 
 const contactCols = `c.id, c.first_name, c.last_name, c.email, c.emails, c.phone, c.phones, c.title, c.company_id,
-	c.owner_id, c.lifecycle, c.source, c.tags, c.custom, c.created_at, c.updated_at, c.version`
+	c.owner_id, c.lifecycle, c.source, c.tags, c.custom, c.created_at, c.updated_at, c.version, c.company_since`
 
 func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
 	rows, err := tx.Query(q, args...)
@@ -24,7 +24,7 @@ func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
 		var emails, phones, tags, custom string
 		var created, updated int64
 		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &emails, &c.Phone, &phones, &c.Title, &c.CompanyID,
-			&c.OwnerID, &c.Lifecycle, &c.Source, &tags, &custom, &created, &updated, &c.Version, &c.CompanyName); err != nil {
+			&c.OwnerID, &c.Lifecycle, &c.Source, &tags, &custom, &created, &updated, &c.Version, &c.CompanySince, &c.CompanyName); err != nil {
 			return nil, err
 		}
 		c.CreatedAt, c.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
@@ -120,11 +120,25 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 		return old, nil
 	}
 	c.Version, c.UpdatedAt = old.Version+1, tx.Now
+	if c.CompanyID != old.CompanyID {
+		// The person moved: the company they leave becomes a past one, in
+		// this transaction and in this change's event.
+		if err := leaveCompany(tx, p.WorkspaceID, old); err != nil {
+			return c, err
+		}
+		if old.CompanyID != 0 {
+			ch["past_company_id"] = crm.Change{After: old.CompanyID}
+		}
+		c.CompanySince = ""
+		if c.CompanyID != 0 {
+			c.CompanySince = day(tx.Now)
+		}
+	}
 	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
-		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?
-		WHERE workspace_id = ? AND id = ? AND version = ?`,
+		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?,
+		company_since = ? WHERE workspace_id = ? AND id = ? AND version = ?`,
 		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, Digits(c.Phone), jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
-		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version,
+		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version, c.CompanySince,
 		p.WorkspaceID, id, old.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: update contact: %w", err)

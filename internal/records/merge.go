@@ -79,7 +79,8 @@ var MergeFields = []string{"first_name", "last_name", "title", "company_id", "ow
 
 // MergeContacts folds contact `from` into `into`: the chosen fields (and
 // custom values named "custom.<key>") come from `from`, emails, phones and
-// tags are united, every deal, activity and note of `from` moves to `into`,
+// tags are united, every deal, activity, note and past company of `from`
+// moves to `into`,
 // and `from` goes to the trash marked as merged. Both timelines record it.
 func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom map[string]bool) (Contact, error) {
 	if into == from {
@@ -107,6 +108,7 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 	for _, q := range []string{
 		`UPDATE deals SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?`,
 		`UPDATE activities SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?`,
+		`UPDATE contact_companies SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?`,
 	} {
 		if _, err := tx.Exec(q, into, p.WorkspaceID, from); err != nil {
 			return merged, err

@@ -162,7 +162,7 @@ func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 	if strings.TrimSpace(expr) == "" {
 		return clause, args, nil
 	}
-	f, err := filter.New(schema, expr)
+	f, err := filter.New(forDialect(schema, tx.Dialect()), expr)
 	if err != nil {
 		return "", nil, filter.Invalid(err, "filter")
 	}

@@ -2,6 +2,7 @@ package records
 
 import (
 	"github.com/tandemcrm/tandem/internal/filter"
+	"github.com/tandemcrm/tandem/internal/store"
 )
 
 // Lifecycles are the stages a person goes through, in order.
@@ -46,6 +47,7 @@ func companyFields() []filter.Field {
 		{Name: "id", Type: filter.Ref, Column: "id"},
 		{Name: "name", Type: filter.Text, Column: "name"},
 		{Name: "domain", Type: filter.Text, Column: "domain"},
+		{Name: "domains", Type: filter.Tags, SQL: domainsSQLite},
 		{Name: "industry", Type: filter.Text, Column: "industry"},
 		{Name: "size", Type: filter.Number, Column: "size"},
 		{Name: "phone", Type: filter.Text, Column: "phone"},
@@ -79,4 +81,38 @@ func ContactSchema(alias string, custom, companyCustom []FieldDef) *filter.Schem
 		Custom: customFilterFields(custom),
 		Relations: []filter.Relation{{Name: "company", LocalKey: "company_id",
 			Target: CompanySchema("", companyCustom)}}}
+}
+
+// A company's domains for the filter language, as a JSON array: the primary
+// (companies.domain, when set) and the others (company_domains), so that
+// `domains = "acme.de"` finds a company by any of its domains. The two
+// dialects spell JSON differently; the schema carries SQLite's form and
+// forDialect swaps in PostgreSQL's.
+const (
+	domainsOthersSQLite = `(SELECT json_group_array(d.domain) FROM company_domains d
+		WHERE d.workspace_id = {t}.workspace_id AND d.company_id = {t}.id)`
+	domainsSQLite = `CASE WHEN {t}.domain = '' THEN ` + domainsOthersSQLite + `
+		ELSE json_insert(` + domainsOthersSQLite + `, '$[#]', {t}.domain) END`
+	domainsPostgres = `(CASE WHEN {t}.domain = '' THEN '[]'::jsonb ELSE jsonb_build_array({t}.domain) END) ||
+		(SELECT COALESCE(jsonb_agg(d.domain), '[]'::jsonb) FROM company_domains d
+		WHERE d.workspace_id = {t}.workspace_id AND d.company_id = {t}.id)`
+)
+
+// forDialect returns s with the dialect-specific expressions of dialect d.
+func forDialect(s *filter.Schema, d store.Dialect) *filter.Schema {
+	if d != store.Postgres {
+		return s
+	}
+	out := *s
+	out.Fields = append([]filter.Field(nil), s.Fields...)
+	for i := range out.Fields {
+		if out.Fields[i].SQL == domainsSQLite {
+			out.Fields[i].SQL = domainsPostgres
+		}
+	}
+	out.Relations = append([]filter.Relation(nil), s.Relations...)
+	for i := range out.Relations {
+		out.Relations[i].Target = forDialect(out.Relations[i].Target, d)
+	}
+	return &out
 }

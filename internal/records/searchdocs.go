@@ -1,8 +1,10 @@
 package records
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -23,7 +25,8 @@ func indexContact(tx *store.Tx, ws crm.ID, c Contact) error {
 }
 
 func indexCompany(tx *store.Tx, ws crm.ID, c Company) error {
-	return search.Index(tx, ws, "company", c.ID, c.Name, strings.Join([]string{c.Domain, c.Industry, Digits(c.Phone)}, " "))
+	body := append(append([]string{}, c.Domains...), c.Industry, Digits(c.Phone))
+	return search.Index(tx, ws, "company", c.ID, c.Name, strings.Join(body, " "))
 }
 
 // Result is a search hit the principal may see.
@@ -32,41 +35,83 @@ type Result struct {
 	ID                    crm.ID
 }
 
-// Search finds the principal's visible contacts and companies for q.
+// Search finds the principal's visible contacts and companies for q. The
+// visibility rule of lists (account.VisibilityClause) is part of the search
+// query; the subtitles are read afterwards in one query per record type.
 func Search(tx *store.Tx, p crm.Principal, q string, limit int) ([]Result, error) {
 	if len(q) > 200 {
 		return nil, (crm.FieldErrors{"q": "Search for at most 200 characters."}).Err()
 	}
-	hits, err := search.Search(tx, p.WorkspaceID, q, limit*2)
+	var scope search.Scope
+	var err error
+	if scope.Clause, scope.Args, err = account.VisibilityClause(tx, p, search.OwnerColumn); err != nil {
+		return nil, err
+	}
+	hits, err := search.Search(tx, p.WorkspaceID, q, limit, scope)
 	if err != nil {
 		return nil, err
 	}
-	out := []Result{}
+	subs, err := subtitles(tx, p.WorkspaceID, hits)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, 0, len(hits))
 	for _, h := range hits {
-		if len(out) == limit {
-			break
-		}
-		// Visibility is the records' rule, applied to each candidate.
-		var sub string
-		switch h.ObjectType {
-		case "contact":
-			c, err := ViewContact(tx, p, h.ObjectID)
-			if crm.ErrorCode(err) == crm.NotFound {
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			sub = strings.TrimSpace(strings.Join([]string{c.Email, c.CompanyName}, " · "))
-		case "company":
-			c, err := ViewCompany(tx, p, h.ObjectID)
-			if crm.ErrorCode(err) == crm.NotFound {
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			sub = c.Domain
-		}
-		out = append(out, Result{Type: h.ObjectType, ID: h.ObjectID, Title: h.Title, Subtitle: strings.Trim(sub, " ·")})
+		out = append(out, Result{Type: h.ObjectType, ID: h.ObjectID, Title: h.Title, Subtitle: subs[h.ObjectType+h.ObjectID.String()]})
 	}
 	return out, nil
+}
+
+// subtitles says what tells hits apart: a contact's email and company, a
+// company's domains. (The unary + keeps SQLite from reading the workspace's
+// whole (workspace_id, …) index instead of looking the ids up: 64% of a
+// search's time at size S.)
+func subtitles(tx *store.Tx, ws crm.ID, hits []search.Hit) (map[string]string, error) {
+	ids := map[string][]any{}
+	for _, h := range hits {
+		ids[h.ObjectType] = append(ids[h.ObjectType], h.ObjectID)
+	}
+	out := map[string]string{}
+	if len(ids["contact"]) > 0 {
+		rows, err := tx.Query(`SELECT c.id, c.email, COALESCE(co.name, '') FROM contacts c
+			LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id AND co.deleted_at IS NULL
+			WHERE +c.workspace_id = ? AND c.id IN (`+placeholders(len(ids["contact"]))+`)`, append([]any{ws}, ids["contact"]...)...)
+		if err != nil {
+			return nil, fmt.Errorf("records: search subtitles: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id crm.ID
+			var email, company string
+			if err := rows.Scan(&id, &email, &company); err != nil {
+				return nil, err
+			}
+			out["contact"+id.String()] = joinNonEmpty(" · ", email, company)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		rows.Close()
+	}
+	if len(ids["company"]) > 0 {
+		cs, err := scanCompanies(tx, ws, `SELECT `+companyCols+` FROM companies co WHERE +co.workspace_id = ? AND co.id IN (`+
+			placeholders(len(ids["company"]))+`)`, append([]any{ws}, ids["company"]...)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			out["company"+c.ID.String()] = strings.Join(c.Domains[:min(len(c.Domains), 3)], ", ")
+		}
+	}
+	return out, nil
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, s := range parts {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, sep)
 }

@@ -48,7 +48,7 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 			if nm, ok := names[n]; ok {
 				return nm
 			}
-		case "company_id", "parent_id":
+		case "company_id", "parent_id", "past_company_id":
 			if nm, ok := companies[n]; ok {
 				return nm
 			}
@@ -133,7 +133,7 @@ func orDash(v any) any {
 func companyNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, error) {
 	var ids []any
 	for _, ev := range evs {
-		for _, k := range []string{"company_id", "parent_id"} {
+		for _, k := range []string{"company_id", "parent_id", "past_company_id"} {
 			for _, v := range []any{ev.Changes[k].Before, ev.Changes[k].After} {
 				if s, ok := v.(string); ok {
 					if id, err := crm.ParseID(s); err == nil {
@@ -147,7 +147,7 @@ func companyNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := tx.Query(`SELECT id, name FROM companies WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, append([]any{ws}, ids...)...)
+	rows, err := tx.Query(`SELECT id, name FROM companies WHERE +workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`, append([]any{ws}, ids...)...)
 	if err != nil {
 		return nil, err
 	}

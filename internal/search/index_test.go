@@ -10,7 +10,6 @@ import (
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
 
 // TestIndexReplacesAndRemoves: re-indexing a record replaces its one
 // document, removing it leaves none, and another workspace's document with
@@ -29,7 +28,7 @@ func TestIndexReplacesAndRemoves(t *testing.T) {
 		find := func(w crm.ID, q string) []search.Hit {
 			t.Helper()
 			var hits []search.Hit
-			if err := db.Read(ctx, func(tx *store.Tx) (err error) { hits, err = search.Search(tx, w, q, 10); return err }); err != nil {
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) { hits, err = search.Search(tx, w, q, 10, search.Scope{}); return err }); err != nil {
 				t.Fatal(err)
 			}
 			return hits

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	s.handle("GET /contacts/{id}", u.RequireUser(u.ContactShow))
 	s.handle("GET /contacts/{id}/edit", u.RequireUser(u.ContactFieldEdit))
 	s.handle("POST /contacts/{id}/edit", u.RequireUser(u.ContactFieldSave))
+	s.handle("POST /contacts/{id}/past-companies", u.RequireUser(u.PastCompanyAdd))
+	s.handle("POST /contacts/{id}/past-companies/{past}/delete", u.RequireUser(u.PastCompanyRemove))
 	s.handle("GET /contacts", u.RequireUser(u.ContactList))
 	s.handle("POST /contacts", u.RequireUser(u.ContactCreate))
 	s.handle("POST /contacts/bulk", u.RequireUser(u.ContactBulk))

@@ -18,7 +18,8 @@ import (
 type Company struct {
 	ID        crm.ID         `json:"id"`
 	Name      string         `json:"name"`
-	Domain    string         `json:"domain"`
+	Domain    string         `json:"domain" doc:"The primary domain: domains[0]"`
+	Domains   []string       `json:"domains" doc:"All of the company's domains, the primary first"`
 	Industry  string         `json:"industry"`
 	Size      int            `json:"size" doc:"Employees; 0 when unknown"`
 	Phone     string         `json:"phone"`
@@ -63,13 +64,15 @@ func companyOut(c records.Company, defs []records.FieldDef, only map[string]bool
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
+	out.Domains = append([]string{}, c.Domains...)
 	return out
 }
 
 // CompanyInput creates or changes a company; fields left out stay as they are.
 type CompanyInput struct {
 	Name     *string        `json:"name,omitempty" maxLength:"200"`
-	Domain   *string        `json:"domain,omitempty" doc:"Normalised: https://www.Acme.com/x becomes acme.com"`
+	Domain   *string        `json:"domain,omitempty" doc:"The primary domain; alone, it replaces the primary and keeps the others. Normalised: https://www.Acme.com/x becomes acme.com"`
+	Domains  *[]string      `json:"domains,omitempty" maxItems:"20" doc:"All domains, the primary first (replaces the list); sent with domain, the two must agree on the primary"`
 	Industry *string        `json:"industry,omitempty" maxLength:"100"`
 	Size     *int           `json:"size,omitempty" minimum:"0"`
 	Phone    *string        `json:"phone,omitempty"`
@@ -80,7 +83,7 @@ type CompanyInput struct {
 }
 
 func (in CompanyInput) patch() records.CompanyPatch {
-	return records.CompanyPatch{Name: in.Name, Domain: in.Domain, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
+	return records.CompanyPatch{Name: in.Name, Domain: in.Domain, Domains: in.Domains, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
 		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, Custom: in.Custom}
 }
 
@@ -103,6 +106,9 @@ func (in CompanyInput) create() records.NewCompany {
 	}
 	if in.Tags != nil {
 		n.Tags = *in.Tags
+	}
+	if in.Domains != nil {
+		n.Domains = *in.Domains
 	}
 	return n
 }
@@ -158,6 +164,50 @@ func (a *API) companyRoutes() {
 		"Create up to 1,000 companies (all or nothing)", http.StatusCreated), a.bulkCreateCompanies)
 	huma.Register(a.huma, op("bulk-update-companies", http.MethodPatch, "/companies/bulk",
 		"Update up to 1,000 companies (all or nothing)", 0), a.bulkUpdateCompanies)
+	dups := op("company-duplicates", http.MethodGet, "/companies/{id}/duplicates", "Possible duplicates of a company", 0)
+	dups.Description = "Companies sharing any domain with this one (primary or not, on either side)."
+	huma.Register(a.huma, dups, a.companyDuplicates)
+}
+
+// CompanyDuplicateOut is a possible duplicate of a company.
+type CompanyDuplicateOut struct {
+	Company Company  `json:"company"`
+	Domains []string `json:"domains" doc:"The domains both companies have"`
+}
+
+type companyDuplicatesOutput struct {
+	Body struct {
+		Data []CompanyDuplicateOut `json:"data"`
+	}
+}
+
+func (a *API) companyDuplicates(ctx context.Context, in *idInput) (*companyDuplicatesOutput, error) {
+	p := principal(ctx)
+	id, err := crm.ParseID(in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	out := &companyDuplicatesOutput{}
+	out.Body.Data = []CompanyDuplicateOut{}
+	err = a.DB.Read(ctx, func(tx *store.Tx) error {
+		c, err := records.ViewCompany(tx, p, id)
+		if err != nil {
+			return err
+		}
+		dups, err := records.FindCompanyDuplicates(tx, p, c)
+		if err != nil {
+			return err
+		}
+		defs, err := records.ListFields(tx, p.WorkspaceID, "company", false)
+		for _, d := range dups {
+			out.Body.Data = append(out.Body.Data, CompanyDuplicateOut{Company: companyOut(d.Company, defs, nil), Domains: d.Domains})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out, nil
 }
 
 func (a *API) presentCompanies(tx *store.Tx, p crm.Principal, cs []records.Company) ([]Company, error) {

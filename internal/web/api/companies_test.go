@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -39,6 +40,27 @@ func TestCompaniesAPI(t *testing.T) {
 			has: []string{`"industry":"Biotech"`, `"parent_id":null`, `"version":2`}})
 		send(t, mux, key, step{name: "bulk", method: "POST", path: "/api/v1/companies/bulk", status: 201,
 			body: `{"items":[{"name":"A1"},{"name":"A2","domain":"a2.example"}]}`, has: []string{"A1", "a2.example"}})
+		// Several domains: the primary is domains[0]; domain alone replaces it.
+		_, multi := send(t, mux, key, step{name: "domains", method: "POST", path: "/api/v1/companies", status: 201,
+			body: `{"name":"Multi","domains":["HTTPS://multi.example/","www.multi.de"]}`,
+			has:  []string{`"domain":"multi.example"`, `"domains":["multi.example","multi.de"]`}})
+		mid := multi["id"].(string)
+		send(t, mux, key, step{name: "domain alone", method: "PATCH", path: "/api/v1/companies/" + mid, status: 200,
+			body: `{"domain":"multi.fr"}`, has: []string{`"domain":"multi.fr"`, `"domains":["multi.fr","multi.de"]`}})
+		send(t, mux, key, step{name: "bad second domain", method: "PATCH", path: "/api/v1/companies/" + mid, status: 422,
+			body: `{"domains":["multi.fr","not a domain"]}`, has: []string{`"domains.1"`}})
+		send(t, mux, key, step{name: "domain and domains disagree", method: "PATCH", path: "/api/v1/companies/" + mid, status: 422,
+			body: `{"domain":"a.example","domains":["b.example"]}`, has: []string{`"domain"`}})
+		send(t, mux, key, step{name: "unchanged after refusals", method: "GET", path: "/api/v1/companies/" + mid, status: 200,
+			has: []string{`"domains":["multi.fr","multi.de"]`, `"version":2`}})
+		send(t, mux, key, step{name: "filter by any domain", method: "GET", path: "/api/v1/companies?filter=" +
+			url.QueryEscape(`domains = "multi.de"`) + "&fields=name", status: 200, has: []string{`"name":"Multi"`}, hasNot: []string{"Umbrella"}})
+		_, twin := send(t, mux, key, step{name: "twin", method: "POST", path: "/api/v1/companies", status: 201,
+			body: `{"name":"Multi Deutschland","domain":"multi.de"}`})
+		send(t, mux, key, step{name: "duplicates by a second domain", method: "GET", path: "/api/v1/companies/" + twin["id"].(string) + "/duplicates",
+			status: 200, has: []string{`"name":"Multi"`, `"domains":["multi.de"]}`}})
+		send(t, mux, key, step{name: "search by a second domain", method: "GET", path: "/api/v1/search?q=multi.de", status: 200,
+			has: []string{`"title":"Multi"`}})
 		send(t, mux, key, step{name: "delete", method: "DELETE", path: "/api/v1/companies/" + cid, status: 204})
 		send(t, mux, key, step{name: "deleted", method: "GET", path: "/api/v1/companies/" + cid, status: 404})
 	})

@@ -63,6 +63,7 @@ func (a *API) contactRoutes() {
 		Summary: "Delete a contact", Description: "Moves the contact to the trash.", DefaultStatus: http.StatusNoContent}, a.deleteContact)
 	a.contactBulkRoutes()
 	a.contactMergeRoutes()
+	a.contactPastRoutes()
 }
 
 func (a *API) listContacts(ctx context.Context, in *listInput) (*contactListOutput, error) {
@@ -119,7 +120,17 @@ func (a *API) contactResponse(tx *store.Tx, p crm.Principal, c records.Contact, 
 	if err != nil {
 		return nil, err
 	}
-	return &contactOutput{ETag: fmt.Sprintf(`"%d"`, c.Version), Body: contactOut(c, defs, only)}, nil
+	out := &contactOutput{ETag: fmt.Sprintf(`"%d"`, c.Version), Body: contactOut(c, defs, only)}
+	pcs, err := records.PastCompanies(tx, p, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	past := make([]PastCompany, 0, len(pcs))
+	for _, pc := range pcs {
+		past = append(past, pastCompanyOut(pc))
+	}
+	out.Body.PastCompanies = &past
+	return out, nil
 }
 
 func (a *API) createContact(ctx context.Context, in *contactCreateInput) (*contactOutput, error) {

@@ -28,6 +28,8 @@ type Contact struct {
 	CreatedAt time.Time           `json:"created_at"`
 	UpdatedAt time.Time           `json:"updated_at"`
 	Version   int64               `json:"version" doc:"Send as If-Match to update only this version"`
+	// PastCompanies is filled on single-contact responses only (not lists).
+	PastCompanies *[]PastCompany `json:"past_companies,omitempty" doc:"Companies the person used to work at, most recent first; on GET /contacts/{id} and the responses of create, update and merge, not in lists. Change them with /contacts/{id}/past-companies."`
 
 	only map[string]bool // ?fields=: the fields to return
 }

@@ -96,6 +96,13 @@ func companyPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Name = &v
 	case "domain":
 		patch.Domain = &v
+	case "domains": // the domains after the primary, comma-separated
+		old, err := records.ViewCompany(tx, p, id)
+		if err != nil {
+			return patch, err
+		}
+		list := append([]string{old.Domain}, splitTags(strings.ReplaceAll(v, " ", ","))...)
+		patch.Domains = &list
 	case "industry":
 		patch.Industry = &v
 	case "phone":

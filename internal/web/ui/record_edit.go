@@ -100,7 +100,12 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who,
 			Action: string(e.Action), Summary: e.Summary})
 	}
-	if err := h.read(r.Context(), func(tx *store.Tx) error { return h.addNotesAndDups(tx, p, object, id, &v) }); err != nil {
+	if err := h.read(r.Context(), func(tx *store.Tx) error {
+		if err := h.addNotesAndDups(tx, p, object, id, &v); err != nil {
+			return err
+		}
+		return h.addPeople(tx, p, object, id, &v)
+	}); err != nil {
 		h.Errs.Error(w, r, err)
 		return
 	}

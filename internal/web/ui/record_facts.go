@@ -63,6 +63,10 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 
 func companyFacts(c records.Company, rc recordCtx) []view.Fact {
 	who := memberNames(rc.members)
+	var others []string // edited as "acme.de, acme.fr"; the primary stays
+	if len(c.Domains) > 1 {
+		others = c.Domains[1:]
+	}
 	size := ""
 	if c.Size > 0 {
 		size = strconv.Itoa(c.Size)
@@ -70,6 +74,7 @@ func companyFacts(c records.Company, rc recordCtx) []view.Fact {
 	fs := []view.Fact{
 		textFact("name", "Name", c.Name, "text"),
 		textFact("domain", "Domain", c.Domain, "text"),
+		{Key: "domains", Label: "Other domains", Tags: others, Value: strings.Join(others, ", "), Input: "text"},
 		textFact("industry", "Industry", c.Industry, "text"),
 		textFact("size", "Employees", size, "number"),
 		textFact("phone", "Phone", c.Phone, "text"),

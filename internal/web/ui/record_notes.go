@@ -14,8 +14,8 @@ import (
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
 
-// addNotesAndDups fills a record page's notes and, for contacts, its
-// possible duplicates.
+// addNotesAndDups fills a record page's notes and its possible duplicates
+// (contacts: email, phone, name; companies: any shared domain).
 func (h *Handlers) addNotesAndDups(tx *store.Tx, p crm.Principal, object string, id crm.ID, v *view.RecordView) error {
 	ns, err := notes.List(tx, p.WorkspaceID, object, id, 100)
 	if err != nil {
@@ -42,8 +42,17 @@ func (h *Handlers) addNotesAndDups(tx *store.Tx, p crm.Principal, object string,
 	for _, f := range fs {
 		v.Files = append(v.Files, view.FileRow{ID: f.ID.String(), Name: f.Name, Size: humanSize(f.Size), When: f.CreatedAt.Format("Jan 2, 2006")})
 	}
-	if object != "contact" {
-		return nil
+	if object == "company" {
+		co, err := records.ViewCompany(tx, p, id)
+		if err != nil {
+			return err
+		}
+		dups, err := records.FindCompanyDuplicates(tx, p, co)
+		for _, d := range dups {
+			v.Dups = append(v.Dups, view.Link{Label: d.Company.Name + " — same domain: " + strings.Join(d.Domains, ", "),
+				URL: "/companies/" + d.Company.ID.String()})
+		}
+		return err
 	}
 	c, err := records.ViewContact(tx, p, id)
 	if err != nil {

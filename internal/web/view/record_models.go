@@ -14,7 +14,39 @@ type RecordView struct {
 	Notes    []NoteRow
 	Dups     []Link // possible duplicates (contacts), each linking to the merge screen
 	Files    []FileRow
+	Past     *PastPanel   // a contact's past companies
+	People   *PeoplePanel // a company's current and former people
 }
+
+// PastPanel is the "Past companies" panel of a contact's page: the list, a
+// remove button per row and a small form to add one.
+type PastPanel struct {
+	Base      string // the contact's URL: /contacts/123
+	Rows      []PastCompanyRow
+	Companies []Option // choices for the add form
+	ReadOnly  bool
+	Error     string // why an addition was refused
+	Form      PastForm
+}
+
+// PastForm is what the add form held when it was refused.
+type PastForm struct{ CompanyID, Title, StartedOn, EndedOn string }
+
+// PastCompanyRow is one past company.
+type PastCompanyRow struct {
+	ID, Company, CompanyURL, Title, When string
+}
+
+// PeoplePanel is a company's people: those who work there now and those
+// who used to.
+type PeoplePanel struct {
+	Current    []PersonRow
+	CurrentAll string // the list of all of them, when there are more
+	Former     []PersonRow
+}
+
+// PersonRow is a person on a company's page.
+type PersonRow struct{ Name, URL, Detail string }
 
 // FileRow is an attachment on a record page.
 type FileRow struct {
