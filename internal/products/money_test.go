@@ -15,18 +15,18 @@ func TestLineCompute(t *testing.T) {
 		err  bool
 	}{
 		{"one unit", Line{1000, 1250, 0, 0}, Amounts{1250, 0, 0, 1250}, false},
-		{"fractional quantity", Line{1500, 999, 0, 0}, Amounts{1499, 0, 0, 1499}, false},       // 1498.5 → 1499
-		{"half rounds away from zero", Line{500, 1, 0, 0}, Amounts{1, 0, 0, 1}, false},         // 0.5 → 1
-		{"just under half rounds down", Line{499, 1, 0, 0}, Amounts{0, 0, 0, 0}, false},        // 0.499 → 0
-		{"negative half away from zero", Line{500, -1, 0, 0}, Amounts{-1, 0, 0, -1}, false},    // -0.5 → -1
-		{"negative under half", Line{1499, -1, 0, 0}, Amounts{-1, 0, 0, -1}, false},            // -1.499 → -1
-		{"thousandth of a unit", Line{1, 1_000_000, 0, 0}, Amounts{1000, 0, 0, 1000}, false},   // 0.001 × 10,000.00
-		{"discount 10%", Line{3000, 1999, 1000, 0}, Amounts{5997, 600, 0, 5397}, false},        // 599.7 → 600
-		{"discount rounds half away", Line{1000, 5, 1000, 0}, Amounts{5, 1, 0, 4}, false},      // 0.5 → 1
-		{"full discount", Line{2000, 1000, 10000, 2000}, Amounts{2000, 2000, 0, 0}, false},     // nothing to tax
+		{"fractional quantity", Line{1500, 999, 0, 0}, Amounts{1499, 0, 0, 1499}, false},     // 1498.5 → 1499
+		{"half rounds away from zero", Line{500, 1, 0, 0}, Amounts{1, 0, 0, 1}, false},       // 0.5 → 1
+		{"just under half rounds down", Line{499, 1, 0, 0}, Amounts{0, 0, 0, 0}, false},      // 0.499 → 0
+		{"negative half away from zero", Line{500, -1, 0, 0}, Amounts{-1, 0, 0, -1}, false},  // -0.5 → -1
+		{"negative under half", Line{1499, -1, 0, 0}, Amounts{-1, 0, 0, -1}, false},          // -1.499 → -1
+		{"thousandth of a unit", Line{1, 1_000_000, 0, 0}, Amounts{1000, 0, 0, 1000}, false}, // 0.001 × 10,000.00
+		{"discount 10%", Line{3000, 1999, 1000, 0}, Amounts{5997, 600, 0, 5397}, false},      // 599.7 → 600
+		{"discount rounds half away", Line{1000, 5, 1000, 0}, Amounts{5, 1, 0, 4}, false},    // 0.5 → 1
+		{"full discount", Line{2000, 1000, 10000, 2000}, Amounts{2000, 2000, 0, 0}, false},   // nothing to tax
 		{"tax on the net", Line{1000, 10000, 2000, 1900}, Amounts{10000, 2000, 1520, 9520}, false},
-		{"tax 7.25% rounds", Line{1000, 1999, 0, 725}, Amounts{1999, 0, 145, 2144}, false},     // 144.9275 → 145
-		{"tax half cent", Line{1000, 10, 0, 500}, Amounts{10, 0, 1, 11}, false},                // 0.5 → 1
+		{"tax 7.25% rounds", Line{1000, 1999, 0, 725}, Amounts{1999, 0, 145, 2144}, false}, // 144.9275 → 145
+		{"tax half cent", Line{1000, 10, 0, 500}, Amounts{10, 0, 1, 11}, false},            // 0.5 → 1
 		{"JPY: yen are the minor unit", Line{3000, 333, 0, 1000}, Amounts{999, 0, 100, 1099}, false},
 		{"KWD: fils, three decimals", Line{2500, 1234, 1500, 500}, Amounts{3085, 463, 131, 2753}, false}, // 3085, 462.75→463, 131.1→131
 		{"credit line", Line{1000, -5000, 0, 2000}, Amounts{-5000, 0, -1000, -6000}, false},
