@@ -222,7 +222,10 @@ func (a *API) getProduct(ctx context.Context, in *productIDInput) (*productOutpu
 	id, err := crm.ParseID(in.ID)
 	var pr products.Product
 	if err == nil {
-		err = a.DB.Read(ctx, func(tx *store.Tx) (err error) { pr, err = products.GetProduct(tx, principal(ctx).WorkspaceID, id); return err })
+		err = a.DB.Read(ctx, func(tx *store.Tx) (err error) {
+			pr, err = products.GetProduct(tx, principal(ctx).WorkspaceID, id)
+			return err
+		})
 	}
 	if err != nil {
 		return nil, a.fail(ctx, err)
