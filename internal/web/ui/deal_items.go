@@ -213,7 +213,7 @@ func fillDealItems(v *view.DealItemsView, x products.Items, catalogue []products
 		if row.ID == v.EditID && v.EditForm.Version == "" {
 			v.EditForm = view.DealItemForm{Name: it.Name, Quantity: row.Quantity,
 				UnitPrice: products.FormatDecimal(it.UnitPrice, products.Exponent(cur)),
-				Discount: products.FormatPercent(it.Discount), Tax: products.FormatPercent(it.TaxRate),
+				Discount:  products.FormatPercent(it.Discount), Tax: products.FormatPercent(it.TaxRate),
 				Version: strconv.FormatInt(it.Version, 10), Errors: v.EditForm.Errors}
 		}
 		v.Items = append(v.Items, row)
