@@ -126,7 +126,7 @@ func (h *Handlers) renderCatalogue(w http.ResponseWriter, r *http.Request, statu
 	v.CanEdit = products.CanEditCatalogue(p) == nil
 	for _, pr := range list {
 		row := view.ProductRow{ID: pr.ID.String(), Name: pr.Name, SKU: pr.SKU, Description: pr.Description,
-			Prices: strings.ReplaceAll(products.PricesText(pr.Prices), ", ", " · "), Tax: products.FormatPercent(pr.TaxRate) + "%",
+			Prices: pricesDisplay(pr.Prices), Tax: products.FormatPercent(pr.TaxRate) + "%",
 			Active: pr.Active()}
 		if row.ID == v.EditID && v.EditForm.Version == "" {
 			v.EditForm = view.ProductForm{Name: pr.Name, SKU: pr.SKU, Description: pr.Description, Prices: products.PricesText(pr.Prices),
@@ -188,4 +188,13 @@ func formErrors(err error) view.Errors {
 		out["name"] = crm.ErrorMessage(err)
 	}
 	return out
+}
+
+// pricesDisplay writes prices for reading: "EUR 1,200.00", "JPY 7,900".
+func pricesDisplay(ps []products.Price) []string {
+	parts := make([]string, len(ps))
+	for i, x := range ps {
+		parts[i] = x.Currency + " " + products.FormatMoney(x.UnitPrice, x.Currency)
+	}
+	return parts
 }
