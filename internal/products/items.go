@@ -67,9 +67,14 @@ type Items struct {
 // trashed one or one the principal cannot see is not found.
 func loadDeal(tx *store.Tx, p crm.Principal, id crm.ID, act account.Action) (Deal, error) {
 	d := Deal{ID: id}
-	err := tx.QueryRow(`SELECT title, owner_id, currency, value, value_from_items FROM deals
-		WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, p.WorkspaceID, id).
-		Scan(&d.Title, &d.OwnerID, &d.Currency, &d.Value, &d.ValueFromItems)
+	q := `SELECT title, owner_id, currency, value, value_from_items FROM deals
+		WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`
+	if act != account.ActView && tx.Dialect() == store.Postgres {
+		// Changes to one deal's lines queue here, so each recomputes the
+		// value from every committed line (SQLite has one writer anyway).
+		q += ` FOR UPDATE`
+	}
+	err := tx.QueryRow(q, p.WorkspaceID, id).Scan(&d.Title, &d.OwnerID, &d.Currency, &d.Value, &d.ValueFromItems)
 	if err == store.ErrNoRows {
 		return d, crm.Errorf(crm.NotFound, "No such deal.")
 	}
@@ -368,7 +373,8 @@ func SetValueFromItems(tx *store.Tx, p crm.Principal, dealID crm.ID, on bool) (D
 // itemsChanged runs after every change of a deal's lines, in the same
 // transaction: it refuses totals out of range, writes the deal's value when
 // it follows the items, and records on the deal what its items now add up
-// to, so the deal's own history shows the change.
+// to (items_net before tax, items_total with tax), so the deal's own
+// history shows the change.
 func itemsChanged(tx *store.Tx, p crm.Principal, d Deal, before Amounts) error {
 	after, err := dealItems(tx, p.WorkspaceID, d)
 	if err != nil {
@@ -377,10 +383,16 @@ func itemsChanged(tx *store.Tx, p crm.Principal, d Deal, before Amounts) error {
 		}
 		return err
 	}
-	if after.Totals.Net() == before.Net() && after.Totals.Total == before.Total {
+	ch := map[string]crm.Change{}
+	if after.Totals.Net() != before.Net() {
+		ch["items_net"] = crm.Change{Before: before.Net(), After: after.Totals.Net()}
+	}
+	if after.Totals.Total != before.Total {
+		ch["items_total"] = crm.Change{Before: before.Total, After: after.Totals.Total}
+	}
+	if len(ch) == 0 {
 		return nil
 	}
-	ch := map[string]crm.Change{"items_total": {Before: before.Net(), After: after.Totals.Net()}}
 	if d.ValueFromItems && d.Value != after.Totals.Net() {
 		ch["value"] = crm.Change{Before: d.Value, After: after.Totals.Net()}
 		if _, err := tx.Exec(`UPDATE deals SET value = ?, updated_by = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,

@@ -109,7 +109,7 @@ func TestItemsDriveDealValue(t *testing.T) {
 				valueEvents++
 			}
 		}
-		if valueEvents != 4 || dev[0].Changes["items_total"].After != float64(2350) {
+		if valueEvents != 4 || dev[0].Changes["items_net"].After != float64(2350) || dev[0].Changes["items_total"].After != float64(2800) {
 			t.Fatalf("deal events (%d with value): %+v", valueEvents, dev)
 		}
 	})
@@ -174,6 +174,34 @@ func TestItemsCurrenciesAndAccess(t *testing.T) {
 		// A line of one deal cannot be reached through another.
 		if err := db.Write(ctx, func(tx *store.Tx) error { return products.RemoveItem(tx, p, usd, it.ID) }); crm.ErrorCode(err) != crm.NotFound {
 			t.Fatalf("line through the wrong deal: %v", err)
+		}
+	})
+}
+
+// TestConcurrentLinesKeepValue adds lines from several goroutines at once:
+// the deal's value must end as the sum of all of them (on PostgreSQL the
+// deal row is locked; on SQLite writers queue).
+func TestConcurrentLinesKeepValue(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := workspace(t, db, crm.RoleOwner)
+		id := deal(t, db, p, "USD", 0)
+		_, err := write(db, func(tx *store.Tx) (products.Deal, error) { return products.SetValueFromItems(tx, p, id, true) })
+		must(t, err)
+		const n = 8
+		errs := make(chan error, n)
+		for i := 0; i < n; i++ {
+			go func() {
+				_, err := write(db, func(tx *store.Tx) (products.Item, error) {
+					return products.AddItem(tx, p, id, products.ItemInput{Name: ptr("Line"), UnitPrice: products.Minor(100)})
+				})
+				errs <- err
+			}()
+		}
+		for i := 0; i < n; i++ {
+			must(t, <-errs)
+		}
+		if v := dealValue(t, db, p.WorkspaceID, id); v != n*100 {
+			t.Fatalf("value %d after %d concurrent lines of 100", v, n)
 		}
 	})
 }
