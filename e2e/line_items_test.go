@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cd "github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -88,6 +89,10 @@ func TestLineItemsInBrowser(t *testing.T) {
 	shot("products-phone")
 	Do(t, ctx, cd.EmulateViewport(1280, 900))
 
+	// htmx wires up swapped-in content asynchronously (around its settle delay); a click
+	// sooner than a person could make would find a plain form.
+	settle := cd.Sleep(200 * time.Millisecond)
+
 	// The panel: add from the catalogue and a free line, edit, remove — one page load.
 	deal := insertDeal(t, dir, "EUR")
 	Do(t, ctx,
@@ -100,14 +105,14 @@ func TestLineItemsInBrowser(t *testing.T) {
 		cd.SetValue(cd.CSS(`#ia-quantity`), "2.5"),
 		cd.SendKeys(cd.CSS(`#ia-discount`), "10"),
 		cd.Click(cd.CSS(`.item-add button[type=submit]`)),
-		cd.WaitVisible(cd.CSS(`tr[id^="item-"]`)),
+		cd.WaitVisible(cd.CSS(`tr[id^="item-"]`)), settle,
 		cd.SendKeys(cd.CSS(`#ia-name`), "Travel"),
 		cd.SendKeys(cd.CSS(`#ia-unit_price`), "380"),
 		cd.SendKeys(cd.CSS(`#ia-tax_rate`), "0"),
 		cd.Click(cd.CSS(`.item-add button[type=submit]`)),
-		cd.WaitVisible(cd.CSS(`tr[id^="item-"]:nth-child(2)`)),
+		cd.WaitVisible(cd.CSS(`tr[id^="item-"]:nth-child(2)`)), settle,
 		cd.Click(cd.CSS(`.deal-items .panel-head button`)),
-		cd.WaitVisible(cd.CSS(`.deal-items .panel-head .btn-quiet`)),
+		cd.WaitVisible(cd.CSS(`.deal-items .panel-head .btn-quiet`)), settle,
 	)
 	if txt := Text(t, ctx, `#deal-items .items-totals`); !strings.Contains(txt, "EUR 513.85") {
 		t.Fatalf("totals: %q", txt)
@@ -118,17 +123,23 @@ func TestLineItemsInBrowser(t *testing.T) {
 		cd.SendKeys(cd.CSS(`#ia-name`), "Bad"),
 		cd.SendKeys(cd.CSS(`#ia-unit_price`), "12,50"),
 		cd.Click(cd.CSS(`.item-add button[type=submit]`)),
-		cd.WaitVisible(cd.CSS(`.item-add .field-error`)),
+		cd.WaitVisible(cd.CSS(`.item-add .field-error`)), settle,
 	)
 	shot("line-items-error-desktop")
+	// Escape closes an editor without saving.
+	Do(t, ctx,
+		cd.Click(cd.CSS(`tr[id^="item-"]:first-child .row-actions a`)),
+		cd.WaitVisible(cd.CSS(`tr.editing #ie-name`)), settle,
+		cd.SendKeys(cd.CSS(`#ie-name`), kb.Escape),
+		cd.WaitNotPresent(cd.CSS(`tr.editing`)), settle,
+	)
 	Do(t, ctx,
 		cd.Click(cd.CSS(`tr[id^="item-"]:nth-child(2) .row-actions a`)),
 		cd.WaitVisible(cd.CSS(`tr.editing #ie-quantity`)),
 	)
 	shot("line-items-edit-desktop")
-	// Let htmx finish processing the swapped-in editor (a person cannot click this fast).
 	Do(t, ctx,
-		cd.Sleep(300*time.Millisecond),
+		settle,
 		cd.SetValue(cd.CSS(`#ie-quantity`), "2"),
 		cd.Click(cd.CSS(`tr.editing button[type=submit]`)),
 		cd.WaitNotPresent(cd.CSS(`tr.editing`)),
