@@ -174,31 +174,37 @@ func (h *Handlers) dealItemsDone(w http.ResponseWriter, r *http.Request, dealID 
 // (htmx) or its page. changed adds the HX-Trigger event that lets the deal
 // page update its value without a reload.
 func (h *Handlers) renderDealItems(w http.ResponseWriter, r *http.Request, status int, dealID crm.ID, v view.DealItemsView, changed bool) {
-	p := principal(r)
-	var x products.Items
-	var catalogue []products.Product
-	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
-		if x, err = products.ListItems(tx, p, dealID); err != nil {
-			return err
-		}
-		catalogue, err = products.ListProducts(tx, p.WorkspaceID, false, catalogueLimit)
-		return err
-	})
+	err := h.read(r.Context(), func(tx *store.Tx) error { return LoadDealItems(tx, principal(r), dealID, &v) })
 	if err != nil {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	fillDealItems(&v, x, catalogue, p.Role != crm.RoleReadOnly)
 	if changed {
-		ev, _ := json.Marshal(map[string]any{"dealItemsChanged": map[string]any{"deal_id": x.Deal.ID.String(),
-			"value": v.Value, "currency": x.Deal.Currency, "value_from_items": x.Deal.ValueFromItems}})
+		ev, _ := json.Marshal(map[string]any{"dealItemsChanged": map[string]any{"deal_id": v.DealID,
+			"value": v.Value, "currency": v.Currency, "value_from_items": v.ValueFromItems}})
 		w.Header().Set("HX-Trigger", string(ev))
 	}
 	if respond.IsHTMX(r) && r.Header.Get("HX-Boosted") == "" {
 		h.render(w, r, status, view.DealItemsPanel(v))
 		return
 	}
-	h.render(w, r, status, view.DealItemsPage(h.shell(w, r, "Line items · "+x.Deal.Title, "deals"), v))
+	h.render(w, r, status, view.DealItemsPage(h.shell(w, r, "Line items · "+v.Title, "deals"), v))
+}
+
+// LoadDealItems fills v with a deal's lines, totals and the product menu,
+// for the deal page to render view.DealItemsPanel(v) inside its own read
+// transaction. A deal p may not see is not found.
+func LoadDealItems(tx *store.Tx, p crm.Principal, dealID crm.ID, v *view.DealItemsView) error {
+	x, err := products.ListItems(tx, p, dealID)
+	if err != nil {
+		return err
+	}
+	catalogue, err := products.ListProducts(tx, p.WorkspaceID, false, catalogueLimit)
+	if err != nil {
+		return err
+	}
+	fillDealItems(v, x, catalogue, p.Role != crm.RoleReadOnly)
+	return nil
 }
 
 func fillDealItems(v *view.DealItemsView, x products.Items, catalogue []products.Product, canEdit bool) {
