@@ -68,6 +68,14 @@ func (s *Server) routes() {
 
 	s.handle("GET /search", u.RequireUser(u.SearchShow))
 
+	// Line items of a deal: a panel the deal page embeds (and a page of its own).
+	s.handle("GET /deals/{id}/items", u.RequireUser(u.DealItemsShow))
+	s.handle("POST /deals/{id}/items", u.RequireUser(u.DealItemAdd))
+	s.handle("POST /deals/{id}/items/value", u.RequireUser(u.DealItemsValue))
+	s.handle("POST /deals/{id}/items/{item}", u.RequireUser(u.DealItemSave))
+	s.handle("POST /deals/{id}/items/{item}/delete", u.RequireUser(u.DealItemRemove))
+	s.handle("POST /deals/{id}/items/{item}/move", u.RequireUser(u.DealItemMove))
+
 	// Workspaces of a user who belongs to several.
 	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))
 	s.handle("POST /workspaces/{id}/switch", u.RequireUser(u.WorkspaceSwitch))
@@ -82,6 +90,10 @@ func (s *Server) routes() {
 	s.handle("POST /settings/fields/{id}", u.RequireUser(u.FieldUpdate))
 	s.handle("POST /settings/fields/{id}/move", u.RequireUser(u.FieldMove))
 	s.handle("POST /settings/fields/{id}/retire", u.RequireUser(u.FieldRetire))
+	s.handle("GET /settings/products", u.RequireUser(u.ProductSettings))
+	s.handle("POST /settings/products", u.RequireUser(u.ProductCreate))
+	s.handle("POST /settings/products/{id}", u.RequireUser(u.ProductSave))
+	s.handle("POST /settings/products/{id}/archive", u.RequireUser(u.ProductArchive))
 	s.handle("GET /settings/api-keys", u.RequireUser(u.APIKeyList))
 	s.handle("POST /settings/api-keys", u.RequireUser(u.APIKeyCreate))
 	s.handle("POST /settings/api-keys/{id}/revoke", u.RequireUser(u.APIKeyRevoke))

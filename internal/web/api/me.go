@@ -38,6 +38,8 @@ func (a *API) routes() {
 	a.viewRoutes()
 	a.noteRoutes()
 	a.searchRoutes()
+	a.productRoutes()
+	a.dealItemRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
