@@ -59,7 +59,7 @@ func CheckNewContact(tx *store.Tx, ws crm.ID, emails, phones []string) error {
 	if len(fe) == 0 {
 		return nil
 	}
-	return &crm.Error{Code: crm.Invalid, Message: "The address is suppressed: " + first(fe), Fields: fe}
+	return &crm.Error{Code: crm.Invalid, Message: first(fe), Fields: fe}
 }
 
 func first(fe crm.FieldErrors) string {
