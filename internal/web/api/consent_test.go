@@ -65,7 +65,7 @@ func TestConsentAPI(t *testing.T) {
 				body: `{"contact_id":"` + cid + `","purpose":"sms","status":"granted"}`},
 			{name: "suppress", method: "POST", path: "/api/v1/suppressions", status: 201,
 				body: `{"kind":"email","value":" Nia@Example.com","reason":"unsubscribed"}`,
-				has: []string{`"kind":"email"`, `"reason":"unsubscribed"`}, hasNot: []string{"nia@", "Nia@"}},
+				has:  []string{`"kind":"email"`, `"reason":"unsubscribed"`}, hasNot: []string{"nia@", "Nia@"}},
 			{name: "suppress again", method: "POST", path: "/api/v1/suppressions", status: 201,
 				body: `{"kind":"email","value":"nia@example.com","reason":"manual"}`, has: []string{`"reason":"unsubscribed"`}},
 			{name: "suppress domain", method: "POST", path: "/api/v1/suppressions", status: 201,
