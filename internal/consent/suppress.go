@@ -131,3 +131,8 @@ func actorType(a crm.Actor) string {
 	}
 	return a.Type
 }
+
+// Lookup returns the entry for value if it is on the list.
+func Lookup(tx *store.Tx, ws crm.ID, kind Kind, value string) (Suppression, bool, error) {
+	return find(tx, ws, kind, value)
+}
