@@ -616,7 +616,7 @@ func ConsentSettingsPage(s Shell, v ConsentSettingsView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "><legend>Purposes</legend><p class=\"muted\">Keys are what filters and the API use (<code class=\"mono\">consent.marketing_email = \"granted\"</code>). Clear a key to remove a purpose; its history stays.</p><div class=\"table-wrap\"><table class=\"data purposes\"><thead><tr><th>Key</th><th>Label</th><th>Needs consent</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "><legend>Purposes</legend><p class=\"muted\">Keys are what filters and the API use (<code class=\"mono\">consent.marketing_email = \"granted\"</code>). Clear a key to remove a purpose; its history stays.</p><div class=\"table-wrap\"><table class=\"data purposes\"><thead><tr><th>Key</th><th>Label</th><th title=\"yes: only with granted consent; no: unless withdrawn or denied\">Needs consent</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -693,7 +693,7 @@ func ConsentSettingsPage(s Shell, v ConsentSettingsView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, ">yes: only with granted consent</option> <option value=\"0\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, ">yes</option> <option value=\"0\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -703,7 +703,7 @@ func ConsentSettingsPage(s Shell, v ConsentSettingsView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, ">no: unless withdrawn or denied</option></select> ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, ">no</option></select> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
