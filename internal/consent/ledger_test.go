@@ -278,3 +278,40 @@ func TestTrackingAllowed(t *testing.T) {
 		}
 	})
 }
+
+func TestForgetContact(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := member(t, db, crm.RoleAdmin)
+		ws := p.WorkspaceID
+		gone := contact(t, db, p, "gone@example.com", "")
+		kept := contact(t, db, p, "kept@example.com", "")
+		for _, c := range []crm.ID{gone.ID, kept.ID} {
+			write(t, db, func(tx *store.Tx) error {
+				_, err := consent.Record(tx, ws, c, consent.Entry{Purpose: "sms", Status: "granted", IP: "192.0.2.7", UserAgent: "UA"}, p.Actor())
+				return err
+			})
+		}
+		write(t, db, func(tx *store.Tx) error {
+			n, err := consent.ForgetContact(tx, ws, gone.ID)
+			if err != nil || n != 1 {
+				t.Errorf("forget: %d %v", n, err)
+			}
+			return consent.Suppress(tx, ws, consent.Email, "gone@example.com", "erased", crm.System)
+		})
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			for c, want := range map[crm.ID]int{gone.ID: 0, kept.ID: 1} {
+				h, _ := consent.History(tx, ws, c, 0, 10)
+				st, _ := consent.Current(tx, ws, c)
+				if len(h) != want || (want == 0) != (st[1].Status == "") {
+					t.Errorf("contact %d: history %d, sms %q", c, len(h), st[1].Status)
+				}
+			}
+			d, err := consent.MayContact(tx, ws, "email", "gone@example.com", "calls")
+			if err != nil || d.Allowed {
+				t.Errorf("erased person may be contacted: %+v %v", d, err)
+			}
+			return nil
+		})
+	})
+}
