@@ -102,7 +102,7 @@ func suppressionOut(s consent.Suppression) SuppressionEntry {
 }
 
 type suppressionsListInput struct {
-	Kind   string `query:"kind" enum:"email,phone,domain," doc:"Only this kind"`
+	Kind   string `query:"kind" enum:"email,phone,domain" doc:"Only this kind"`
 	Before string `query:"before" doc:"An id: entries older than it (next_before of the previous page)"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
 }
