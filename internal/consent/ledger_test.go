@@ -315,3 +315,52 @@ func TestForgetContact(t *testing.T) {
 		})
 	})
 }
+
+func TestOptOutSignal(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := member(t, db, crm.RoleAdmin)
+		ws := p.WorkspaceID
+		staff := contact(t, db, p, "staff@example.com", "")
+		self := contact(t, db, p, "self@example.com", "")
+		write(t, db, func(tx *store.Tx) error {
+			// Granted on a form recorded by staff: the signal withdraws it.
+			if _, err := consent.Record(tx, ws, staff.ID, consent.Entry{Purpose: "tracking", Status: "granted", Source: "form"}, p.Actor()); err != nil {
+				return err
+			}
+			// Granted by the person in the preference centre: it stands.
+			_, err := consent.SetPreferences(tx, ws, self.ID, map[string]string{"tracking": "granted"}, consent.Entry{IP: "192.0.2.1"})
+			return err
+		})
+		for i := 0; i < 2; i++ {
+			write(t, db, func(tx *store.Tx) error {
+				for _, c := range []crm.ID{staff.ID, self.ID} {
+					if _, err := consent.HonourOptOut(tx, ws, c, "form", "Sec-GPC", consent.Entry{}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			for c, want := range map[crm.ID][2]string{staff.ID: {"withdrawn", "denied"}, self.ID: {"granted", "denied"}} {
+				st, err := consent.Current(tx, ws, c)
+				if err != nil {
+					return err
+				}
+				got := map[string]string{}
+				for _, s := range st {
+					got[s.Purpose.Key] = s.Status
+				}
+				if got["tracking"] != want[0] || got["profiling"] != want[1] || got["marketing_email"] != "" {
+					t.Errorf("contact %d after the signal: %v, want tracking %s, profiling %s", c, got, want[0], want[1])
+				}
+			}
+			h, _ := consent.History(tx, ws, staff.ID, 0, 10)
+			if len(h) != 3 || h[0].Source != "form" || h[0].NoticeVersion != "signal:Sec-GPC" || h[0].Actor.Type != "contact" {
+				t.Errorf("signal entries (once each): %+v", h)
+			}
+			return nil
+		})
+	})
+}

@@ -2,6 +2,8 @@ package consent
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -30,24 +32,19 @@ func PrivacySignal(r *http.Request) (string, bool) {
 // HonourOptOut records a privacy signal as an opt-out of tracking and
 // profiling for contact: "withdrawn" where consent was granted, "denied"
 // where nothing was recorded, and nothing where the person already said no,
-// so repeated visits do not grow the ledger. ev carries the evidence (IP,
+// so repeated visits do not grow the ledger, and nothing where the person
+// granted it themself in the preference centre. ev carries the evidence (IP,
 // user agent, notice version); source says where the signal was seen
 // (preference_centre, form). It returns the purposes it changed.
 func HonourOptOut(tx *store.Tx, ws, contact crm.ID, source, signal string, ev Entry) ([]string, error) {
-	ps, err := Purposes(tx, ws)
+	states, err := Current(tx, ws, contact)
 	if err != nil {
 		return nil, err
 	}
 	var changed []string
-	for _, key := range OptOutPurposes {
-		if _, ok := purposeByKey(ps, key); !ok {
-			continue
-		}
-		st, _, err := current(tx, ws, contact, key)
-		if err != nil {
-			return nil, err
-		}
-		if st == "withdrawn" || st == "denied" {
+	for _, s := range states {
+		key, st := s.Purpose.Key, s.Status
+		if !slices.Contains(OptOutPurposes, key) || st == "withdrawn" || st == "denied" || explicitChoice(s.Latest) {
 			continue
 		}
 		e := ev
@@ -64,6 +61,13 @@ func HonourOptOut(tx *store.Tx, ws, contact crm.ID, source, signal string, ev En
 		changed = append(changed, key)
 	}
 	return changed, nil
+}
+
+// explicitChoice reports an entry the person made themself, by choosing in
+// the preference centre (not through a signal): a yes given there, with the
+// signal on, is their decision and is not overridden by the next visit.
+func explicitChoice(c Consent) bool {
+	return c.Actor.Type == "contact" && c.Source == "preference_centre" && !strings.HasPrefix(c.NoticeVersion, "signal:")
 }
 
 // SetPreferences records the choices a person made in the preference

@@ -61,12 +61,6 @@ func (h *Handlers) preferences(w http.ResponseWriter, r *http.Request, save bool
 			return err
 		}
 		v.Greeting = first
-		if hasSignal {
-			if _, err := consent.HonourOptOut(tx, ws, contact, "preference_centre", signal, ev); err != nil {
-				return err
-			}
-			v.Signal = signal
-		}
 		if save {
 			_ = r.ParseForm()
 			choices := map[string]string{}
@@ -79,6 +73,13 @@ func (h *Handlers) preferences(w http.ResponseWriter, r *http.Request, save bool
 				return err
 			}
 			saved = true
+		}
+		// After the person's own choices, which the signal does not override.
+		if hasSignal {
+			if _, err := consent.HonourOptOut(tx, ws, contact, "preference_centre", signal, ev); err != nil {
+				return err
+			}
+			v.Signal = signal
 		}
 		states, err := consent.Current(tx, ws, contact)
 		for _, s := range states {

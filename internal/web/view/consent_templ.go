@@ -1084,7 +1084,7 @@ func PreferencesPage(v PreferencesView, asset func(string) string) templ.Compone
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 117, "); we recorded it as a no to tracking and profiling.</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 117, "): unless you say yes here, we take it as a no to tracking and profiling.</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
