@@ -10,7 +10,6 @@ import (
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
 
-
 // TestIndexReplacesAndRemoves: re-indexing a record replaces its one
 // document, removing it leaves none, and another workspace's document with
 // the same words is never touched or found.

@@ -40,6 +40,8 @@ func (a *API) routes() {
 	a.searchRoutes()
 	a.productRoutes()
 	a.dealItemRoutes()
+
+	a.consentRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

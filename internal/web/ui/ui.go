@@ -48,6 +48,8 @@ type Handlers struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure (the public URL is https).
 	SecureCookies bool
+
+	publicLimit publicLimiter // public pages without sign-in (preferences.go)
 }
 
 // render writes a component with status.

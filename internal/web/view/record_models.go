@@ -16,6 +16,8 @@ type RecordView struct {
 	Files    []FileRow
 	Past     *PastPanel   // a contact's past companies
 	People   *PeoplePanel // a company's current and former people
+
+	Consent *ConsentPanel // contacts only
 }
 
 // PastPanel is the "Past companies" panel of a contact's page: the list, a
