@@ -176,6 +176,28 @@ func TestCreateSuppressedContact(t *testing.T) {
 		if err := create(records.NewContact{FirstName: "Fine", Email: "fine@example.com"}); err != nil {
 			t.Fatal(err)
 		}
+		// Nor does a suppressed address come back by editing a contact; the
+		// addresses a contact already has are not re-checked.
+		var fine crm.ID
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT id FROM contacts WHERE workspace_id = ? AND email = 'fine@example.com'`, ws).Scan(&fine)
+		})
+		update := func(emails ...string) error {
+			var list []records.EmailAddr
+			for _, e := range emails {
+				list = append(list, records.EmailAddr{Email: e})
+			}
+			return db.Write(ctx, func(tx *store.Tx) error {
+				_, err := records.UpdateContact(tx, p, fine, records.ContactPatch{Emails: &list}, 0)
+				return err
+			})
+		}
+		if err := update("fine@example.com", "erased@example.com"); !strings.Contains(crm.ErrorFields(err)["emails.1"], "suppressed") {
+			t.Fatalf("suppressed address added by an edit: %v %v", err, crm.ErrorFields(err))
+		}
+		if err := update("fine@example.com", "other@example.com"); err != nil {
+			t.Fatalf("an ordinary edit: %v", err)
+		}
 		// With re-creation allowed the contact is created, and stays uncontactable.
 		write(t, db, func(tx *store.Tx) error {
 			s, err := consent.Load(tx, ws)

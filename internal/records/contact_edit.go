@@ -3,6 +3,7 @@ package records
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -114,6 +115,21 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	custom, fe := MergeCustom(defs, old.Custom, in.Custom, false)
 	c.Custom = custom
 	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
+		return c, err
+	}
+	// An address added to an existing person is checked like a new
+	// contact's: an erased or unsubscribed address does not come back by an
+	// edit. Addresses the contact already had are not re-checked.
+	if err := refuseSuppressed(tx, p.WorkspaceID, addedAddresses(old, c)); err != nil {
+		if f := crm.ErrorFields(err); f != nil {
+			// The one-field editors and the API's email/phone shortcuts.
+			if msg := f["emails.0"]; msg != "" {
+				f["email"] = msg
+			}
+			if msg := f["phones.0"]; msg != "" {
+				f["phone"] = msg
+			}
+		}
 		return c, err
 	}
 	ch := diffContact(old, c)
@@ -261,4 +277,28 @@ func contactSortValue(c Contact, name string) any {
 		return int64(c.OwnerID)
 	}
 	return int64(c.ID)
+}
+
+// addedAddresses is c's emails and phones with those old already had blanked
+// out (blank ones are not checked), so that field errors keep their index.
+func addedAddresses(old, c Contact) Contact {
+	had := map[string]bool{}
+	for _, e := range old.Emails {
+		had["e:"+strings.ToLower(e.Email)] = true
+	}
+	for _, ph := range old.Phones {
+		had["p:"+Digits(ph.Phone)] = true
+	}
+	out := Contact{Emails: make([]EmailAddr, len(c.Emails)), Phones: make([]PhoneNum, len(c.Phones))}
+	for i, e := range c.Emails {
+		if !had["e:"+strings.ToLower(e.Email)] {
+			out.Emails[i] = e
+		}
+	}
+	for i, ph := range c.Phones {
+		if !had["p:"+Digits(ph.Phone)] {
+			out.Phones[i] = ph
+		}
+	}
+	return out
 }
