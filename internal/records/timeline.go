@@ -25,11 +25,21 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	return entries(tx, ws, evs, nil)
+}
+
+// entries turns events into timeline lines; deals names the deals whose
+// events appear on another record's timeline.
+func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo) ([]Entry, error) {
 	names, err := memberNames(tx, ws)
 	if err != nil {
 		return nil, err
 	}
 	companies, err := companyNames(tx, ws, evs)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := stageNames(tx, ws, evs)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +62,10 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 			if nm, ok := companies[n]; ok {
 				return nm
 			}
+		case "stage_id", "pipeline_id":
+			if nm, ok := stages[n]; ok {
+				return nm
+			}
 		}
 		return v
 	}
@@ -68,7 +82,11 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 		} else if ev.Actor.Type == "apikey" {
 			who = "API key"
 		}
-		out = append(out, Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)})
+		sum := summarize(ev)
+		if d, ok := deals[ev.ObjectID]; ok && ev.ObjectType == "deal" {
+			sum = dealSummary(d, ev, sum)
+		}
+		out = append(out, Entry{At: ev.At, Who: who, Action: ev.Action, Summary: sum})
 	}
 	return out, nil
 }

@@ -50,7 +50,7 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 		rec.name, rec.version, rec.facts, rec.subtitle = c.Name, c.Version, companyFacts(c, rc), c.Domain
 	}
 	if withTimeline {
-		rec.timeline, err = records.Timeline(tx, p.WorkspaceID, object, id, 200)
+		rec.timeline, err = records.TimelineFor(tx, p, object, id, 200)
 	}
 	return rec, err
 }
