@@ -105,6 +105,7 @@ func (d Deal) Rotting(now time.Time) bool { return d.RottingDays(now) > 0 }
 type NewDeal struct {
 	Title         string
 	Value         int64
+	ValueDecimal  string // when set, the value in major units ("1250.50"), read in Currency
 	Currency      string // "" means USD
 	PipelineID    crm.ID
 	StageID       crm.ID
@@ -141,6 +142,9 @@ func CreateDeal(tx *store.Tx, p crm.Principal, in NewDeal) (Deal, error) {
 	}
 	custom, fe := records.MergeCustom(defs, nil, in.Custom, true)
 	d.Custom = custom
+	if in.ValueDecimal != "" {
+		decimalValue(fe, &d, in.ValueDecimal)
+	}
 	if err := placeNew(tx, p.WorkspaceID, &d, fe); err != nil {
 		return d, err
 	}
@@ -162,8 +166,22 @@ func CreateDeal(tx *store.Tx, p crm.Principal, in NewDeal) (Deal, error) {
 	if err := enterStage(tx, p, d); err != nil {
 		return d, err
 	}
-	return d, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal", ObjectID: d.ID,
-		Action: crm.Created, Changes: diff(Deal{}, d)})
+	if err := tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal", ObjectID: d.ID,
+		Action: crm.Created, Changes: diff(Deal{}, d)}); err != nil {
+		return d, err
+	}
+	return GetDeal(tx, p.WorkspaceID, d.ID, false)
+}
+
+// decimalValue sets d.Value from major units in d's currency.
+func decimalValue(fe crm.FieldErrors, d *Deal, s string) {
+	cur := strings.ToUpper(strings.TrimSpace(d.Currency))
+	v, err := ParseAmount(s, cur)
+	if err != nil {
+		fe.Add("value", "Give the value in "+cur+" as a decimal like 1250.50: "+err.Error()+".")
+		return
+	}
+	d.Value = v
 }
 
 // placeNew settles a new deal's pipeline and stage.

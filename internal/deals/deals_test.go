@@ -207,7 +207,10 @@ func TestStageHistoryOnMoves(t *testing.T) {
 			return err
 		})
 		d2 := f2.deal(deals.NewDeal{Title: "Renew"})
-		f2.write(func(tx *store.Tx) (err error) { d2, err = deals.Move(tx, f2.p, d2.ID, other.Stages[1].ID, 0); return err })
+		f2.write(func(tx *store.Tx) (err error) {
+			d2, err = deals.Move(tx, f2.p, d2.ID, other.Stages[1].ID, 0)
+			return err
+		})
 		if d2.PipelineID != other.ID || d2.Probability != 90 {
 			t.Fatalf("cross-pipeline move: %+v", d2)
 		}
@@ -307,7 +310,10 @@ func TestRotting(t *testing.T) {
 			t.Fatalf("rotting days: %d", d.RottingDays(c.now()))
 		}
 		// A move restarts the clock; a closed deal never rots; 0 days never rots.
-		f.write(func(tx *store.Tx) (err error) { d, err = deals.Move(tx, f.p, d.ID, f.stage("Qualified").ID, 0); return err })
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.Move(tx, f.p, d.ID, f.stage("Qualified").ID, 0)
+			return err
+		})
 		if d.Rotting(c.now()) || len(rotting()) != 0 {
 			t.Fatal("a moved deal rots at once")
 		}
@@ -329,7 +335,10 @@ func TestWonLostReopen(t *testing.T) {
 			t.Fatalf("reason off the list: %v", err)
 		}
 		c.add(time.Hour)
-		f.write(func(tx *store.Tx) (err error) { d, err = deals.Lose(tx, f.p, d.ID, "chose a COMPETITOR", 0); return err })
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.Lose(tx, f.p, d.ID, "chose a COMPETITOR", 0)
+			return err
+		})
 		if d.Status != deals.Lost || d.LostReason != "Chose a competitor" || !d.ClosedAt.Equal(c.now()) || d.WeightedValue() != 0 {
 			t.Fatalf("lost: %+v", d)
 		}
@@ -432,7 +441,10 @@ func TestRemoveStageMovesDeals(t *testing.T) {
 			t.Fatalf("delete last pipeline: %v", err)
 		}
 		var evs []crm.Event
-		f.read(func(tx *store.Tx) (err error) { evs, err = tx.Events(f.p.WorkspaceID, "stage", qual.ID, 10); return err })
+		f.read(func(tx *store.Tx) (err error) {
+			evs, err = tx.Events(f.p.WorkspaceID, "stage", qual.ID, 10)
+			return err
+		})
 		if len(evs) != 1 || evs[0].Action != crm.Deleted {
 			t.Fatalf("stage events: %+v", evs)
 		}
@@ -473,7 +485,10 @@ func TestVisibilityAndWorkspaces(t *testing.T) {
 			t.Fatalf("member sees another's deal: %v", err)
 		}
 		var page records.Page[deals.Deal]
-		db.Read(f.ctx, func(tx *store.Tx) (err error) { page, err = deals.QueryDeals(tx, colleague, records.ListQuery{}); return err })
+		db.Read(f.ctx, func(tx *store.Tx) (err error) {
+			page, err = deals.QueryDeals(tx, colleague, records.ListQuery{})
+			return err
+		})
 		if len(page.Items) != 0 {
 			t.Fatalf("list leaks: %+v", page.Items)
 		}
@@ -537,7 +552,10 @@ func TestContactsRolesAndCustom(t *testing.T) {
 		}
 		// Deal events reach the contact's and company's timelines.
 		var tl []records.Entry
-		f.read(func(tx *store.Tx) (err error) { tl, err = records.TimelineFor(tx, f.p, "company", co.ID, 50); return err })
+		f.read(func(tx *store.Tx) (err error) {
+			tl, err = records.TimelineFor(tx, f.p, "company", co.ID, 50)
+			return err
+		})
 		found := false
 		for _, e := range tl {
 			if e.Summary != "" && strings.Contains(e.Summary, "Roles") {
@@ -549,7 +567,6 @@ func TestContactsRolesAndCustom(t *testing.T) {
 		}
 	})
 }
-
 
 func TestMoney(t *testing.T) {
 	for _, c := range []struct {

@@ -17,6 +17,7 @@ import (
 type DealPatch struct {
 	Title, Currency, ExpectedClose, Source, Priority *string
 	Value                                            *int64
+	ValueDecimal                                     *string // major units, read in the deal's (new) currency
 	OwnerID, ContactID, CompanyID, StageID           *crm.ID
 	Contacts                                         *[]DealContact
 	Tags                                             *[]string
@@ -83,6 +84,9 @@ func UpdateDeal(tx *store.Tx, p crm.Principal, id crm.ID, in DealPatch, ifVersio
 	}
 	custom, fe := records.MergeCustom(defs, old.Custom, in.Custom, false)
 	d.Custom = custom
+	if in.ValueDecimal != nil {
+		decimalValue(fe, &d, *in.ValueDecimal)
+	}
 	var to Stage
 	if in.StageID != nil && *in.StageID != old.StageID {
 		if to, err = GetStage(tx, p.WorkspaceID, *in.StageID); crm.ErrorCode(err) == crm.NotFound {

@@ -38,6 +38,8 @@ func (a *API) routes() {
 	a.viewRoutes()
 	a.noteRoutes()
 	a.searchRoutes()
+	a.pipelineRoutes()
+	a.dealRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
