@@ -37,7 +37,7 @@ type Board struct {
 type BoardQuery struct {
 	PipelineID crm.ID
 	Filter     string
-	PerColumn  int // 0 means 50
+	PerColumn  int // 0 means 50; below 0: counts and sums only
 }
 
 // LoadBoard reads the board: counts and sums over every matching open deal
@@ -103,7 +103,7 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 		for _, a := range c.Sums {
 			c.Weighted = append(c.Weighted, Amount{a.Currency, Weighted(a.Minor, c.Stage.Probability)})
 		}
-		if c.Count == 0 {
+		if c.Count == 0 || q.PerColumn < 0 {
 			continue
 		}
 		page, err := ColumnPage(tx, p, c.Stage.ID, q.Filter, "", q.PerColumn)

@@ -176,7 +176,7 @@ func CreateDeal(tx *store.Tx, p crm.Principal, in NewDeal) (Deal, error) {
 // decimalValue sets d.Value from major units in d's currency.
 func decimalValue(fe crm.FieldErrors, d *Deal, s string) {
 	cur := strings.ToUpper(strings.TrimSpace(d.Currency))
-	v, err := ParseAmount(s, cur)
+	v, err := crm.ParseAmount(s, cur)
 	if err != nil {
 		fe.Add("value", "Give the value in "+cur+" as a decimal like 1250.50: "+err.Error()+".")
 		return
@@ -231,7 +231,7 @@ func validate(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 	if d.Value < 0 || d.Value > MaxValue {
 		fe.Add("value", "Give a value from 0 up to 10^13 in major units.")
 	}
-	if !ValidCurrency(d.Currency) {
+	if !crm.ValidCurrency(d.Currency) {
 		fe.Add("currency", "Use a three-letter ISO currency code, like USD or EUR.")
 	}
 	if d.ExpectedClose != "" {

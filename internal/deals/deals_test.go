@@ -576,18 +576,18 @@ func TestMoney(t *testing.T) {
 	}{{"1250.50", "USD", 125050, false}, {"1,250.5", "EUR", 125050, false}, {"1250", "JPY", 1250, false},
 		{"12.5", "JPY", 0, true}, {"1.234", "KWD", 1234, false}, {"1.001", "USD", 0, true}, {"1.100", "USD", 110, false},
 		{"-5", "USD", 0, true}, {"abc", "USD", 0, true}, {"99999999999999", "USD", 0, true}} {
-		got, err := deals.ParseAmount(c.in, c.cur)
+		got, err := crm.ParseAmount(c.in, c.cur)
 		if (err != nil) != c.bad || got != c.want {
-			t.Errorf("ParseAmount(%q, %s) = %d, %v", c.in, c.cur, got, err)
+			t.Errorf("crm.ParseAmount(%q, %s) = %d, %v", c.in, c.cur, got, err)
 		}
 	}
-	if s := deals.FormatAmount(125005, "USD"); s != "1250.05" {
+	if s := crm.FormatAmount(125005, "USD"); s != "1250.05" {
 		t.Error(s)
 	}
-	if s := deals.FormatMoney(123456789, "EUR"); s != "EUR 1,234,567.89" {
+	if s := crm.FormatMoney(123456789, "EUR"); s != "EUR 1,234,567.89" {
 		t.Error(s)
 	}
-	if s := deals.FormatMoney(5, "USD"); s != "USD 0.05" {
+	if s := crm.FormatMoney(5, "USD"); s != "USD 0.05" {
 		t.Error(s)
 	}
 }

@@ -82,9 +82,13 @@ func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo
 		} else if ev.Actor.Type == "apikey" {
 			who = "API key"
 		}
+		d, isDeal := deals[ev.ObjectID]
+		if isDeal && ev.ObjectType == "deal" {
+			ev = readableDeal(d, ev)
+		}
 		sum := summarize(ev)
-		if d, ok := deals[ev.ObjectID]; ok && ev.ObjectType == "deal" {
-			sum = dealSummary(d, ev, sum)
+		if isDeal && ev.ObjectType == "deal" && d.prefix {
+			sum = "Deal “" + d.title + "”: " + sum
 		}
 		out = append(out, Entry{At: ev.At, Who: who, Action: ev.Action, Summary: sum})
 	}

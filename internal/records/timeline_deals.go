@@ -4,8 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -19,6 +18,7 @@ import (
 
 type dealInfo struct {
 	title, currency string
+	prefix          bool // name the deal in each line (not on its own page)
 }
 
 // TimelineFor is Timeline for a viewer: a contact's or company's timeline
@@ -87,34 +87,48 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 		if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
 			return nil, nil, fmt.Errorf("records: event %d: %w", ev.ID, err)
 		}
+		di.prefix = objectType != "deal"
 		info[ev.ObjectID] = di
 		out = append(out, ev)
 	}
 	return out, info, rows.Err()
 }
 
-// dealSummary names the deal and shows its value as money.
-func dealSummary(d dealInfo, ev crm.Event, sum string) string {
-	if c, ok := ev.Changes["value"]; ok {
-		old := fmt.Sprintf("value: %v → %v", orDash(c.Before), orDash(c.After))
-		if ev.Action == crm.Created {
-			old = fmt.Sprintf("value: %v", orDash(c.After))
+// readableDeal shows a deal event's money as money and times as dates.
+func readableDeal(d dealInfo, ev crm.Event) crm.Event {
+	ch := make(map[string]crm.Change, len(ev.Changes))
+	for k, c := range ev.Changes {
+		switch k {
+		case "value":
+			c = crm.Change{Before: money(c.Before, d.currency), After: money(c.After, d.currency)}
+		case "closed_at":
+			c = crm.Change{Before: when(c.Before), After: when(c.After)}
 		}
-		neu := strings.ReplaceAll(old, fmt.Sprint(orDash(c.Before)), money(c.Before, d.currency))
-		neu = strings.ReplaceAll(neu, fmt.Sprint(orDash(c.After)), money(c.After, d.currency))
-		sum = strings.Replace(sum, old, neu, 1)
+		ch[k] = c
 	}
-	return "Deal “" + d.title + "”: " + sum
+	ev.Changes = ch
+	return ev
 }
 
-// money writes minor units as major units with two decimals (the timeline
-// is a summary; the deal page shows exact amounts).
-func money(v any, currency string) string {
+// money writes minor units (a JSON number in the event) as money.
+func money(v any, currency string) any {
 	f, ok := v.(float64)
 	if !ok {
-		return fmt.Sprint(orDash(v))
+		return v
 	}
-	return currency + " " + strconv.FormatFloat(f/100, 'f', 2, 64)
+	return crm.FormatMoney(int64(f), currency)
+}
+
+func when(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return v
+	}
+	return t.Format("Jan 2, 2006 15:04")
 }
 
 // stageNames names the stages and pipelines the events mention.

@@ -66,6 +66,31 @@ func (s *Server) routes() {
 
 	s.handle("GET /search", u.RequireUser(u.SearchShow))
 
+	// Deals and the pipeline board.
+	s.handle("GET /pipeline", u.RequireUser(u.BoardShow))
+	s.handle("GET /pipeline/column", u.RequireUser(u.BoardColumn))
+	s.handle("GET /deals", u.RequireUser(u.DealList))
+	s.handle("POST /deals", u.RequireUser(u.DealCreate))
+	s.handle("GET /deals/{id}", u.RequireUser(u.DealShow))
+	s.handle("GET /deals/{id}/edit", u.RequireUser(u.DealFieldEdit))
+	s.handle("POST /deals/{id}/edit", u.RequireUser(u.DealFieldSave))
+	s.handle("POST /deals/{id}/move", u.RequireUser(u.DealMove))
+	s.handle("POST /deals/{id}/won", u.RequireUser(u.DealWon))
+	s.handle("POST /deals/{id}/lost", u.RequireUser(u.DealLost))
+	s.handle("POST /deals/{id}/reopen", u.RequireUser(u.DealReopen))
+	s.handle("GET /contacts/{id}/deals", u.RequireUser(u.DealsPanel("contact")))
+	s.handle("GET /companies/{id}/deals", u.RequireUser(u.DealsPanel("company")))
+	s.handle("GET /settings/pipelines", u.RequireUser(u.PipelinesSettings))
+	s.handle("POST /settings/pipelines", u.RequireUser(u.PipelineCreate))
+	s.handle("POST /settings/pipelines/{id}", u.RequireUser(u.PipelineRename))
+	s.handle("POST /settings/pipelines/{id}/delete", u.RequireUser(u.PipelineDelete))
+	s.handle("POST /settings/pipelines/{id}/stages", u.RequireUser(u.StageCreate))
+	s.handle("POST /settings/stages/{id}", u.RequireUser(u.StageSave))
+	s.handle("POST /settings/stages/{id}/move", u.RequireUser(u.StageMove))
+	s.handle("POST /settings/stages/{id}/delete", u.RequireUser(u.StageDelete))
+	s.handle("POST /settings/lost-reasons", u.RequireUser(u.LostReasonCreate))
+	s.handle("POST /settings/lost-reasons/{id}", u.RequireUser(u.LostReasonSave))
+
 	// Workspaces of a user who belongs to several.
 	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))
 	s.handle("POST /workspaces/{id}/switch", u.RequireUser(u.WorkspaceSwitch))

@@ -43,7 +43,7 @@ func TestPipelinesAPI(t *testing.T) {
 			body: `{"name":"Mine","stages":[{"name":"A"}]}`})
 		_, ren := send(t, mux, key, step{name: "create", method: "POST", path: "/api/v1/pipelines", status: 201,
 			body: `{"name":"Renewals","stages":[{"name":"Due","probability":40,"rot_days":7},{"name":"Signed","probability":95}]}`,
-			has: []string{`"name":"Renewals"`, `"position":1`, `"rot_days":7`}})
+			has:  []string{`"name":"Renewals"`, `"position":1`, `"rot_days":7`}})
 		renID := ren["id"].(string)
 		due := ren["stages"].([]any)[0].(map[string]any)["id"].(string)
 		send(t, mux, key, step{name: "rename + move first", method: "PATCH", path: "/api/v1/pipelines/" + renID, status: 200,
@@ -115,7 +115,7 @@ func TestDealsAPI(t *testing.T) {
 			body: `{"title":"X","value":"10.5","currency":"JPY"}`, has: []string{`"value"`, "JPY"}})
 		send(t, mux, key, step{name: "invalid fields", method: "POST", path: "/api/v1/deals", status: 422,
 			body: `{"title":"","currency":"euro","expected_close":"soon","contact_ids":["1"],"stage_id":"2"}`,
-			has: []string{`"title"`, `"currency"`, `"expected_close"`, `"contact_id"`, `"stage_id"`, `"code":"invalid"`}})
+			has:  []string{`"title"`, `"currency"`, `"expected_close"`, `"contact_id"`, `"stage_id"`, `"code":"invalid"`}})
 		send(t, mux, key, step{name: "unknown field", method: "POST", path: "/api/v1/deals", status: 422, body: `{"title":"X","amount":5}`, has: []string{"amount"}})
 		send(t, mux, key, step{name: "negative minor", method: "POST", path: "/api/v1/deals", status: 422, body: `{"title":"X","value_minor":-5}`})
 
@@ -132,7 +132,7 @@ func TestDealsAPI(t *testing.T) {
 		send(t, mux, otherKey, step{name: "another workspace deletes", method: "DELETE", path: "/api/v1/deals/" + id, status: 404})
 		send(t, mux, key, step{name: "patch", method: "PATCH", path: "/api/v1/deals/" + id, status: 200, header: map[string]string{"If-Match": `"1"`},
 			body: `{"value":"2000","contacts":[{"contact_id":"` + c2ID + `","role":"Champion"}]}`,
-			has: []string{`"value_minor":200000`, `"role":"Champion"`, `"version":2`}})
+			has:  []string{`"value_minor":200000`, `"role":"Champion"`, `"version":2`}})
 		send(t, mux, key, step{name: "stale If-Match", method: "PATCH", path: "/api/v1/deals/" + id, status: 412,
 			header: map[string]string{"If-Match": `"1"`}, body: `{"title":"Nope"}`})
 		send(t, mux, key, step{name: "move", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 200,

@@ -71,7 +71,7 @@ func (d Deal) MarshalJSON() ([]byte, error) {
 }
 
 func dealOut(d deals.Deal, defs []records.FieldDef, now time.Time, only map[string]bool) Deal {
-	out := Deal{ID: d.ID, Title: d.Title, Value: deals.FormatAmount(d.Value, d.Currency), ValueMinor: d.Value, Currency: d.Currency,
+	out := Deal{ID: d.ID, Title: d.Title, Value: crm.FormatAmount(d.Value, d.Currency), ValueMinor: d.Value, Currency: d.Currency,
 		PipelineID: d.PipelineID, StageID: d.StageID, Stage: d.StageName, Probability: d.EffectiveProbability(),
 		WeightedMinor: d.WeightedValue(), Rotting: d.Rotting(now), Status: d.Status, LostReason: d.LostReason,
 		ExpectedClose: d.ExpectedClose, OwnerID: d.OwnerID, ContactIDs: []crm.ID{}, Contacts: []DealContact{},
