@@ -238,6 +238,9 @@ func Win(tx *store.Tx, p crm.Principal, id crm.ID, ifVersion int64) (Deal, error
 // reasons (any text up to 200 characters while the list is empty).
 func Lose(tx *store.Tx, p crm.Principal, id crm.ID, reason string, ifVersion int64) (Deal, error) {
 	reason = strings.TrimSpace(reason)
+	if _, err := editable(tx, p, id, 0); err != nil {
+		return Deal{}, err // not found before a word about the reason
+	}
 	reasons, err := ListLostReasons(tx, p.WorkspaceID)
 	if err != nil {
 		return Deal{}, err

@@ -53,8 +53,8 @@ type dealMoveInput struct {
 	ID      string `path:"id"`
 	IfMatch string `header:"If-Match"`
 	Body    struct {
-		StageID crm.ID `json:"stage_id" doc:"A stage of this or another pipeline"`
-	}
+		StageID crm.ID `json:"stage_id,omitempty" doc:"A stage of this or another pipeline (required)"`
+	} `required:"false"`
 }
 
 type dealActInput struct {
@@ -66,8 +66,8 @@ type dealLostInput struct {
 	ID      string `path:"id"`
 	IfMatch string `header:"If-Match"`
 	Body    struct {
-		Reason string `json:"reason" maxLength:"200" doc:"One of GET /lost-reasons (matched ignoring case); any text while that list is empty"`
-	}
+		Reason string `json:"reason,omitempty" maxLength:"200" doc:"Required: one of GET /lost-reasons (matched ignoring case); any text while that list is empty"`
+	} `required:"false"`
 }
 
 // StageVisit is one stay of a deal in a stage.

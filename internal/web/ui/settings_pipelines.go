@@ -63,7 +63,7 @@ func (h *Handlers) pipelineChange(w http.ResponseWriter, r *http.Request, fn fun
 	switch code := crm.ErrorCode(err); {
 	case err == nil:
 		h.flash(w, "ok", "Saved.")
-	case code == crm.Invalid || code == crm.Conflict || code == crm.Forbidden || code == crm.NotFound:
+	case code == crm.Invalid || code == crm.Conflict || code == crm.Forbidden:
 		h.flash(w, "error", "Not saved: "+firstFieldMessage(err))
 	default:
 		h.Errs.Error(w, r, err)
