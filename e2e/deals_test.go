@@ -36,7 +36,6 @@ func column(t *testing.T, ctx context.Context, title string) string {
 		return a ? a.closest("[data-stage]").getAttribute("aria-label") : ""; })()`)
 }
 
-
 // TestPipelineBoard drags a deal across stages and to Lost with a reason
 // from the list, reloads, and sees that it stayed; it also undoes a move.
 func TestPipelineBoard(t *testing.T) {

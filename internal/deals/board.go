@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/filter"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -106,7 +107,7 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 		if c.Count == 0 || q.PerColumn < 0 {
 			continue
 		}
-		page, err := ColumnPage(tx, p, c.Stage.ID, q.Filter, "", q.PerColumn)
+		page, err := columnPage(tx, p, schema, c.Stage.ID, q.Filter, "", q.PerColumn)
 		if err != nil {
 			return b, err
 		}
@@ -118,11 +119,15 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 // ColumnPage is one page of a board column: the stage's open deals that
 // match the filter, the latest to enter the stage first.
 func ColumnPage(tx *store.Tx, p crm.Principal, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
-	var page records.Page[Deal]
 	schema, err := schemaFor(tx, p.WorkspaceID)
 	if err != nil {
-		return page, err
+		return records.Page[Deal]{}, err
 	}
+	return columnPage(tx, p, schema, stage, expr, cursor, limit)
+}
+
+func columnPage(tx *store.Tx, p crm.Principal, schema *filter.Schema, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
+	var page records.Page[Deal]
 	keys, spec, _ := records.ParseSort("-stage_entered_at", sorts, "")
 	cur, err := records.DecodeCursor(cursor, spec, len(keys))
 	if err != nil {

@@ -46,14 +46,14 @@ func each(t *testing.T, fn func(t *testing.T, db *store.DB, c *clock)) {
 
 // fixture is a workspace with one admin.
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	p   crm.Principal
 	pl  deals.Pipeline
 	ctx context.Context
 }
 
-func newFixture(t *testing.T, db *store.DB, role crm.Role) *fixture {
+func newFixture(t testing.TB, db *store.DB, role crm.Role) *fixture {
 	t.Helper()
 	f := &fixture{t: t, db: db, ctx: context.Background()}
 	f.write(func(tx *store.Tx) error {
