@@ -558,7 +558,7 @@ func TestContactsRolesAndCustom(t *testing.T) {
 		})
 		found := false
 		for _, e := range tl {
-			if e.Summary != "" && strings.Contains(e.Summary, "Roles") {
+			if e.About == "deal “Roles”" && strings.Contains(e.Summary, "title: Roles") {
 				found = true
 			}
 		}

@@ -16,6 +16,9 @@ type Entry struct {
 	Who     string // the actor's name, "Tandem" for the system
 	Action  crm.Action
 	Summary string // what changed, in words
+	// About names the related record a line is about, when it is not the
+	// timeline's own record: `deal “Initech rollout”`.
+	About string
 }
 
 // Timeline returns the newest limit entries of a record's history, read from
@@ -86,11 +89,11 @@ func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo
 		if isDeal && ev.ObjectType == "deal" {
 			ev = readableDeal(d, ev)
 		}
-		sum := summarize(ev)
+		e := Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)}
 		if isDeal && ev.ObjectType == "deal" && d.prefix {
-			sum = "Deal “" + d.title + "”: " + sum
+			e.About = "deal “" + d.title + "”"
 		}
-		out = append(out, Entry{At: ev.At, Who: who, Action: ev.Action, Summary: sum})
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -97,8 +97,12 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
 	}
 	for _, e := range rec.timeline {
+		action := string(e.Action)
+		if e.About != "" { // "created deal “X” of this company"
+			action += " " + e.About + " of"
+		}
 		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who,
-			Action: string(e.Action), Summary: e.Summary})
+			Action: action, Summary: e.Summary})
 	}
 	if err := h.read(r.Context(), func(tx *store.Tx) error { return h.addNotesAndDups(tx, p, object, id, &v) }); err != nil {
 		h.Errs.Error(w, r, err)
