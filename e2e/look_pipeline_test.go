@@ -46,4 +46,13 @@ func TestLookPipeline(t *testing.T) {
 	look(t, ctx, "pipeline-settings")
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/companies/"+companies[0]), cd.WaitVisible(cd.CSS(`.record-deals .deal-panel`)))
 	look(t, ctx, "pipeline-company")
+	Do(t, ctx, cd.Click(cd.CSS(`.record-deals .deal-panel a`)), cd.WaitVisible(cd.CSS(`.record-history`)))
+	look(t, ctx, "pipeline-deal")
+	// Nothing but the board itself scrolls sideways on a phone.
+	for _, path := range []string{"/pipeline", "/deals", "/settings/pipelines", "/companies/" + companies[0]} {
+		Do(t, ctx, cd.EmulateViewport(390, 844), cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`.content`)))
+		if !Fits(t, ctx) {
+			t.Errorf("%s overflows a phone's width", path)
+		}
+	}
 }
