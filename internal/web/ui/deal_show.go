@@ -11,6 +11,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/views"
 	"github.com/tandemcrm/tandem/internal/web/respond"
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
@@ -117,6 +118,18 @@ func (h *Handlers) dealFacts(tx *store.Tx, p crm.Principal, d deals.Deal, pl dea
 		facts = append(facts, view.Fact{Key: "contact-" + c.ContactID.String(), Label: orDash(c.Role), Text: c.Name,
 			URL: "/contacts/" + c.ContactID.String(), ReadOnly: true})
 	}
+	defs, err := records.ListFields(tx, p.WorkspaceID, "deal", false)
+	if err != nil {
+		return nil, err
+	}
+	members, err := views.Members(tx, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cf := range customFacts(recordCtx{defs: defs, members: members, readOnly: ro}, d.Custom) {
+		cf.Base, cf.Version, cf.ReadOnly = base, ver, ro
+		facts = append(facts, cf)
+	}
 	if d.Status == deals.Won || d.Status == deals.Lost {
 		facts = append(facts, view.Fact{Key: "closed_at", Label: strings.ToUpper(d.Status[:1]) + d.Status[1:] + " on",
 			Text: d.ClosedAt.Format("Jan 2, 2006 15:04"), ReadOnly: true})
@@ -220,7 +233,13 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 	field, value := form(r, "field"), form(r, "value")
 	version, _ := strconv.ParseInt(form(r, "version"), 10, 64)
 	err := h.write(r.Context(), func(tx *store.Tx) error {
-		patch, err := dealPatch(field, value)
+		var patch deals.DealPatch
+		var err error
+		if strings.HasPrefix(field, "custom.") {
+			patch.Custom, err = customPatch(tx, p.WorkspaceID, "deal", field, value)
+		} else {
+			patch, err = dealPatch(field, value)
+		}
 		if err == nil {
 			_, err = deals.UpdateDeal(tx, p, id, patch, version)
 		}
