@@ -135,13 +135,23 @@ func (v StageVisit) Duration(now time.Time) time.Duration {
 	return v.LeftAt.Sub(v.EnteredAt)
 }
 
-// History returns a deal's stage history, oldest first.
+// History returns a deal's stage history, oldest first. A deal written
+// without one (bulk-loaded by the seed generator) shows its current stay.
 func History(tx *store.Tx, p crm.Principal, id crm.ID) ([]StageVisit, error) {
-	if _, err := ViewDeal(tx, p, id); err != nil {
+	d, err := ViewDeal(tx, p, id)
+	if err != nil {
 		return nil, err
 	}
+	h, err := history(tx, p.WorkspaceID, id)
+	if err == nil && len(h) == 0 {
+		h = []StageVisit{{StageID: d.StageID, StageName: d.StageName, EnteredAt: d.StageEnteredAt, LeftAt: d.ClosedAt}}
+	}
+	return h, err
+}
+
+func history(tx *store.Tx, ws, id crm.ID) ([]StageVisit, error) {
 	rows, err := tx.Query(`SELECT stage_id, stage_name, entered_at, left_at, actor_id FROM deal_stage_history
-		WHERE workspace_id = ? AND deal_id = ? ORDER BY entered_at, id`, p.WorkspaceID, id)
+		WHERE workspace_id = ? AND deal_id = ? ORDER BY entered_at, id`, ws, id)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func TestPipelineUI(t *testing.T) {
 		rec = b.do("POST", "/deals/"+id+"/move", url.Values{"stage_id": {proposal}}, "Accept", "application/json")
 		must(t, rec, 200, rec.Body.String(), `"stage":"Proposal"`)
 		var st struct {
-			Version  int64 `json:"version"`
+			Version  int64  `json:"version"`
 			Previous string `json:"previous_stage_id"`
 			Columns  []struct {
 				StageID  string `json:"stage_id"`
