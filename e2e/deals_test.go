@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp/kb"
+
 	cd "github.com/chromedp/chromedp"
 )
 
@@ -87,13 +89,22 @@ func TestPipelineBoard(t *testing.T) {
 		Do(t, ctx, cd.EmulateViewport(1280, 800), cd.Reload(), cd.WaitVisible(cd.CSS(`[data-board] .card`)))
 	}
 
+	// The keyboard moves a focused card one stage to the right.
+	Do(t, ctx, cd.Focus(cd.CSS(`[aria-label="Lead in"] .card`)),
+		cd.KeyEvent(kb.ArrowRight, cd.KeyModifiers(cd.ModifierShift)),
+		cd.Poll[cd.Void](`document.querySelector('[aria-label="Qualified"] [data-count]').textContent === "1"`))
+	Do(t, ctx, cd.Reload(), cd.WaitVisible(cd.CSS(`[data-board] .card`)))
+	if n := Text(t, ctx, `[aria-label="Qualified"] [data-count]`); n != "1" {
+		t.Fatalf("keyboard move did not stay: Qualified has %s", n)
+	}
+
 	// Drag to Lost: a reason from the list, then it leaves the board.
 	lost := Eval[string](t, ctx, `document.querySelector('[aria-label="Lead in"] .card-title').textContent`)
 	dragTo(t, ctx, `[aria-label="Lead in"] .card`, `[data-drop="lost"]`)
 	Do(t, ctx, cd.WaitVisible(cd.CSS(`[data-lost-dialog] select`)),
 		cd.SetValue(cd.CSS(`[data-lost-dialog] select`), "No budget"),
 		cd.Click(cd.CSS(`[data-lost-ok]`)),
-		cd.Poll[cd.Void](`document.querySelector('[aria-label="Lead in"] [data-count]').textContent === "1"`))
+		cd.Poll[cd.Void](`document.querySelector('[aria-label="Lead in"] [data-count]').textContent === "0"`))
 	Do(t, ctx, cd.Reload(), cd.WaitVisible(cd.CSS(`[data-board]`)))
 	if got := column(t, ctx, lost); got != "" {
 		t.Fatalf("lost deal still on the board in %q", got)
