@@ -591,3 +591,37 @@ func TestMoney(t *testing.T) {
 		t.Error(s)
 	}
 }
+
+// Merging contacts carries their deal roles over without duplicates.
+func TestMergeKeepsDealContacts(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		f := newFixture(t, db, crm.RoleAdmin)
+		var a, b, x records.Contact
+		f.write(func(tx *store.Tx) (err error) {
+			if a, err = records.CreateContact(tx, f.p, records.NewContact{FirstName: "Ann"}); err != nil {
+				return err
+			}
+			if b, err = records.CreateContact(tx, f.p, records.NewContact{FirstName: "Ann B"}); err != nil {
+				return err
+			}
+			x, err = records.CreateContact(tx, f.p, records.NewContact{FirstName: "Xavier"})
+			return err
+		})
+		both := f.deal(deals.NewDeal{Title: "Both", ContactID: a.ID, Contacts: []deals.DealContact{{ContactID: b.ID, Role: "Buyer"}}})
+		other := f.deal(deals.NewDeal{Title: "Other", ContactID: x.ID, Contacts: []deals.DealContact{{ContactID: b.ID, Role: "Buyer"}}})
+		f.write(func(tx *store.Tx) error { _, err := records.MergeContacts(tx, f.p, a.ID, b.ID, nil); return err })
+		f.read(func(tx *store.Tx) (err error) {
+			if both, err = deals.GetDeal(tx, f.p.WorkspaceID, both.ID, false); err != nil {
+				return err
+			}
+			other, err = deals.GetDeal(tx, f.p.WorkspaceID, other.ID, false)
+			return err
+		})
+		if both.ContactID != a.ID || len(both.Contacts) != 0 {
+			t.Fatalf("deal with both: %+v", both)
+		}
+		if len(other.Contacts) != 1 || other.Contacts[0].ContactID != a.ID || other.Contacts[0].Role != "Buyer" {
+			t.Fatalf("deal with the merged one: %+v", other.Contacts)
+		}
+	})
+}
