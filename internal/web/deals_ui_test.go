@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,5 +110,32 @@ func TestPipelineUI(t *testing.T) {
 		must(t, rec, 303, rec.Body.String())
 		rec = b.do("GET", "/deals/"+id, nil)
 		must(t, rec, 200, rec.Body.String(), "Qualified", "Demo")
+	})
+}
+
+// TestBoardColumnPages: a column shows 30 cards, then "Show more" loads
+// the rest, without repeats.
+func TestBoardColumnPages(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for i := range 35 {
+			must(t, b.do("POST", "/deals", url.Values{"title": {"D" + strconv.Itoa(i)}}), 303, "")
+		}
+		body := b.do("GET", "/pipeline", nil).Body.String()
+		first := regexp.MustCompile(`data-deal="(\d+)"`).FindAllStringSubmatch(body, -1)
+		more := regexp.MustCompile(`hx-get="(/pipeline/column[^"]+)"`).FindStringSubmatch(body)
+		if len(first) != 30 || more == nil || !strings.Contains(body, "35</span> deals") {
+			t.Fatalf("first page: %d cards, more %v", len(first), more)
+		}
+		rec := b.do("GET", html.UnescapeString(more[1]), nil)
+		must(t, rec, 200, rec.Body.String())
+		rest := regexp.MustCompile(`data-deal="(\d+)"`).FindAllStringSubmatch(rec.Body.String(), -1)
+		seen := map[string]bool{}
+		for _, m := range append(first, rest...) {
+			seen[m[1]] = true
+		}
+		if len(rest) != 5 || len(seen) != 35 || strings.Contains(rec.Body.String(), "Show more") {
+			t.Fatalf("second page: %d cards, %d distinct", len(rest), len(seen))
+		}
 	})
 }
