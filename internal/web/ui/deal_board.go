@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -136,5 +135,3 @@ func amounts(as []deals.Amount) string {
 
 // canEditDeals is whether p may change deals at all (read-only may not).
 func canEditDeals(p crm.Principal) bool { return p.Role != crm.RoleReadOnly }
-
-var _ = account.ActUpdate
