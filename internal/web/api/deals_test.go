@@ -133,6 +133,10 @@ func TestDealsAPI(t *testing.T) {
 		send(t, mux, key, step{name: "patch", method: "PATCH", path: "/api/v1/deals/" + id, status: 200, header: map[string]string{"If-Match": `"1"`},
 			body: `{"value":"2000","contacts":[{"contact_id":"` + c2ID + `","role":"Champion"}]}`,
 			has:  []string{`"value_minor":200000`, `"role":"Champion"`, `"version":2`}})
+		send(t, mux, key, step{name: "clear priority", method: "PATCH", path: "/api/v1/deals/" + id, status: 200,
+			body: `{"priority":""}`, has: []string{`"priority":""`, `"version":3`}})
+		send(t, mux, key, step{name: "bad priority", method: "PATCH", path: "/api/v1/deals/" + id, status: 422,
+			body: `{"priority":"urgent"}`, has: []string{"priority"}})
 		send(t, mux, key, step{name: "stale If-Match", method: "PATCH", path: "/api/v1/deals/" + id, status: 412,
 			header: map[string]string{"If-Match": `"1"`}, body: `{"title":"Nope"}`})
 		send(t, mux, key, step{name: "move", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 200,
@@ -183,7 +187,7 @@ func TestDealsAPI(t *testing.T) {
 			}
 			actions = append(actions, a)
 		}
-		want := "[created:stage_id:status:value:priority updated:value updated:stage_id updated:status updated:status updated:status updated:priority deleted]"
+		want := "[created:stage_id:status:value:priority updated:value updated:priority updated:stage_id updated:status updated:status updated:status updated:priority deleted]"
 		if got := fmt.Sprint(actions); got != want {
 			t.Fatalf("events\n got %s\nwant %s", got, want)
 		}
