@@ -16,6 +16,8 @@ const files = [
   [join(here, "node_modules", "htmx.org", "dist", "htmx.min.js"), "htmx.min.js"],
   [join(here, "src", "app.js"), "app.js"],
   [join(here, "src", "app.css"), "app.css"],
+  [join(here, "src", "board.js"), "board.js"],
+  [join(here, "src", "board.css"), "board.css"],
   [join(here, "src", "favicon.svg"), "favicon.svg"],
 ];
 for (const [from, to] of files) copyFileSync(from, join(out, to));

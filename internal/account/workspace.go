@@ -23,6 +23,10 @@ var DefaultStages = []struct {
 	{"Closing", 90, 14},
 }
 
+// DefaultLostReasons are the reasons a deal is lost that every new workspace
+// starts with; admins edit the list in Settings → Pipelines.
+var DefaultLostReasons = []string{"Price", "Chose a competitor", "No budget", "Bad timing", "No response", "Other"}
+
 // CreateWorkspace creates a workspace with its default pipeline.
 func CreateWorkspace(tx *store.Tx, name string, actor crm.Actor) (crm.Workspace, error) {
 	name = strings.TrimSpace(name)
@@ -48,6 +52,12 @@ func CreateWorkspace(tx *store.Tx, name string, actor crm.Actor) (crm.Workspace,
 		if _, err := tx.Exec(`INSERT INTO stages (id, workspace_id, pipeline_id, name, position, probability, rot_days, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tx.NewID(), ws.ID, pipeline, s.Name, i, s.Probability, s.RotDays, now, now); err != nil {
 			return ws, fmt.Errorf("account: create stage: %w", err)
+		}
+	}
+	for i, r := range DefaultLostReasons {
+		if _, err := tx.Exec(`INSERT INTO lost_reasons (id, workspace_id, name, position, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, tx.NewID(), ws.ID, r, i, now, now); err != nil {
+			return ws, fmt.Errorf("account: create lost reason: %w", err)
 		}
 	}
 	return ws, tx.Emit(crm.Event{WorkspaceID: ws.ID, Actor: actor, ObjectType: "pipeline", ObjectID: pipeline,

@@ -362,7 +362,7 @@ func SetValueFromItems(tx *store.Tx, p crm.Principal, dealID crm.ID, on bool) (D
 		d.Value = cur.Totals.Net()
 		ch["value"] = crm.Change{Before: old, After: d.Value}
 	}
-	if _, err := tx.Exec(`UPDATE deals SET value_from_items = ?, value = ?, updated_by = ?, updated_at = ?
+	if _, err := tx.Exec(`UPDATE deals SET value_from_items = ?, value = ?, updated_by = ?, updated_at = ?, version = version + 1
 		WHERE workspace_id = ? AND id = ?`, on, d.Value, p.UserID, store.Micros(tx.Now), p.WorkspaceID, d.ID); err != nil {
 		return d, fmt.Errorf("products: deal %d value from items: %w", d.ID, err)
 	}
@@ -395,7 +395,7 @@ func itemsChanged(tx *store.Tx, p crm.Principal, d Deal, before Amounts) error {
 	}
 	if d.ValueFromItems && d.Value != after.Totals.Net() {
 		ch["value"] = crm.Change{Before: d.Value, After: after.Totals.Net()}
-		if _, err := tx.Exec(`UPDATE deals SET value = ?, updated_by = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
+		if _, err := tx.Exec(`UPDATE deals SET value = ?, updated_by = ?, updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ?`,
 			after.Totals.Net(), p.UserID, store.Micros(tx.Now), p.WorkspaceID, d.ID); err != nil {
 			return fmt.Errorf("products: deal %d value: %w", d.ID, err)
 		}

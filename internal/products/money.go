@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -24,42 +25,27 @@ const QuantityScale = 1000
 // ErrOverflow is returned when an amount would leave ±MaxAmount.
 var ErrOverflow = crm.Errorf(crm.Invalid, "The amount is too large (at most %s minor units).", groupDigits(fmt.Sprint(int64(MaxAmount))))
 
-// exponents are the decimals of each currency's minor unit (ISO 4217).
-var exponents = map[string]int{
-	"AED": 2, "ARS": 2, "AUD": 2, "BGN": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2,
-	"COP": 2, "CZK": 2, "DKK": 2, "EGP": 2, "EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2,
-	"INR": 2, "ISK": 0, "JOD": 3, "JPY": 0, "KES": 2, "KRW": 0, "KWD": 3, "LYD": 3, "MAD": 2, "MXN": 2,
-	"MYR": 2, "NGN": 2, "NOK": 2, "NZD": 2, "OMR": 3, "PEN": 2, "PHP": 2, "PKR": 2, "PLN": 2, "QAR": 2,
-	"RON": 2, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TND": 3, "TRY": 2, "TWD": 2, "UAH": 2, "USD": 2,
-	"VND": 0, "XAF": 0, "XOF": 0, "ZAR": 2,
+// known are the currencies the catalogue offers; their decimals come from
+// crm.CurrencyDecimals (ISO 4217), the one table deals and products share.
+var known = []string{
+	"AED", "ARS", "AUD", "BGN", "BHD", "BRL", "CAD", "CHF", "CLP", "CNY",
+	"COP", "CZK", "DKK", "EGP", "EUR", "GBP", "HKD", "HUF", "IDR", "ILS",
+	"INR", "ISK", "JOD", "JPY", "KES", "KRW", "KWD", "LYD", "MAD", "MXN",
+	"MYR", "NGN", "NOK", "NZD", "OMR", "PEN", "PHP", "PKR", "PLN", "QAR",
+	"RON", "SAR", "SEK", "SGD", "THB", "TND", "TRY", "TWD", "UAH", "USD",
+	"VND", "XAF", "XOF", "ZAR",
 }
 
 // Currencies lists the known currency codes, sorted.
-func Currencies() []string {
-	out := make([]string, 0, len(exponents))
-	for c := range exponents {
-		out = append(out, c)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
+func Currencies() []string { return append([]string(nil), known...) }
 
-// KnownCurrency reports whether code is in the currency table.
-func KnownCurrency(code string) bool { _, ok := exponents[code]; return ok }
+// KnownCurrency reports whether code is in the catalogue's currency list.
+func KnownCurrency(code string) bool { return slices.Contains(known, code) }
 
 // Exponent is the number of decimals of code's minor unit. A code missing
 // from the table (a deal may carry one the catalogue does not know) counts
 // as two, the most common exponent.
-func Exponent(code string) int {
-	if e, ok := exponents[strings.ToUpper(code)]; ok {
-		return e
-	}
-	return 2
-}
+func Exponent(code string) int { return crm.CurrencyDecimals(strings.ToUpper(code)) }
 
 // Line is what a line's amounts are computed from.
 type Line struct {

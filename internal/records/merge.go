@@ -114,6 +114,22 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 			return merged, err
 		}
 	}
+	// Deals where the other contact was one of several: it becomes this one,
+	// unless this one is already on the deal (as primary or other).
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE deal_contacts SET contact_id = ? WHERE workspace_id = ? AND contact_id = ? AND deal_id NOT IN
+			(SELECT x.deal_id FROM deal_contacts x WHERE x.workspace_id = ? AND x.contact_id = ?)`, []any{into, p.WorkspaceID, from, p.WorkspaceID, into}},
+		{`DELETE FROM deal_contacts WHERE workspace_id = ? AND contact_id = ?`, []any{p.WorkspaceID, from}},
+		{`DELETE FROM deal_contacts WHERE workspace_id = ? AND contact_id = ? AND deal_id IN
+			(SELECT d.id FROM deals d WHERE d.workspace_id = ? AND d.contact_id = ?)`, []any{p.WorkspaceID, into, p.WorkspaceID, into}},
+	} {
+		if _, err := tx.Exec(q.sql, q.args...); err != nil {
+			return merged, err
+		}
+	}
 	if _, err := tx.Exec(`UPDATE notes SET object_id = ? WHERE workspace_id = ? AND object_type = 'contact' AND object_id = ?`,
 		into, p.WorkspaceID, from); err != nil {
 		return merged, err

@@ -13,7 +13,11 @@ var Lifecycles = []string{"lead", "prospect", "qualified", "opportunity", "custo
 var builtinFieldNames = map[string]map[string]bool{
 	"contact": names(contactFields()),
 	"company": names(companyFields()),
-	"deal":    {"title": true, "value": true, "stage": true, "status": true, "owner": true},
+	"deal": {"title": true, "value": true, "stage": true, "status": true, "owner": true, "currency": true, "pipeline": true,
+		"stage_id": true, "pipeline_id": true, "probability": true, "weighted_value": true, "rotting": true, "lost_reason": true,
+		"expected_close": true, "contact_id": true, "company_id": true, "source": true, "priority": true, "tags": true,
+		"closed_at": true, "stage_entered_at": true, "created_at": true, "updated_at": true, "id": true, "custom": true,
+		"company": true, "contact": true},
 }
 
 func names(fs []filter.Field) map[string]bool {

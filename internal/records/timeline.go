@@ -16,6 +16,9 @@ type Entry struct {
 	Who     string // the actor's name, "Tandem" for the system
 	Action  crm.Action
 	Summary string // what changed, in words
+	// About names the related record a line is about, when it is not the
+	// timeline's own record: `deal “Initech rollout”`.
+	About string
 }
 
 // Timeline returns the newest limit entries of a record's history, read from
@@ -25,11 +28,21 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	return entries(tx, ws, evs, nil)
+}
+
+// entries turns events into timeline lines; deals names the deals whose
+// events appear on another record's timeline.
+func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo) ([]Entry, error) {
 	names, err := memberNames(tx, ws)
 	if err != nil {
 		return nil, err
 	}
 	companies, err := companyNames(tx, ws, evs)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := stageNames(tx, ws, evs)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +65,10 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 			if nm, ok := companies[n]; ok {
 				return nm
 			}
+		case "stage_id", "pipeline_id":
+			if nm, ok := stages[n]; ok {
+				return nm
+			}
 		}
 		return v
 	}
@@ -68,7 +85,15 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 		} else if ev.Actor.Type == "apikey" {
 			who = "API key"
 		}
-		out = append(out, Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)})
+		d, isDeal := deals[ev.ObjectID]
+		if isDeal && ev.ObjectType == "deal" {
+			ev = readableDeal(d, ev)
+		}
+		e := Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)}
+		if isDeal && ev.ObjectType == "deal" && d.prefix {
+			e.About = "deal “" + d.title + "”"
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

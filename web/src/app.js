@@ -7,7 +7,7 @@
 
   var pending = ""; // first key of a two-key shortcut such as "g c"
   var pendingTimer = null;
-  var goto = { h: "/", c: "/contacts", o: "/companies", s: "/settings" };
+  var goto = { h: "/", c: "/contacts", o: "/companies", p: "/pipeline", s: "/settings" };
 
   function typing(el) {
     if (!el) return false;
@@ -340,6 +340,13 @@
     var f = e.target.closest("[data-inline-form]");
     var cancel = f && f.querySelector("[data-cancel]");
     if (cancel) { e.preventDefault(); cancel.click(); }
+  });
+  // A deal's line items changed: its value in the page header follows
+  // (the line-items panel sends dealItemsChanged with the new value).
+  document.body.addEventListener("dealItemsChanged", function (e) {
+    var d = e.detail || {};
+    var el = document.querySelector('[data-deal-value="' + d.deal_id + '"]');
+    if (el && d.value) el.textContent = d.value;
   });
   // An editor swapped in by htmx takes the focus (autofocus only works on load).
   document.addEventListener("htmx:afterSettle", function (e) {

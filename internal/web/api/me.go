@@ -42,6 +42,9 @@ func (a *API) routes() {
 	a.dealItemRoutes()
 
 	a.consentRoutes()
+
+	a.pipelineRoutes()
+	a.dealRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

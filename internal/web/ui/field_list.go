@@ -11,7 +11,7 @@ import (
 )
 
 // fieldObjects are the objects whose fields the settings page manages.
-var fieldObjects = []view.Option{{Value: "contact", Label: "Contacts"}, {Value: "company", Label: "Companies"}}
+var fieldObjects = []view.Option{{Value: "contact", Label: "Contacts"}, {Value: "company", Label: "Companies"}, {Value: "deal", Label: "Deals"}}
 
 var fieldTypeLabels = map[records.FieldType]string{records.FieldText: "Text", records.FieldLongText: "Long text",
 	records.FieldNumber: "Number", records.FieldCurrency: "Money", records.FieldDate: "Date", records.FieldDateTime: "Date and time",
@@ -26,7 +26,7 @@ func (h *Handlers) FieldList(w http.ResponseWriter, r *http.Request) {
 }
 
 func fieldObject(s string) string {
-	if s == "company" {
+	if s == "company" || s == "deal" {
 		return s
 	}
 	return "contact"

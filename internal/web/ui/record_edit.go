@@ -50,7 +50,7 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 		rec.name, rec.version, rec.facts, rec.subtitle = c.Name, c.Version, companyFacts(c, rc), c.Domain
 	}
 	if withTimeline {
-		rec.timeline, err = records.Timeline(tx, p.WorkspaceID, object, id, 200)
+		rec.timeline, err = records.TimelineFor(tx, p, object, id, 200)
 	}
 	return rec, err
 }
@@ -97,8 +97,12 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
 	}
 	for _, e := range rec.timeline {
+		action := string(e.Action)
+		if e.About != "" { // "created deal “X” of this company"
+			action += " " + e.About + " of"
+		}
 		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who,
-			Action: string(e.Action), Summary: e.Summary})
+			Action: action, Summary: e.Summary})
 	}
 	if err := h.read(r.Context(), func(tx *store.Tx) error {
 		if err := h.addNotesAndDups(tx, p, object, id, &v); err != nil {

@@ -1,0 +1,159 @@
+package deals
+
+import (
+	"sort"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/filter"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Amount is a sum of money in one currency.
+type Amount struct {
+	Currency string
+	Minor    int64
+}
+
+// Column is one stage of the board: its open deals (one page), how many
+// there are, and their sums per currency, unweighted and weighted by the
+// stage's probability.
+type Column struct {
+	Stage    Stage
+	Count    int
+	Sums     []Amount // largest first
+	Weighted []Amount // Sums × probability, rounded half up per currency
+	Deals    []Deal
+	Next     string // cursor of the column's next page
+}
+
+// Board is a pipeline's open deals by stage.
+type Board struct {
+	Pipeline Pipeline
+	Columns  []Column
+}
+
+// BoardQuery asks for a board: a pipeline (0: the default one), a filter in
+// the filter language and how many cards each column shows at first.
+type BoardQuery struct {
+	PipelineID crm.ID
+	Filter     string
+	PerColumn  int // 0 means 50; below 0: counts and sums only
+}
+
+// LoadBoard reads the board: counts and sums over every matching open deal
+// of the pipeline (one grouped query), and the first page of each column.
+func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
+	var b Board
+	var err error
+	if q.PipelineID == 0 {
+		b.Pipeline, err = DefaultPipeline(tx, p.WorkspaceID)
+	} else {
+		b.Pipeline, err = GetPipeline(tx, p.WorkspaceID, q.PipelineID)
+	}
+	if err != nil {
+		return b, err
+	}
+	schema, err := schemaFor(tx, p.WorkspaceID)
+	if err != nil {
+		return b, err
+	}
+	clause, args, err := records.Where(tx, "d", p.WorkspaceID, schema, q.Filter, p)
+	if err != nil {
+		return b, err
+	}
+	clause += ` AND d.pipeline_id = ? AND d.status = 'open'`
+	args = append(args, b.Pipeline.ID)
+	byStage := map[crm.ID]*Column{}
+	for _, s := range b.Pipeline.Stages {
+		b.Columns = append(b.Columns, Column{Stage: s})
+	}
+	for i := range b.Columns {
+		byStage[b.Columns[i].Stage.ID] = &b.Columns[i]
+	}
+	rows, err := tx.Query(`SELECT d.stage_id, d.currency, count(*), COALESCE(sum(d.value), 0) FROM deals d WHERE `+clause+
+		` GROUP BY d.stage_id, d.currency`, args...)
+	if err != nil {
+		return b, err
+	}
+	for rows.Next() {
+		var sid crm.ID
+		var a Amount
+		var n int
+		if err := rows.Scan(&sid, &a.Currency, &n, &a.Minor); err != nil {
+			rows.Close()
+			return b, err
+		}
+		if c := byStage[sid]; c != nil {
+			c.Count += n
+			c.Sums = append(c.Sums, a)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return b, err
+	}
+	for i := range b.Columns {
+		c := &b.Columns[i]
+		sort.Slice(c.Sums, func(x, y int) bool {
+			if c.Sums[x].Minor != c.Sums[y].Minor {
+				return c.Sums[x].Minor > c.Sums[y].Minor
+			}
+			return c.Sums[x].Currency < c.Sums[y].Currency
+		})
+		for _, a := range c.Sums {
+			c.Weighted = append(c.Weighted, Amount{a.Currency, Weighted(a.Minor, c.Stage.Probability)})
+		}
+		if c.Count == 0 || q.PerColumn < 0 {
+			continue
+		}
+		page, err := columnPage(tx, p, schema, c.Stage.ID, q.Filter, "", q.PerColumn)
+		if err != nil {
+			return b, err
+		}
+		c.Deals, c.Next = page.Items, page.Next
+	}
+	return b, nil
+}
+
+// ColumnPage is one page of a board column: the stage's open deals that
+// match the filter, the latest to enter the stage first.
+func ColumnPage(tx *store.Tx, p crm.Principal, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
+	schema, err := schemaFor(tx, p.WorkspaceID)
+	if err != nil {
+		return records.Page[Deal]{}, err
+	}
+	return columnPage(tx, p, schema, stage, expr, cursor, limit)
+}
+
+func columnPage(tx *store.Tx, p crm.Principal, schema *filter.Schema, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
+	var page records.Page[Deal]
+	keys, spec, _ := records.ParseSort("-stage_entered_at", sorts, "")
+	cur, err := records.DecodeCursor(cursor, spec, len(keys))
+	if err != nil {
+		return page, err
+	}
+	clause, args, err := records.Where(tx, "d", p.WorkspaceID, schema, expr, p)
+	if err != nil {
+		return page, err
+	}
+	clause += ` AND d.stage_id = ? AND d.status = 'open'`
+	args = append(args, stage)
+	order, after, afterArgs := records.Keyset(keys, "d", cur)
+	if after != "" {
+		clause += " AND " + after
+		args = append(args, afterArgs...)
+	}
+	limit = records.ClampLimit(limit)
+	items, err := scanDeals(tx, dealCols+dealFrom+` WHERE `+clause+` ORDER BY `+order+` LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return page, err
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		last := items[len(items)-1]
+		page.Next = records.EncodeCursor(spec, []any{store.Micros(last.StageEnteredAt)}, last.ID)
+	}
+	page.Items = items
+	return page, nil
+}

@@ -1,0 +1,48 @@
+package deals_test
+
+import (
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/deals"
+	"github.com/tandemcrm/tandem/internal/products"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// TestLineItemsRule: a deal whose value follows its line items refuses a
+// hand-typed value, and a deal with line items refuses a new currency (its
+// lines are priced in the old one); without items both are free.
+func TestLineItemsRule(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		f := newFixture(t, db, crm.RoleAdmin)
+		d := f.deal(deals.NewDeal{Title: "Seats", Currency: "USD", StageID: f.stage("Qualified").ID})
+		update := func(in deals.DealPatch) error {
+			return db.Write(f.ctx, func(tx *store.Tx) error { _, err := deals.UpdateDeal(tx, f.p, d.ID, in, 0); return err })
+		}
+		value, eur := int64(5000), "EUR"
+		if err := update(deals.DealPatch{Value: &value}); err != nil {
+			t.Fatalf("value without items: %v", err)
+		}
+		f.write(func(tx *store.Tx) error {
+			name := "Seat"
+			if _, err := products.AddItem(tx, f.p, d.ID, products.ItemInput{Name: &name, Quantity: products.Decimal("2"),
+				UnitPrice: products.Decimal("10")}); err != nil {
+				return err
+			}
+			_, err := products.SetValueFromItems(tx, f.p, d.ID, true)
+			return err
+		})
+		value = 9900
+		if err := update(deals.DealPatch{Value: &value}); crm.ErrorFields(err)["value"] == "" {
+			t.Fatalf("hand-typed value accepted while it follows the items: %v", err)
+		}
+		if err := update(deals.DealPatch{Currency: &eur}); crm.ErrorFields(err)["currency"] == "" {
+			t.Fatalf("currency changed under priced lines: %v", err)
+		}
+		var got deals.Deal
+		f.read(func(tx *store.Tx) (err error) { got, err = deals.GetDeal(tx, f.p.WorkspaceID, d.ID, false); return err })
+		if got.Value != 2000 || got.Currency != "USD" {
+			t.Fatalf("deal after refusals: %d %s, want 2000 USD", got.Value, got.Currency)
+		}
+	})
+}

@@ -1,0 +1,168 @@
+package records
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// A deal's events also belong on the timelines of its contacts and its
+// company: they are read here by the deal's current links (primary contact,
+// other contacts, company), so moving a deal to another company moves its
+// story with it. Deals the viewer may not see stay out.
+
+type dealInfo struct {
+	title, currency string
+	prefix          bool // name the deal in each line (not on its own page)
+}
+
+// TimelineFor is Timeline for a viewer: a contact's or company's timeline
+// also holds the events of the deals it is on that p may see, each line
+// naming its deal.
+func TimelineFor(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, limit int) ([]Entry, error) {
+	evs, err := tx.Events(p.WorkspaceID, objectType, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	var deals map[crm.ID]dealInfo
+	switch objectType {
+	case "contact", "company", "deal":
+		more, info, err := dealEvents(tx, p, objectType, id, limit)
+		if err != nil {
+			return nil, err
+		}
+		deals = info
+		if objectType != "deal" {
+			evs = append(evs, more...)
+			sort.Slice(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
+			evs = evs[:min(len(evs), limit)]
+		}
+	}
+	return entries(tx, p.WorkspaceID, evs, deals)
+}
+
+func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, limit int) ([]crm.Event, map[crm.ID]dealInfo, error) {
+	var cond string
+	args := []any{p.WorkspaceID}
+	switch objectType {
+	case "contact":
+		cond = `(d.contact_id = ? OR d.id IN (SELECT dc.deal_id FROM deal_contacts dc WHERE dc.workspace_id = ? AND dc.contact_id = ?))`
+		args = append(args, id, p.WorkspaceID, id)
+	case "company":
+		cond, args = `d.company_id = ?`, append(args, id)
+	default:
+		cond, args = `d.id = ?`, append(args, id)
+	}
+	vis, vargs, err := account.VisibilityClause(tx, p, "d.owner_id")
+	if err != nil {
+		return nil, nil, err
+	}
+	if vis != "" {
+		cond += " AND " + vis
+		args = append(args, vargs...)
+	}
+	rows, err := tx.Query(`SELECT e.id, e.at, e.actor_type, e.actor_id, e.action, e.changes, e.request_id, d.id, d.title, d.currency
+		FROM deals d JOIN events e ON e.workspace_id = d.workspace_id AND e.object_type = 'deal' AND e.object_id = d.id
+		WHERE d.workspace_id = ? AND d.deleted_at IS NULL AND `+cond+` ORDER BY e.id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("records: deal events: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.Event
+	info := map[crm.ID]dealInfo{}
+	for rows.Next() {
+		ev := crm.Event{WorkspaceID: p.WorkspaceID, ObjectType: "deal"}
+		var at int64
+		var changes, action string
+		var di dealInfo
+		if err := rows.Scan(&ev.ID, &at, &ev.Actor.Type, &ev.Actor.ID, &action, &changes, &ev.RequestID, &ev.ObjectID, &di.title, &di.currency); err != nil {
+			return nil, nil, err
+		}
+		ev.At, ev.Action = store.FromMicros(at), crm.Action(action)
+		if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
+			return nil, nil, fmt.Errorf("records: event %d: %w", ev.ID, err)
+		}
+		di.prefix = objectType != "deal"
+		info[ev.ObjectID] = di
+		out = append(out, ev)
+	}
+	return out, info, rows.Err()
+}
+
+// readableDeal shows a deal event's money as money and times as dates.
+func readableDeal(d dealInfo, ev crm.Event) crm.Event {
+	ch := make(map[string]crm.Change, len(ev.Changes))
+	for k, c := range ev.Changes {
+		switch k {
+		case "value":
+			c = crm.Change{Before: money(c.Before, d.currency), After: money(c.After, d.currency)}
+		case "closed_at":
+			c = crm.Change{Before: when(c.Before), After: when(c.After)}
+		}
+		ch[k] = c
+	}
+	ev.Changes = ch
+	return ev
+}
+
+// money writes minor units (a JSON number in the event) as money.
+func money(v any, currency string) any {
+	f, ok := v.(float64)
+	if !ok {
+		return v
+	}
+	return crm.FormatMoney(int64(f), currency)
+}
+
+func when(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return v
+	}
+	return t.Format("Jan 2, 2006 15:04")
+}
+
+// stageNames names the stages and pipelines the events mention.
+func stageNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, error) {
+	var ids []any
+	for _, ev := range evs {
+		for _, k := range []string{"stage_id", "pipeline_id"} {
+			for _, v := range []any{ev.Changes[k].Before, ev.Changes[k].After} {
+				if s, ok := v.(string); ok {
+					if id, err := crm.ParseID(s); err == nil {
+						ids = append(ids, id)
+					}
+				}
+			}
+		}
+	}
+	out := map[crm.ID]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.Query(`SELECT id, name FROM stages WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)
+		UNION ALL SELECT id, name FROM pipelines WHERE workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`,
+		append(append(append([]any{ws}, ids...), ws), ids...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id crm.ID
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,141 @@
+package web_test
+
+import (
+	"encoding/json"
+	"html"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// TestPipelineUI drives the board's server side: the page, a move answered
+// in JSON with the new totals, won/lost, "Show more", a bad filter, inline
+// editing on the deal page (a custom field too) and the settings page.
+func TestPipelineUI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for i, v := range []string{"100", "2500.50", "7000"} {
+			rec := b.do("POST", "/deals", url.Values{"title": {"Deal " + string(rune('A'+i))}, "value": {v}, "currency": {"USD"}})
+			must(t, rec, 303, rec.Body.String())
+		}
+		rec := b.do("POST", "/deals", url.Values{"title": {""}, "value": {"12.345"}})
+		must(t, rec, 422, rec.Body.String(), "Give the deal a title", "USD has 2 decimals")
+
+		rec = b.do("GET", "/pipeline", nil)
+		body := rec.Body.String()
+		must(t, rec, 200, body, `aria-label="Lead in"`, "USD 9,600.50", "data-weighted>USD 960.05<", `data-drop="lost"`, "No budget")
+		ids := regexp.MustCompile(`data-deal="(\d+)"`).FindAllStringSubmatch(body, -1)
+		stages := regexp.MustCompile(`data-stage="(\d+)"`).FindAllStringSubmatch(body, -1)
+		if len(ids) != 3 || len(stages) != 5 {
+			t.Fatalf("cards %d, columns %d", len(ids), len(stages))
+		}
+		id, proposal := ids[0][1], stages[2][1]
+
+		// A move answers JSON with every column's totals.
+		rec = b.do("POST", "/deals/"+id+"/move", url.Values{"stage_id": {proposal}}, "Accept", "application/json")
+		must(t, rec, 200, rec.Body.String(), `"stage":"Proposal"`)
+		var st struct {
+			Version  int64  `json:"version"`
+			Previous string `json:"previous_stage_id"`
+			Columns  []struct {
+				StageID  string `json:"stage_id"`
+				Count    int    `json:"count"`
+				Sum      string `json:"sum"`
+				Weighted string `json:"weighted"`
+			} `json:"columns"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Columns) != 5 || st.Columns[2].Count != 1 || st.Columns[0].Count != 2 || st.Previous != stages[0][1] || st.Version != 2 {
+			t.Fatalf("move answer: %+v", st)
+		}
+		// A stale version is refused; a bad stage too.
+		rec = b.do("POST", "/deals/"+id+"/move", url.Values{"stage_id": {stages[3][1]}, "version": {"1"}}, "Accept", "application/json")
+		must(t, rec, 409, rec.Body.String(), "changed by someone else")
+		rec = b.do("POST", "/deals/"+id+"/move", url.Values{"stage_id": {"42"}}, "Accept", "application/json")
+		must(t, rec, 422, rec.Body.String(), "stage_id")
+
+		// Lost needs a reason from the list; the board then leaves it out.
+		rec = b.do("POST", "/deals/"+id+"/lost", url.Values{"reason": {"Moon phase"}}, "Accept", "application/json")
+		must(t, rec, 422, rec.Body.String(), "Choose one of")
+		rec = b.do("POST", "/deals/"+id+"/lost", url.Values{"reason": {"No budget"}}, "Accept", "application/json")
+		must(t, rec, 200, rec.Body.String(), `"status":"lost"`)
+		rec = b.do("GET", "/pipeline", nil)
+		if strings.Contains(rec.Body.String(), `data-deal="`+id+`"`) {
+			t.Fatal("a lost deal is still on the board")
+		}
+		rec = b.do("POST", "/deals/"+id+"/reopen", url.Values{})
+		must(t, rec, 303, rec.Body.String())
+
+		// A filter narrows the board; a bad one says why and shows it all.
+		rec = b.do("GET", "/pipeline?filter="+url.QueryEscape("value >= 1000"), nil)
+		if n := strings.Count(rec.Body.String(), "data-deal="); n != 2 {
+			t.Fatalf("filtered board has %d cards", n)
+		}
+		rec = b.do("GET", "/pipeline?filter="+url.QueryEscape("valu >= 1000"), nil)
+		must(t, rec, 200, rec.Body.String(), "did you mean")
+
+		// The deal page edits inline, custom fields included.
+		rec = b.do("POST", "/settings/fields", url.Values{"object": {"deal"}, "label": {"Region"}, "type": {"select"}, "options": {"EMEA, AMER"}})
+		must(t, rec, 303, rec.Body.String())
+		rec = b.do("GET", "/deals/"+id, nil)
+		must(t, rec, 200, rec.Body.String(), "Stage history", `data-fact="custom.region"`, "Lead in", "Proposal")
+		rec = b.do("POST", "/deals/"+id+"/edit", url.Values{"field": {"value"}, "value": {"1,234.5"}}, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), "USD 1,234.50")
+		rec = b.do("POST", "/deals/"+id+"/edit", url.Values{"field": {"custom.region"}, "value": {"EMEA"}}, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), "EMEA")
+		rec = b.do("POST", "/deals/"+id+"/edit", url.Values{"field": {"currency"}, "value": {"dollars"}}, "HX-Request", "true")
+		must(t, rec, 422, rec.Body.String(), "three-letter")
+		rec = b.do("GET", "/deals?filter="+url.QueryEscape(`custom.region = "EMEA"`), nil)
+		must(t, rec, 200, rec.Body.String(), "1 deals", "USD 1,234.50")
+
+		// Settings: add a stage, remove it, its deals moving on.
+		rec = b.do("GET", "/settings/pipelines", nil)
+		must(t, rec, 200, rec.Body.String(), "Lost reasons", "Chose a competitor")
+		pl := regexp.MustCompile(`/settings/pipelines/(\d+)/stages`).FindStringSubmatch(rec.Body.String())[1]
+		rec = b.do("POST", "/settings/pipelines/"+pl+"/stages", url.Values{"name": {"Demo"}, "probability": {"40"}, "rot_days": {"7"}})
+		must(t, rec, 303, rec.Body.String())
+		demo := regexp.MustCompile(`action="/settings/stages/(\d+)"[^>]*>\s*<input[^>]*value="Demo"`).FindStringSubmatch(b.do("GET", "/settings/pipelines", nil).Body.String())
+		if demo == nil {
+			t.Fatal("no Demo stage on the settings page")
+		}
+		must(t, b.do("POST", "/deals/"+id+"/move", url.Values{"stage_id": {demo[1]}}, "Accept", "application/json"), 200, "")
+		rec = b.do("POST", "/settings/stages/"+demo[1]+"/delete", url.Values{"move_to": {stages[1][1]}})
+		must(t, rec, 303, rec.Body.String())
+		rec = b.do("GET", "/deals/"+id, nil)
+		must(t, rec, 200, rec.Body.String(), "Qualified", "Demo")
+	})
+}
+
+// TestBoardColumnPages: a column shows 30 cards, then "Show more" loads
+// the rest, without repeats.
+func TestBoardColumnPages(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for i := range 35 {
+			must(t, b.do("POST", "/deals", url.Values{"title": {"D" + strconv.Itoa(i)}}), 303, "")
+		}
+		body := b.do("GET", "/pipeline", nil).Body.String()
+		first := regexp.MustCompile(`data-deal="(\d+)"`).FindAllStringSubmatch(body, -1)
+		more := regexp.MustCompile(`hx-get="(/pipeline/column[^"]+)"`).FindStringSubmatch(body)
+		if len(first) != 30 || more == nil || !strings.Contains(body, "35</span> deals") {
+			t.Fatalf("first page: %d cards, more %v", len(first), more)
+		}
+		rec := b.do("GET", html.UnescapeString(more[1]), nil)
+		must(t, rec, 200, rec.Body.String())
+		rest := regexp.MustCompile(`data-deal="(\d+)"`).FindAllStringSubmatch(rec.Body.String(), -1)
+		seen := map[string]bool{}
+		for _, m := range append(first, rest...) {
+			seen[m[1]] = true
+		}
+		if len(rest) != 5 || len(seen) != 35 || strings.Contains(rec.Body.String(), "Show more") {
+			t.Fatalf("second page: %d cards, %d distinct", len(rest), len(seen))
+		}
+	})
+}

@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/deals"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/views"
+	"github.com/tandemcrm/tandem/internal/web/view"
+)
+
+// boardPage is how many cards a column shows before "Show more": enough to
+// fill a screen, few enough that 2,000 open deals render fast.
+const boardPage = 30
+
+// BoardShow renders the pipeline board (GET /pipeline).
+func (h *Handlers) BoardShow(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	pid, _ := crm.ParseID(r.URL.Query().Get("pipeline"))
+	v := view.BoardView{Filter: strings.TrimSpace(r.URL.Query().Get("filter"))}
+	err := h.read(r.Context(), func(tx *store.Tx) error {
+		b, err := deals.LoadBoard(tx, p, deals.BoardQuery{PipelineID: pid, Filter: v.Filter, PerColumn: boardPage})
+		if crm.ErrorCode(err) == crm.Invalid && v.Filter != "" {
+			v.FilterErr = firstFieldMessage(err)
+			b, err = deals.LoadBoard(tx, p, deals.BoardQuery{PipelineID: pid, PerColumn: boardPage})
+		}
+		if err != nil {
+			return err
+		}
+		return h.fillBoard(tx, p, b, &v)
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, view.BoardPage(h.shell(w, r, "Pipeline", "pipeline"), v))
+}
+
+func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *view.BoardView) error {
+	ps, err := deals.ListPipelines(tx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	for _, pl := range ps {
+		v.Pipelines = append(v.Pipelines, view.Option{Value: pl.ID.String(), Label: pl.Name})
+	}
+	v.PipelineID = b.Pipeline.ID.String()
+	owners, err := ownerNames(tx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	for _, c := range b.Columns {
+		col := view.BoardColumn{StageID: c.Stage.ID.String(), Name: c.Stage.Name, Probability: c.Stage.Probability,
+			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cards(c.Deals, owners, tx.Now)}
+		if c.Next != "" {
+			col.MoreURL = columnURL(c.Stage.ID, v.Filter, c.Next)
+		}
+		v.Columns = append(v.Columns, col)
+	}
+	reasons, err := deals.ListLostReasons(tx, p.WorkspaceID)
+	for _, r := range reasons {
+		v.Reasons = append(v.Reasons, r.Name)
+	}
+	v.CanEdit = p.Role != crm.RoleReadOnly
+	return err
+}
+
+func columnURL(stage crm.ID, filter, cursor string) string {
+	return "/pipeline/column?stage=" + stage.String() + "&filter=" + urlQuery(filter) + "&cursor=" + urlQuery(cursor)
+}
+
+// BoardColumn answers "Show more" with the next cards of one column.
+func (h *Handlers) BoardColumn(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	q := r.URL.Query()
+	stage, err := crm.ParseID(q.Get("stage"))
+	if err != nil {
+		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such stage."))
+		return
+	}
+	var cs []view.DealCard
+	var more string
+	err = h.read(r.Context(), func(tx *store.Tx) error {
+		if _, err := deals.GetStage(tx, p.WorkspaceID, stage); err != nil {
+			return err
+		}
+		page, err := deals.ColumnPage(tx, p, stage, q.Get("filter"), q.Get("cursor"), boardPage)
+		if err != nil {
+			return err
+		}
+		owners, err := ownerNames(tx, p.WorkspaceID)
+		cs = cards(page.Items, owners, tx.Now)
+		if page.Next != "" {
+			more = columnURL(stage, q.Get("filter"), page.Next)
+		}
+		return err
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, view.BoardCards(cs, more))
+}
+
+func ownerNames(tx *store.Tx, ws crm.ID) (map[crm.ID]string, error) {
+	ms, err := views.Members(tx, ws)
+	out := map[crm.ID]string{}
+	for _, m := range ms {
+		out[m.ID] = m.Name
+	}
+	return out, err
+}
+
+func cards(ds []deals.Deal, owners map[crm.ID]string, now time.Time) []view.DealCard {
+	var out []view.DealCard
+	for _, d := range ds {
+		out = append(out, view.DealCard{ID: d.ID.String(), Title: d.Title, Value: crm.FormatMoney(d.Value, d.Currency),
+			Company: d.CompanyName, Owner: owners[d.OwnerID], OwnerInitials: view.Initials(owners[d.OwnerID]),
+			Version: d.Version, RottingDays: d.RottingDays(now)})
+	}
+	return out
+}
+
+// amounts writes per-currency sums: "USD 12,500.00 + EUR 300.00".
+func amounts(as []deals.Amount) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, crm.FormatMoney(a.Minor, a.Currency))
+	}
+	return strings.Join(parts, " + ")
+}
+
+// canEditDeals is whether p may change deals at all (read-only may not).
+func canEditDeals(p crm.Principal) bool { return p.Role != crm.RoleReadOnly }
