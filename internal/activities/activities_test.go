@@ -101,7 +101,10 @@ func TestCreateValidatesAndWritesTimelines(t *testing.T) {
 			id   crm.ID
 		}{{"contact", ada.ID}, {"company", co.ID}} {
 			var tl []records.Entry
-			must(t, db.Read(ctx, func(tx *store.Tx) (err error) { tl, err = records.Timeline(tx, p.WorkspaceID, rec.kind, rec.id, 10); return err }))
+			must(t, db.Read(ctx, func(tx *store.Tx) (err error) {
+				tl, err = records.Timeline(tx, p.WorkspaceID, rec.kind, rec.id, 10)
+				return err
+			}))
 			if len(tl) == 0 || tl[0].Summary != "Meeting “Demo” added, due Dec 3, 2026 15:00 UTC" {
 				t.Fatalf("%s timeline: %+v", rec.kind, tl)
 			}
@@ -179,7 +182,10 @@ func TestDoneUndoneAndUpdate(t *testing.T) {
 		due := time.Now().Add(2 * time.Hour)
 		a := create(t, db, p, activities.Input{Title: ptr("Call back"), Type: ptr("call"), DueAt: &due})
 		var done activities.Activity
-		must(t, db.Write(ctx, func(tx *store.Tx) (err error) { done, err = activities.MarkDone(tx, p, a.ID, ptr("Left a message")); return err }))
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
+			done, err = activities.MarkDone(tx, p, a.ID, ptr("Left a message"))
+			return err
+		}))
 		if !done.Done() || done.Outcome != "Left a message" || done.Version != 2 {
 			t.Fatalf("done: %+v", done)
 		}
@@ -257,7 +263,10 @@ func TestMyDayAcrossTimeZones(t *testing.T) {
 			}
 		}
 		var other crm.Principal
-		must(t, db.Write(ctx, func(tx *store.Tx) (err error) { other, err = member(tx, p.WorkspaceID, crm.RoleMember, "o"); return err }))
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
+			other, err = member(tx, p.WorkspaceID, crm.RoleMember, "o")
+			return err
+		}))
 		create(t, db, other, activities.Input{Title: ptr("not mine"), DueAt: at("2026-12-03T01:00:00Z")})
 
 		tokyo, _ := time.LoadLocation("Asia/Tokyo")

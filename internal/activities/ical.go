@@ -73,7 +73,7 @@ func paramText(s string) string {
 	return `"` + s + `"`
 }
 
-func utcStamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
+func utcStamp(t time.Time) string  { return t.UTC().Format("20060102T150405Z") }
 func dateStamp(t time.Time) string { return t.UTC().Format("20060102") }
 
 // CalendarOptions describe a calendar being written.

@@ -123,8 +123,14 @@ func TestInvitationCarriesAnICSAttachment(t *testing.T) {
 			Contacts: &[]activities.Participant{{ContactID: ada.ID}, {ContactID: bob.ID, Role: "optional"}}})
 		q := &fakeQueue{}
 		var n int
-		must(t, db.Write(ctx, func(tx *store.Tx) (err error) { n, err = activities.Invite(tx, q, p, m.ID, "https://crm.example"); return err }))
-		must(t, db.Write(ctx, func(tx *store.Tx) (err error) { _, err = activities.Invite(tx, q, p, m.ID, "https://crm.example"); return err }))
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
+			n, err = activities.Invite(tx, q, p, m.ID, "https://crm.example")
+			return err
+		}))
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
+			_, err = activities.Invite(tx, q, p, m.ID, "https://crm.example")
+			return err
+		}))
 		if n != 1 || q.n != 1 {
 			t.Fatalf("queued %d, %d jobs (bob has no address; a second send of the same version queues nothing)", n, q.n)
 		}
