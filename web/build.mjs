@@ -16,6 +16,8 @@ const files = [
   [join(here, "node_modules", "htmx.org", "dist", "htmx.min.js"), "htmx.min.js"],
   [join(here, "src", "app.js"), "app.js"],
   [join(here, "src", "app.css"), "app.css"],
+  [join(here, "src", "activities.js"), "activities.js"],
+  [join(here, "src", "activities.css"), "activities.css"],
   [join(here, "src", "favicon.svg"), "favicon.svg"],
 ];
 for (const [from, to] of files) copyFileSync(from, join(out, to));

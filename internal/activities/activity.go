@@ -230,7 +230,7 @@ func validate(tx *store.Tx, p crm.Principal, a *Activity, fe crm.FieldErrors) er
 		a.CompanyName = co.Name
 	}
 	if a.DealID != 0 {
-		if err := checkDeal(tx, p, a.DealID); crm.ErrorCode(err) == crm.NotFound {
+		if err := CheckDeal(tx, p, a.DealID); crm.ErrorCode(err) == crm.NotFound {
 			fe.Add("deal_id", "No such deal.")
 		} else if err != nil {
 			return err
@@ -277,9 +277,9 @@ func checkContacts(tx *store.Tx, p crm.Principal, a *Activity, fe crm.FieldError
 	return nil
 }
 
-// checkDeal finds a live deal of the workspace that p may see; deals are
+// CheckDeal finds a live deal of the workspace that p may see; deals are
 // another package's, so only their owner and existence are read here.
-func checkDeal(tx *store.Tx, p crm.Principal, id crm.ID) error {
+func CheckDeal(tx *store.Tx, p crm.Principal, id crm.ID) error {
 	var owner crm.ID
 	err := tx.QueryRow(`SELECT owner_id FROM deals WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, p.WorkspaceID, id).Scan(&owner)
 	if errors.Is(err, store.ErrNoRows) {
