@@ -509,3 +509,33 @@ func TestDealsWithoutNextActivity(t *testing.T) {
 		}
 	})
 }
+
+// TestMergeMovesParticipation: merging a contact moves the activities it
+// took part in to the survivor, once even where both took part.
+func TestMergeMovesParticipation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := workspace(t, db, crm.RoleAdmin)
+		ada, dup, bob := contact(t, db, p, "Ada", "ada@example.com"), contact(t, db, p, "Ada", "ada2@example.com"), contact(t, db, p, "Bob", "")
+		due := time.Now().Add(time.Hour)
+		both := create(t, db, p, activities.Input{Title: ptr("Both"), DueAt: &due,
+			Contacts: &[]activities.Participant{{ContactID: ada.ID}, {ContactID: dup.ID, Role: "optional"}}})
+		onlyDup := create(t, db, p, activities.Input{Title: ptr("Dup and Bob"), DueAt: &due,
+			Contacts: &[]activities.Participant{{ContactID: bob.ID}, {ContactID: dup.ID}}})
+		must(t, db.Write(ctx, func(tx *store.Tx) error { _, err := records.MergeContacts(tx, p, ada.ID, dup.ID, nil); return err }))
+		must(t, db.Read(ctx, func(tx *store.Tx) error {
+			as, err := activities.ForRecord(tx, p, "contact", ada.ID, 10)
+			if err != nil || len(as) != 2 {
+				t.Fatalf("ada's activities: %d %v", len(as), err)
+			}
+			a, err := activities.View(tx, p, both.ID)
+			if err != nil || len(a.Contacts) != 1 || a.Contacts[0].ContactID != ada.ID {
+				t.Fatalf("both: %+v %v", a.Contacts, err)
+			}
+			b, err := activities.View(tx, p, onlyDup.ID)
+			if err != nil || len(b.Contacts) != 2 || b.Contacts[1].ContactID != ada.ID {
+				t.Fatalf("dup and bob: %+v %v", b.Contacts, err)
+			}
+			return nil
+		}))
+	})
+}
