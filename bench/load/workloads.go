@@ -23,6 +23,7 @@ func Workloads() map[string]Workload {
 		&recordPage{},
 		createCompany{},
 		searchGlobal{},
+		getWorkload{name: "my-day", version: 1, path: "/my-day"},
 	}
 	m := map[string]Workload{}
 	for _, w := range ws {
