@@ -13,7 +13,7 @@ import (
 // Invite emails each contact of a meeting (those with an address) an
 // invitation through the outbox, with the meeting as an .ics attachment
 // (METHOD:REQUEST) that calendar programs offer to accept. It reports how
-// many were queued. Sending the same version again queues nothing: the
+// many were queued now. Sending the same version again queues nothing: the
 // idempotency key names the activity, its version and the address.
 func Invite(tx *store.Tx, q sysmail.Enqueuer, p crm.Principal, id crm.ID, baseURL string) (int, error) {
 	a, err := View(tx, p, id)
@@ -32,10 +32,18 @@ func Invite(tx *store.Tx, q sysmail.Enqueuer, p crm.Principal, id crm.ID, baseUR
 		return 0, err
 	}
 	ics := WriteCalendar(CalendarOptions{Method: "REQUEST", Host: hostOf(baseURL)}, &org, []Activity{a}, tx.Now)
-	n := 0
+	n, addressed := 0, 0
 	for _, c := range a.Contacts {
 		if c.Email == "" {
 			continue
+		}
+		addressed++
+		key := fmt.Sprintf("invite:%d:%d:%s", a.ID, a.Version, c.Email)
+		var one int
+		if err := tx.QueryRow(`SELECT count(*) FROM outbox WHERE workspace_id = ? AND idempotency_key = ?`, p.WorkspaceID, key).Scan(&one); err != nil {
+			return n, err
+		} else if one > 0 {
+			continue // sent already
 		}
 		text := fmt.Sprintf("%s invites you to: %s\nWhen: %s", org.Name, a.Title, FormatDue(a, loc))
 		if a.DurationMin > 0 && !a.AllDay {
@@ -50,13 +58,12 @@ func Invite(tx *store.Tx, q sysmail.Enqueuer, p crm.Principal, id crm.ID, baseUR
 		text += "\n\nThe attached invitation adds it to your calendar.\n"
 		msg := sysmail.Message{WorkspaceID: p.WorkspaceID, To: c.Email, Subject: "Invitation: " + a.Title, Text: text,
 			Attachment: &sysmail.Attachment{Name: "invite.ics", ContentType: "text/calendar; method=REQUEST; charset=UTF-8", Body: ics}}
-		key := fmt.Sprintf("invite:%d:%d:%s", a.ID, a.Version, c.Email)
 		if _, err := sysmail.Queue(tx, q, msg, key); err != nil {
 			return n, err
 		}
 		n++
 	}
-	if n == 0 {
+	if addressed == 0 {
 		return 0, (crm.FieldErrors{"contacts": "None of the meeting's contacts has an email address."}).Err()
 	}
 	return n, nil

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -72,6 +73,9 @@ func (a *API) activityRoutes() {
 		Summary: "Mark an activity done", Description: "Optionally with an outcome. Marking a done activity done again changes nothing."}), a.activityDone)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "activity-undone", Method: http.MethodPost, Path: "/activities/{id}/undone",
 		Summary: "Open a done activity again", Description: "Its outcome stays."}), a.activityUndone)
+	huma.Register(a.huma, reg(huma.Operation{OperationID: "activity-invite", Method: http.MethodPost, Path: "/activities/{id}/invite",
+		Summary: "Email a meeting's invitation", Description: "Queues one email per contact with an address, with the meeting attached as invite.ics " +
+			"(METHOD:REQUEST). Sending the same version again queues nothing. Meetings only."}), a.activityInvite)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "bulk-create-activities", Method: http.MethodPost, Path: "/activities/bulk",
 		Summary: "Create up to 1,000 activities", DefaultStatus: http.StatusCreated,
 		Description: "All or nothing: errors are keyed items.N.field."}), a.bulkCreateActivities)
@@ -252,4 +256,36 @@ func (a *API) bulkUpdateActivities(ctx context.Context, in *activityBulkUpdateIn
 		it := in.Body.Items[i]
 		return activities.Update(tx, p, it.ID, it.domain(), 0)
 	}, presentActivities)
+}
+
+type inviteOutput struct {
+	Body struct {
+		Queued int `json:"queued" doc:"Invitations queued now (0 when this version was sent already)"`
+	}
+}
+
+// noQueue keeps mail in the outbox without delivering it (tests).
+type noQueue struct{}
+
+func (noQueue) Enqueue(*store.Tx, river.JobArgs, *river.InsertOpts) error { return nil }
+
+func (a *API) activityInvite(ctx context.Context, in *activityIDInput) (*inviteOutput, error) {
+	p := principal(ctx)
+	id, err := crm.ParseID(in.ID)
+	if err != nil {
+		return nil, a.fail(ctx, crm.Errorf(crm.NotFound, "No such activity."))
+	}
+	q := a.Queue
+	if q == nil {
+		q = noQueue{}
+	}
+	out := &inviteOutput{}
+	err = a.DB.Write(ctx, func(tx *store.Tx) (err error) {
+		out.Body.Queued, err = activities.Invite(tx, q, p, id, a.BaseURL)
+		return err
+	})
+	if err != nil {
+		return nil, a.fail(ctx, err)
+	}
+	return out, nil
 }

@@ -95,6 +95,9 @@ func TestActivitiesAPI(t *testing.T) {
 			has: []string{`"Old task"`}, hasNot: []string{"Demo"}})
 		send(t, mux, key, step{name: "my day bad bucket", method: "GET", path: `/api/v1/activities/my-day?bucket=someday`, status: 422})
 
+		send(t, mux, key, step{name: "invite", method: "POST", path: "/api/v1/activities/" + id + "/invite", status: 200, has: []string{`"queued":1`}})
+		send(t, mux, key, step{name: "invite again", method: "POST", path: "/api/v1/activities/" + id + "/invite", status: 200, has: []string{`"queued":0`}})
+		send(t, mux, otherKey, step{name: "other workspace invite", method: "POST", path: "/api/v1/activities/" + id + "/invite", status: 404})
 		send(t, mux, key, step{name: "delete", method: "DELETE", path: "/api/v1/activities/" + id, status: 204})
 		send(t, mux, key, step{name: "deleted", method: "GET", path: "/api/v1/activities/" + id, status: 404})
 
