@@ -539,3 +539,37 @@ func TestMergeMovesParticipation(t *testing.T) {
 		}))
 	})
 }
+
+func TestZones(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		admin := workspace(t, db, crm.RoleAdmin)
+		var member crm.Principal
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) { member, err = member2(tx, admin.WorkspaceID); return err }))
+		zoneOf := func(p crm.Principal) string {
+			var loc *time.Location
+			must(t, db.Read(ctx, func(tx *store.Tx) (err error) { loc, err = activities.Zone(tx, p); return err }))
+			return loc.String()
+		}
+		if z := zoneOf(member); z != "UTC" {
+			t.Fatalf("default zone %s", z)
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error { return activities.SetWorkspaceZone(tx, member, "Europe/Berlin") })
+		if crm.ErrorCode(err) != crm.Forbidden {
+			t.Fatalf("member set the workspace zone: %v", err)
+		}
+		must(t, db.Write(ctx, func(tx *store.Tx) error { return activities.SetWorkspaceZone(tx, admin, "Europe/Berlin") }))
+		if z := zoneOf(member); z != "Europe/Berlin" {
+			t.Fatalf("workspace zone not followed: %s", z)
+		}
+		err = db.Write(ctx, func(tx *store.Tx) error { return activities.SetZone(tx, member, "Mars/Olympus") })
+		if crm.ErrorFields(err)["time_zone"] == "" {
+			t.Fatalf("bad zone: %v", err)
+		}
+		must(t, db.Write(ctx, func(tx *store.Tx) error { return activities.SetZone(tx, member, "Asia/Tokyo") }))
+		if z, w := zoneOf(member), zoneOf(admin); z != "Asia/Tokyo" || w != "Europe/Berlin" {
+			t.Fatalf("own zone %s, admin's %s", z, w)
+		}
+	})
+}
+
+func member2(tx *store.Tx, ws crm.ID) (crm.Principal, error) { return member(tx, ws, crm.RoleMember, "m") }

@@ -85,7 +85,10 @@ func TestActivitiesUI(t *testing.T) {
 		must(t, rec, 200, rec.Body.String(), "BEGIN:VCALENDAR", "SUMMARY:Meet Ada")
 		must(t, b.do("POST", "/settings/calendar/feed/revoke", url.Values{}), 303, "")
 		must(t, anon.do("GET", "/calendar/"+feed[1]+".ics", nil), 404, "")
-		// Time zone.
+		// Time zones: the workspace's (owners), then the user's own.
+		must(t, b.do("POST", "/settings/calendar/workspace-zone", url.Values{"time_zone": {"America/New_York"}}), 303, "")
+		rec = b.do("GET", "/my-day", nil)
+		must(t, rec, 200, rec.Body.String(), "Times in America/New_York")
 		must(t, b.do("POST", "/settings/calendar/zone", url.Values{"time_zone": {"Mars/Olympus"}}), 422, "")
 		must(t, b.do("POST", "/settings/calendar/zone", url.Values{"time_zone": {"Asia/Tokyo"}}), 303, "")
 		rec = b.do("GET", "/my-day", nil)

@@ -88,6 +88,7 @@ func (s *Server) routes() {
 	s.handle("POST /settings/calendar/feed", u.RequireUser(u.FeedCreate))
 	s.handle("POST /settings/calendar/feed/revoke", u.RequireUser(u.FeedRevoke))
 	s.handle("POST /settings/calendar/zone", u.RequireUser(u.ZoneSave))
+	s.handle("POST /settings/calendar/workspace-zone", u.RequireUser(u.WorkspaceZoneSave))
 
 	// Workspaces of a user who belongs to several.
 	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))

@@ -54,9 +54,11 @@ func (h *Handlers) calendarSettings(w http.ResponseWriter, r *http.Request, stat
 		}
 		v.WSZone = "UTC"
 		_ = tx.QueryRow(`SELECT time_zone FROM workspaces WHERE id = ?`, p.WorkspaceID).Scan(&v.WSZone)
-		v.Zones = commonZones
-		if v.Zone != "" && !slices.Contains(v.Zones, v.Zone) {
-			v.Zones = append([]string{v.Zone}, v.Zones...)
+		v.Zones, v.IsAdmin = commonZones, p.Role.Rank() >= crm.RoleAdmin.Rank()
+		for _, z := range []string{v.Zone, v.WSZone} {
+			if z != "" && !slices.Contains(v.Zones, z) {
+				v.Zones = append([]string{z}, v.Zones...)
+			}
 		}
 		return nil
 	})
@@ -102,6 +104,22 @@ func (h *Handlers) ZoneSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(w, "ok", "Time zone saved.")
+	http.Redirect(w, r, "/settings/calendar", http.StatusSeeOther)
+}
+
+// WorkspaceZoneSave sets the workspace's time zone (owners and admins).
+func (h *Handlers) WorkspaceZoneSave(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	err := h.write(r.Context(), func(tx *store.Tx) error { return activities.SetWorkspaceZone(tx, p, form(r, "time_zone")) })
+	if crm.ErrorCode(err) == crm.Invalid {
+		h.calendarSettings(w, r, http.StatusUnprocessableEntity, "", crm.ErrorFields(err))
+		return
+	}
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.flash(w, "ok", "The workspace's time zone is saved.")
 	http.Redirect(w, r, "/settings/calendar", http.StatusSeeOther)
 }
 

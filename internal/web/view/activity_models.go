@@ -117,6 +117,7 @@ type CalendarSettingsView struct {
 	Zone     string // the user's own zone, "" for the workspace's
 	Zones    []string
 	WSZone   string
+	IsAdmin  bool // may set the workspace's zone
 	Errors   Errors
 }
 
