@@ -61,6 +61,19 @@ func TestActivitiesUI(t *testing.T) {
 		}
 		rec = b.do("GET", "/calendar?view=week&date=garbage", nil)
 		must(t, rec, 200, rec.Body.String(), "Meet Ada") // falls back to this week
+		// A meeting from a contact's panel, with an emailed invitation.
+		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}}), 303, "")
+		rec = b.do("GET", "/contacts", nil)
+		cid := regexp.MustCompile(`/contacts/(\d+)"`).FindStringSubmatch(rec.Body.String())[1]
+		rec = b.do("GET", "/contacts/"+cid+"/activities", nil, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), `name="contact_id" value="`+cid+`"`, `name="invite"`, "About: Ada")
+		rec = b.do("POST", "/activities", url.Values{"type": {"meeting"}, "title": {"Kick-off"}, "date": {today}, "time": {"23:30"},
+			"contact_id": {cid}, "invite": {"1"}, "back": {"/contacts/" + cid}})
+		must(t, rec, 303, rec.Body.String())
+		rec = b.do("GET", "/contacts/"+cid, nil)
+		must(t, rec, 200, rec.Body.String(), "Invitation sent to 1 contact.", "Meeting “Kick-off” added", `hx-get="/contacts/`+cid+`/activities"`)
+		rec = b.do("GET", "/settings/outbox", nil)
+		must(t, rec, 200, rec.Body.String(), "Invitation: Kick-off", "ada@example.com")
 		// Notifications: the bell and the centre answer.
 		rec = b.do("GET", "/notifications/count", nil)
 		must(t, rec, 200, rec.Body.String())
