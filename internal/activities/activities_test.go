@@ -572,4 +572,6 @@ func TestZones(t *testing.T) {
 	})
 }
 
-func member2(tx *store.Tx, ws crm.ID) (crm.Principal, error) { return member(tx, ws, crm.RoleMember, "m") }
+func member2(tx *store.Tx, ws crm.ID) (crm.Principal, error) {
+	return member(tx, ws, crm.RoleMember, "m")
+}
