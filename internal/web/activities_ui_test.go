@@ -74,6 +74,14 @@ func TestActivitiesUI(t *testing.T) {
 		must(t, rec, 200, rec.Body.String(), "Invitation sent to 1 contact.", "Meeting “Kick-off” added", `hx-get="/contacts/`+cid+`/activities"`)
 		rec = b.do("GET", "/settings/outbox", nil)
 		must(t, rec, 200, rec.Body.String(), "Invitation: Kick-off", "ada@example.com")
+		// A company's page loads its panel from the right address.
+		must(t, b.do("POST", "/companies", url.Values{"name": {"Engines"}}), 303, "")
+		rec = b.do("GET", "/companies", nil)
+		coid := regexp.MustCompile(`/companies/(\d+)"`).FindStringSubmatch(rec.Body.String())[1]
+		rec = b.do("GET", "/companies/"+coid, nil)
+		must(t, rec, 200, rec.Body.String(), `hx-get="/companies/`+coid+`/activities"`)
+		rec = b.do("GET", "/companies/"+coid+"/activities", nil, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), `name="company_id" value="`+coid+`"`, `name="back" value="/companies/`+coid+`"`)
 		// Notifications: the bell and the centre answer.
 		rec = b.do("GET", "/notifications/count", nil)
 		must(t, rec, 200, rec.Body.String())

@@ -27,7 +27,7 @@ func (h *Handlers) ActivityPanel(object string) http.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			v.Form = newActivityForm(loc, tx.Now, "/"+object+"s/"+id.String())
+			v.Form = newActivityForm(loc, tx.Now, map[string]string{"contact": "/contacts/", "company": "/companies/", "deal": "/deals/"}[object]+id.String())
 			v.Form.ID = "" // a new activity
 			if err := aboutRecord(tx, p, &v.Form, object, id); err != nil {
 				return err
