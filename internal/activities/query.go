@@ -300,8 +300,7 @@ func DealsWithoutNextActivity(tx *store.Tx, ws, pipelineID crm.ID, limit int) ([
 		q += ` AND d.pipeline_id = ?`
 		args = append(args, pipelineID)
 	}
-	q += ` AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.workspace_id = d.workspace_id AND a.deal_id = d.id
-		AND a.done_at IS NULL AND a.deleted_at IS NULL) ORDER BY d.id LIMIT ?`
+	q += ` AND ` + NoNextActivitySQL("d") + ` ORDER BY d.id LIMIT ?`
 	rows, err := tx.Query(q, append(args, max(1, limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("activities: deals without next activity: %w", err)
@@ -316,6 +315,15 @@ func DealsWithoutNextActivity(tx *store.Tx, ws, pipelineID crm.ID, limit int) ([
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// NoNextActivitySQL is a condition on a row of deals (table alias alias)
+// that holds when the deal has no open activity: for a board query that
+// wants the highlight per card in the same statement. It walks the partial
+// index activities_deal_open, one probe per deal.
+func NoNextActivitySQL(alias string) string {
+	return `NOT EXISTS (SELECT 1 FROM activities nx WHERE nx.workspace_id = ` + alias + `.workspace_id AND nx.deal_id = ` + alias + `.id
+		AND nx.done_at IS NULL AND nx.deleted_at IS NULL)`
 }
 
 // NextActivities returns, for each of the given deals that has one, its
