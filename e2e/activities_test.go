@@ -44,6 +44,8 @@ func TestActivitiesInBrowser(t *testing.T) {
 		t.Fatalf("timeline lacks the meeting:\n%s", tl)
 	}
 	look(t, ctx, "contact-activities")
+	Do(t, ctx, cd.Click(cd.CSS(`#activities-panel .act-title`)), cd.WaitVisible(cd.CSS(`.act-form [name=outcome]`)))
+	look(t, ctx, "activity-edit")
 
 	// 2. It is on the calendar, in week and month view.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/calendar?view=week&date="+tomorrow), cd.WaitVisible(cd.CSS(`[data-calendar]`)))

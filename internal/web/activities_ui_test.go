@@ -74,6 +74,13 @@ func TestActivitiesUI(t *testing.T) {
 		must(t, rec, 200, rec.Body.String(), "Invitation sent to 1 contact.", "Meeting “Kick-off” added", `hx-get="/contacts/`+cid+`/activities"`)
 		rec = b.do("GET", "/settings/outbox", nil)
 		must(t, rec, 200, rec.Body.String(), "Invitation: Kick-off", "ada@example.com")
+		// Rescheduled and sent again from its page: a second invitation.
+		kick := regexp.MustCompile(`/activities/(\d+)"[^>]*>Kick-off`).FindStringSubmatch(b.do("GET", "/my-day", nil).Body.String())[1]
+		rec = b.do("POST", "/activities/"+kick, url.Values{"version": {"1"}, "type": {"meeting"}, "title": {"Kick-off"},
+			"date": {today}, "time": {"23:45"}, "invite": {"1"}})
+		must(t, rec, 303, rec.Body.String())
+		rec = b.do("GET", "/activities/"+kick, nil)
+		must(t, rec, 200, rec.Body.String(), "Saved. Invitation sent to 1 contact.", `value="23:45"`)
 		// A company's page loads its panel from the right address.
 		must(t, b.do("POST", "/companies", url.Values{"name": {"Engines"}}), 303, "")
 		rec = b.do("GET", "/companies", nil)

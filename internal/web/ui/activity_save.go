@@ -128,6 +128,7 @@ func (h *Handlers) ActivityUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.ParseInt(form(r, "version"), 10, 64)
 	var a activities.Activity
+	invited := 0
 	err = h.write(r.Context(), func(tx *store.Tx) error {
 		loc, err := zone(tx, p)
 		if err != nil {
@@ -137,7 +138,14 @@ func (h *Handlers) ActivityUpdate(w http.ResponseWriter, r *http.Request) {
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		a, err = activities.Update(tx, p, id, in, version)
+		if a, err = activities.Update(tx, p, id, in, version); err != nil {
+			return err
+		}
+		if form(r, "invite") != "" && a.Type == "meeting" {
+			// Sent again after a change, the invitation carries a higher
+			// SEQUENCE, so calendars update the event they have.
+			invited, err = activities.Invite(tx, h.queue(), p, a.ID, h.BaseURL)
+		}
 		return err
 	})
 	switch crm.ErrorCode(err) {
@@ -156,7 +164,11 @@ func (h *Handlers) ActivityUpdate(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	h.flash(w, "ok", "Saved.")
+	msg := "Saved."
+	if invited > 0 {
+		msg += " Invitation sent to " + strconv.Itoa(invited) + " " + plural(invited, "contact", "contacts") + "."
+	}
+	h.flash(w, "ok", msg)
 	http.Redirect(w, r, backTo(r, "/activities/"+a.ID.String()), http.StatusSeeOther)
 }
 
