@@ -245,10 +245,10 @@ func Range(tx *store.Tx, p crm.Principal, owner crm.ID, from, to time.Time, limi
 	ty, tm, td := to.Date()
 	dFrom, dTo := time.Date(fy, fm, fd, 0, 0, 0, 0, time.UTC), time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)
 	as, err := scan(tx, `SELECT `+cols+joins+` WHERE a.workspace_id = ? AND a.owner_id = ? AND a.deleted_at IS NULL
-		AND a.due_at >= ? AND a.due_at < ? AND ((a.all_day = ? AND a.due_at >= ? AND a.due_at < ?) OR (a.all_day = ? AND a.due_at >= ? AND a.due_at < ?))
+		AND a.due_at >= ? AND a.due_at < ? AND a.due_at >= `+perKind+` AND a.due_at < `+perKind+`
 		ORDER BY a.due_at, a.id LIMIT ?`,
 		p.WorkspaceID, owner, store.Micros(earliest(from, dFrom)), store.Micros(latest(to, dTo)),
-		false, store.Micros(from), store.Micros(to), true, store.Micros(dFrom), store.Micros(dTo), max(1, min(limit, 5000)))
+		store.Micros(dFrom), store.Micros(from), store.Micros(dTo), store.Micros(to), max(1, min(limit, 5000)))
 	if err != nil {
 		return nil, err
 	}
