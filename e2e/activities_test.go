@@ -94,6 +94,13 @@ func TestActivitiesInBrowser(t *testing.T) {
 	if !Eval[bool](t, ctx, `window.__samePage === true`) {
 		t.Fatal("checking off reloaded the page")
 	}
+	// And by keyboard: j highlights the first activity, x reopens it.
+	Do(t, ctx, cd.Click(cd.CSS(`h1`)), cd.KeyEvent("j"), cd.WaitVisible(cd.CSS(`li.act.cursor`)))
+	first := Eval[string](t, ctx, `document.querySelector("li.act.cursor").id`)
+	Do(t, ctx, cd.KeyEvent("x"))
+	if first == Eval[string](t, ctx, `document.querySelector("#bucket-today li.act").id`) {
+		Do(t, ctx, cd.WaitNotPresent(cd.CSS(`#bucket-today li.act.done`)))
+	}
 
 	// 5. A new link replaces the old one.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/settings/calendar"), cd.WaitVisible(cd.CSS(`.feed-actions`)),

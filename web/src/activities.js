@@ -1,4 +1,5 @@
-// Activities: calendar keyboard navigation and the feed link's copy button.
+// Activities: keyboard keys for activity lists and the calendar, and the
+// feed link's copy button.
 // Event delegation on document, nothing inline (the CSP forbids it), so
 // pages swapped in by htmx need no re-initialisation.
 (function () {
@@ -36,6 +37,41 @@
     e.preventDefault();
     cells[i].focus();
   });
+
+  // Activity lists (my day, record panels): j / k move a highlight, x checks
+  // the highlighted activity off (or on again), Enter opens it. The row is
+  // swapped by htmx after x, so the highlight follows its id.
+  var cursorID = "";
+  function actRows() { return Array.prototype.slice.call(document.querySelectorAll("[data-acts] [data-act]")); }
+  function mark() {
+    actRows().forEach(function (r) { r.classList.toggle("cursor", r.id === cursorID); });
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    if (document.querySelector("[data-list-table], [data-calendar]")) return; // those pages have their own keys
+    if (e.key !== "j" && e.key !== "k" && e.key !== "x" && e.key !== "Enter") return;
+    var rows = actRows();
+    if (!rows.length) return;
+    var i = rows.findIndex(function (r) { return r.id === cursorID; });
+    if (e.key === "j" || e.key === "k") {
+      e.preventDefault();
+      i = e.key === "j" ? Math.min(rows.length - 1, i + 1) : Math.max(0, i - 1);
+      cursorID = rows[i].id;
+      mark();
+      rows[i].scrollIntoView({ block: "nearest" });
+      return;
+    }
+    if (i < 0) return;
+    if (e.key === "x") {
+      e.preventDefault();
+      var b = rows[i].querySelector(".act-check button");
+      if (b) b.click();
+    } else if (!(e.target instanceof Element && e.target.closest("a, button"))) {
+      e.preventDefault();
+      rows[i].querySelector(".act-title").click();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", mark);
 
   document.addEventListener("click", function (e) {
     var t = e.target instanceof Element ? e.target.closest("[data-copy]") : null;

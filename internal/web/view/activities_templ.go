@@ -231,7 +231,7 @@ func MyDayPage(s Shell, v MyDayView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, ". <a href=\"/settings/calendar\">Change</a></p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, ". <a href=\"/settings/calendar\">Change</a> · Keys: <kbd class=\"k\">n</kbd> new, <kbd class=\"k\">j</kbd> <kbd class=\"k\">k</kbd> move, <kbd class=\"k\">x</kbd> done, Enter opens.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
