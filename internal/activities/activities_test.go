@@ -575,3 +575,33 @@ func TestZones(t *testing.T) {
 func member2(tx *store.Tx, ws crm.ID) (crm.Principal, error) {
 	return member(tx, ws, crm.RoleMember, "m")
 }
+
+func TestReadOnlyReadsButNeverWrites(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		admin := workspace(t, db, crm.RoleAdmin)
+		var ro crm.Principal
+		must(t, db.Write(ctx, func(tx *store.Tx) (err error) {
+			ro, err = member(tx, admin.WorkspaceID, crm.RoleReadOnly, "r")
+			return err
+		}))
+		due := time.Now().Add(time.Hour)
+		a := create(t, db, admin, activities.Input{Title: ptr("Admin's"), DueAt: &due})
+		must(t, db.Read(ctx, func(tx *store.Tx) error { _, err := activities.View(tx, ro, a.ID); return err }))
+		for name, write := range map[string]func(*store.Tx) error{
+			"create": func(tx *store.Tx) error {
+				_, err := activities.Create(tx, ro, activities.Input{Title: ptr("x"), DueAt: &due})
+				return err
+			},
+			"update": func(tx *store.Tx) error {
+				_, err := activities.Update(tx, ro, a.ID, activities.Input{Title: ptr("x")}, 0)
+				return err
+			},
+			"done":   func(tx *store.Tx) error { _, err := activities.MarkDone(tx, ro, a.ID, nil); return err },
+			"delete": func(tx *store.Tx) error { return activities.Delete(tx, ro, a.ID) },
+		} {
+			if err := db.Write(ctx, write); crm.ErrorCode(err) != crm.Forbidden {
+				t.Errorf("read-only %s: %v", name, err)
+			}
+		}
+	})
+}
