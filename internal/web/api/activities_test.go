@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -100,6 +101,26 @@ func TestActivitiesAPI(t *testing.T) {
 		send(t, mux, otherKey, step{name: "other workspace invite", method: "POST", path: "/api/v1/activities/" + id + "/invite", status: 404})
 		send(t, mux, key, step{name: "delete", method: "DELETE", path: "/api/v1/activities/" + id, status: 204})
 		send(t, mux, key, step{name: "deleted", method: "GET", path: "/api/v1/activities/" + id, status: 404})
+
+		// Notifications: a reminder for the key's user, not for the other workspace.
+		var nid string
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			if _, err := activities.Notify(tx, p.WorkspaceID, p.UserID, "reminder", "Call: Ada", "Due soon", "/activities/1", "k1"); err != nil {
+				return err
+			}
+			return tx.QueryRow(`SELECT id FROM notifications WHERE workspace_id = ?`, p.WorkspaceID).Scan(&nid)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		send(t, mux, key, step{name: "notifications", method: "GET", path: "/api/v1/notifications", status: 200,
+			has: []string{`"title":"Call: Ada"`, `"unread":1`, `"read_at":null`}})
+		send(t, mux, otherKey, step{name: "other notifications", method: "GET", path: "/api/v1/notifications", status: 200,
+			has: []string{`"data":[]`, `"unread":0`}})
+		send(t, mux, otherKey, step{name: "other read", method: "POST", path: "/api/v1/notifications/" + nid + "/read", status: 404})
+		send(t, mux, key, step{name: "read", method: "POST", path: "/api/v1/notifications/" + nid + "/read", status: 204})
+		send(t, mux, key, step{name: "after read", method: "GET", path: "/api/v1/notifications", status: 200, has: []string{`"unread":0`}})
+		send(t, mux, key, step{name: "read all", method: "POST", path: "/api/v1/notifications/read-all", status: 204})
+		send(t, mux, key, step{name: "bad before", method: "GET", path: "/api/v1/notifications?before=x", status: 422, has: []string{`"before"`}})
 
 		// Every change wrote an event on the activity, in its transaction.
 		var evs []crm.Event

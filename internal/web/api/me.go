@@ -39,6 +39,7 @@ func (a *API) routes() {
 	a.noteRoutes()
 	a.searchRoutes()
 	a.activityRoutes()
+	a.notificationRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
