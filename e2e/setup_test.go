@@ -125,7 +125,7 @@ func TestPhoneWidth(t *testing.T) {
 	Post(t, ctx, "/companies", url.Values{"name": {"A company with a rather long name, Incorporated"}, "domain": {"a-very-long-domain-name.example"}})
 	for _, width := range []int64{390, 360} {
 		Do(t, ctx, cd.EmulateViewport(width, 800))
-		for _, path := range []string{"/", "/companies", "/contacts", "/settings/security", "/nope"} {
+		for _, path := range []string{"/", "/companies", "/contacts", "/settings/security", "/nope", "/my-day", "/calendar", "/calendar?view=month", "/settings/calendar"} {
 			Do(t, ctx, cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`body`)))
 			if !Fits(t, ctx) {
 				t.Errorf("%s overflows horizontally at %dpx", path, width)

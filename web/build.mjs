@@ -18,6 +18,9 @@ const files = [
   [join(here, "src", "app.css"), "app.css"],
   [join(here, "src", "board.js"), "board.js"],
   [join(here, "src", "board.css"), "board.css"],
+
+  [join(here, "src", "activities.js"), "activities.js"],
+  [join(here, "src", "activities.css"), "activities.css"],
   [join(here, "src", "favicon.svg"), "favicon.svg"],
 ];
 for (const [from, to] of files) copyFileSync(from, join(out, to));

@@ -30,6 +30,7 @@ func Workloads() map[string]Workload {
 		newMixSalesTeam(),
 		&updateDealStage{},
 		getWorkload{name: "board-pipeline", version: 1, path: "/pipeline"},
+
 		getWorkload{name: "my-day", version: 1, path: "/my-day"},
 	}
 	m := map[string]Workload{}

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/jobs"
 	"github.com/tandemcrm/tandem/internal/secrets"
@@ -59,10 +60,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner, err := jobs.New(db, registry(db, sender, log), log, jobs.Options{})
+	reminders := &activities.Reminders{DB: db, Mail: sender != nil, BaseURL: c.PublicURL()}
+	reg := registry(db, sender, log)
+	reminders.Register(reg)
+	runner, err := jobs.New(db, reg, log, jobs.Options{})
 	if err != nil {
 		return err
 	}
+	reminders.Queue = runner // reminder emails are enqueued in the worker's transaction
 	if err := runner.Start(ctx); err != nil {
 		return err
 	}

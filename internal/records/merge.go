@@ -130,6 +130,16 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 			return merged, err
 		}
 	}
+	// Taking part in activities moves too; where both took part in one, the
+	// survivor's row is the one kept.
+	if _, err := tx.Exec(`UPDATE activity_contacts SET contact_id = ? WHERE workspace_id = ? AND contact_id = ?
+		AND activity_id NOT IN (SELECT activity_id FROM activity_contacts WHERE workspace_id = ? AND contact_id = ?)`,
+		into, p.WorkspaceID, from, p.WorkspaceID, into); err != nil {
+		return merged, err
+	}
+	if _, err := tx.Exec(`DELETE FROM activity_contacts WHERE workspace_id = ? AND contact_id = ?`, p.WorkspaceID, from); err != nil {
+		return merged, err
+	}
 	if _, err := tx.Exec(`UPDATE notes SET object_id = ? WHERE workspace_id = ? AND object_type = 'contact' AND object_id = ?`,
 		into, p.WorkspaceID, from); err != nil {
 		return merged, err

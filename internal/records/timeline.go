@@ -107,6 +107,12 @@ func summarize(ev crm.Event) string {
 	var parts []string
 	for _, k := range keys {
 		c := ev.Changes[k]
+		if k == "activity" {
+			if line, ok := activityLine(c.After); ok {
+				parts = append(parts, line)
+				continue
+			}
+		}
 		label := strings.ReplaceAll(strings.TrimSuffix(k, "_id"), "_", " ")
 		if ev.Action == crm.Created {
 			parts = append(parts, fmt.Sprintf("%s: %v", label, orDash(c.After)))
@@ -205,4 +211,34 @@ func memberNames(tx *store.Tx, ws crm.ID) (map[crm.ID]string, error) {
 		m[id] = n
 	}
 	return m, rows.Err()
+}
+
+// activityLine reads an activity's event on the record it concerns
+// (package activities writes it) as words: "Meeting “Demo” added, due
+// Dec 3, 2026 15:00 UTC".
+func activityLine(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	typ, _ := m["type"].(string)
+	title, _ := m["title"].(string)
+	did, _ := m["did"].(string)
+	if typ == "" || did == "" {
+		return "", false
+	}
+	s := strings.ToUpper(typ[:1]) + typ[1:] + " “" + title + "” " + did
+	if due, ok := m["due"].(string); ok {
+		if t, err := time.Parse(time.RFC3339, due); err == nil {
+			if allDay, _ := m["all_day"].(bool); allDay {
+				s += ", due " + t.Format("Jan 2, 2006")
+			} else {
+				s += ", due " + t.Format("Jan 2, 2006 15:04 UTC")
+			}
+		}
+	}
+	if out, ok := m["outcome"].(string); ok && out != "" {
+		s += " — " + out
+	}
+	return s, true
 }

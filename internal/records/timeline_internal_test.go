@@ -18,3 +18,13 @@ func TestSummarizeReadsLikeWords(t *testing.T) {
 		t.Fatalf("summary\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestSummarizeReadsActivities(t *testing.T) {
+	ev := crm.Event{Action: crm.Updated, Changes: map[string]crm.Change{
+		"activity": {After: map[string]any{"id": "1", "type": "meeting", "title": "Demo", "did": "completed",
+			"due": "2026-12-03T15:00:00Z", "outcome": "Signed"}},
+	}}
+	if got, want := summarize(ev), "Meeting “Demo” completed, due Dec 3, 2026 15:00 UTC — Signed"; got != want {
+		t.Fatalf("summary\n got %q\nwant %q", got, want)
+	}
+}

@@ -22,6 +22,15 @@ type Message struct {
 	Subject     string
 	Text        string
 	HTML        string // optional alternative
+	// Attachment is one optional text file (an .ics invitation).
+	Attachment *Attachment
+}
+
+// Attachment is a small text file sent with a message.
+type Attachment struct {
+	Name        string // "invite.ics"
+	ContentType string // "text/calendar; method=REQUEST; charset=UTF-8"
+	Body        string
 }
 
 // Status of an outbox row.
@@ -65,10 +74,15 @@ func Queue(tx *store.Tx, jobs Enqueuer, msg Message, idempotencyKey string) (crm
 		idempotencyKey = "random:" + ids.Token(16)
 	}
 	id := tx.NewID()
+	var att Attachment
+	if msg.Attachment != nil {
+		att = *msg.Attachment
+	}
 	n, err := tx.Exec(`INSERT INTO outbox (id, workspace_id, idempotency_key, recipient, subject,
-		text_body, html_body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		text_body, html_body, status, created_at, attach_name, attach_type, attach_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`,
-		id, msg.WorkspaceID, idempotencyKey, msg.To, msg.Subject, msg.Text, msg.HTML, Queued, store.Micros(tx.Now))
+		id, msg.WorkspaceID, idempotencyKey, msg.To, msg.Subject, msg.Text, msg.HTML, Queued, store.Micros(tx.Now),
+		att.Name, att.ContentType, att.Body)
 	if err != nil {
 		return 0, fmt.Errorf("sysmail: queue: %w", err)
 	}
@@ -95,6 +109,9 @@ func (m Message) validate() error {
 	}
 	if m.Subject == "" || m.Text == "" {
 		return errors.New("sysmail: a message needs a subject and a text body")
+	}
+	if a := m.Attachment; a != nil && (a.Name == "" || a.ContentType == "" || strings.ContainsAny(a.Name+a.ContentType, "\r\n\"")) {
+		return errors.New("sysmail: an attachment needs a one-line name and content type")
 	}
 	return nil
 }

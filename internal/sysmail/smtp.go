@@ -130,6 +130,11 @@ func (s *SMTP) Send(ctx context.Context, m Message, messageID string) error {
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
+	if a := m.Attachment; a != nil {
+		if err := msg.AttachReader(a.Name, strings.NewReader(a.Body), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return fmt.Errorf("sysmail: attachment: %w", err)
+		}
+	}
 	c, err := gomail.NewClient(s.host, s.opts...)
 	if err != nil {
 		return fmt.Errorf("sysmail: smtp client: %w", err)

@@ -307,3 +307,33 @@ func TestStaleClaimIsRetaken(t *testing.T) {
 		}
 	})
 }
+
+// TestAttachmentOverSMTP: an outbox row's text attachment (an invitation's
+// .ics) arrives as a MIME part with its name and content type.
+func TestAttachmentOverSMTP(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		srv := startServer(t, "tandem", smtpPass)
+		sender, err := sysmail.NewSMTP("smtp://tandem:"+smtpPass+"@"+srv.addr+"?tls=none&auth=plain", "Tandem <tandem@example.test>")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newRunner(t, db, sender, &syncBuffer{})
+		ws := db.NewID()
+		ics := "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+		id := queue(t, db, r, sysmail.Message{WorkspaceID: ws, To: "ada@example.test", Subject: "Invitation: Demo", Text: "Join us",
+			Attachment: &sysmail.Attachment{Name: "invite.ics", ContentType: "text/calendar; method=REQUEST; charset=UTF-8", Body: ics}}, "invite:9")
+		if err := r.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, db, ws, id, sysmail.Sent)
+		got := srv.messages()
+		if len(got) != 1 {
+			t.Fatalf("%d messages", len(got))
+		}
+		for _, want := range []string{"text/calendar", "method=REQUEST", `filename="invite.ics"`, "Join us"} {
+			if !strings.Contains(got[0].Data, want) {
+				t.Errorf("message lacks %q:\n%s", want, got[0].Data)
+			}
+		}
+	})
+}

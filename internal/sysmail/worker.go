@@ -96,8 +96,13 @@ func (w *worker) claim(tx *store.Tx, a DeliverArgs) (Message, error) {
 	if n == 0 {
 		return m, w.unclaimable(tx, a)
 	}
-	err = tx.QueryRow(`SELECT recipient, subject, text_body, html_body FROM outbox
-		WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, a.OutboxID).Scan(&m.To, &m.Subject, &m.Text, &m.HTML)
+	var att Attachment
+	err = tx.QueryRow(`SELECT recipient, subject, text_body, html_body, attach_name, attach_type, attach_body FROM outbox
+		WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, a.OutboxID).Scan(&m.To, &m.Subject, &m.Text, &m.HTML,
+		&att.Name, &att.ContentType, &att.Body)
+	if att.Name != "" {
+		m.Attachment = &att
+	}
 	return m, err
 }
 

@@ -101,6 +101,30 @@ func (s *Server) routes() {
 	s.handle("POST /settings/lost-reasons", u.RequireUser(u.LostReasonCreate))
 	s.handle("POST /settings/lost-reasons/{id}", u.RequireUser(u.LostReasonSave))
 
+	// Activities, the calendar and notifications.
+	s.handle("GET /my-day", u.RequireUser(u.MyDayShow))
+	s.handle("GET /calendar", u.RequireUser(u.CalendarShow))
+	s.handle("GET /calendar/{file}", http.HandlerFunc(u.CalendarFeed)) // the secret token is the key
+	s.handle("POST /activities", u.RequireUser(u.ActivityCreate))
+	s.handle("GET /activities/new", u.RequireUser(u.ActivityNew))
+	s.handle("GET /activities/{id}", u.RequireUser(u.ActivityShow))
+	s.handle("POST /activities/{id}", u.RequireUser(u.ActivityUpdate))
+	s.handle("POST /activities/{id}/done", u.RequireUser(u.ActivityDone))
+	s.handle("POST /activities/{id}/undone", u.RequireUser(u.ActivityUndone))
+	s.handle("POST /activities/{id}/delete", u.RequireUser(u.ActivityDelete))
+	s.handle("GET /contacts/{id}/activities", u.RequireUser(u.ActivityPanel("contact")))
+	s.handle("GET /companies/{id}/activities", u.RequireUser(u.ActivityPanel("company")))
+	s.handle("GET /deals/{id}/activities", u.RequireUser(u.ActivityPanel("deal")))
+	s.handle("GET /notifications", u.RequireUser(u.NotificationList))
+	s.handle("GET /notifications/count", u.RequireUser(u.NotificationCount))
+	s.handle("POST /notifications/{id}/read", u.RequireUser(u.NotificationRead))
+	s.handle("POST /notifications/read-all", u.RequireUser(u.NotificationReadAll))
+	s.handle("GET /settings/calendar", u.RequireUser(u.CalendarSettings))
+	s.handle("POST /settings/calendar/feed", u.RequireUser(u.FeedCreate))
+	s.handle("POST /settings/calendar/feed/revoke", u.RequireUser(u.FeedRevoke))
+	s.handle("POST /settings/calendar/zone", u.RequireUser(u.ZoneSave))
+	s.handle("POST /settings/calendar/workspace-zone", u.RequireUser(u.WorkspaceZoneSave))
+
 	// Workspaces of a user who belongs to several.
 	s.handle("GET /workspaces", u.RequireUser(u.WorkspacesShow))
 	s.handle("POST /workspaces/{id}/switch", u.RequireUser(u.WorkspaceSwitch))

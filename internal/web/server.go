@@ -83,7 +83,7 @@ func NewServer(d Deps) *Server {
 			s.ui.SSOName = "single sign-on"
 		}
 	}
-	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version})
+	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, BaseURL: d.Config.PublicURL()})
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/respond"
 )
 
@@ -26,6 +27,11 @@ type Deps struct {
 	DB      *store.DB
 	Log     *slog.Logger
 	Version string
+	// Queue enqueues outbox delivery in a transaction (meeting invitations);
+	// nil keeps mail in the outbox undelivered (tests).
+	Queue sysmail.Enqueuer
+	// BaseURL is the public URL, for links and iCalendar UIDs.
+	BaseURL string
 }
 
 // API holds the huma API and its dependencies.

@@ -45,6 +45,9 @@ func (a *API) routes() {
 
 	a.pipelineRoutes()
 	a.dealRoutes()
+
+	a.activityRoutes()
+	a.notificationRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

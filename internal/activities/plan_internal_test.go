@@ -1,0 +1,79 @@
+package activities
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// TestMyDayWalksAnIndexInOrder: with thousands of open activities and
+// fresh statistics, every bucket's query (first page and later pages)
+// walks an index over (owner, due time) in order and stops at the limit —
+// no sort of the bucket, no OR split into several scans. SQLite's plan;
+// PostgreSQL's planner decides by its statistics and is not pinned here.
+func TestMyDayWalksAnIndexInOrder(t *testing.T) {
+	db := testdb.New(t)
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		for i := 0; i < 5000; i++ {
+			due := now.Add(time.Duration(i-4000) * 30 * time.Minute)
+			var done any
+			if i%3 == 0 {
+				done = store.Micros(due)
+			}
+			if _, err := tx.Exec(`INSERT INTO activities (id, workspace_id, type, title, due_at, all_day, done_at, owner_id, created_at, updated_at)
+				VALUES (?, 1, 'task', 'T', ?, ?, ?, 1, 0, 0)`, i+1, store.Micros(due), i%7 == 0, done); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(`ANALYZE`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := crm.Principal{WorkspaceID: 1, UserID: 1}
+	cursor := base64.RawURLEncoding.EncodeToString([]byte(`{"d":1,"id":"1"}`))
+	err = db.Read(context.Background(), func(tx *store.Tx) error {
+		for _, b := range Buckets {
+			for _, cur := range []string{"", cursor} {
+				q, args, err := myDaySQL(p, Day{Now: now, Loc: time.UTC}.Bounds(), b, cur)
+				if err != nil {
+					return err
+				}
+				plan := planOf(t, tx, q, append(args, 51)...)
+				if !strings.Contains(plan, "SEARCH a USING INDEX activities_o") || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "MULTI-INDEX") {
+					t.Errorf("%s (cursor %v):\n%s", b, cur != "", plan)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func planOf(t *testing.T, tx *store.Tx, q string, args ...any) string {
+	rows, err := tx.Query(`EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, detail)
+	}
+	return strings.Join(out, "\n")
+}
