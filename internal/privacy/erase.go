@@ -9,6 +9,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -20,6 +21,9 @@ type Service struct {
 	// suppression list. Nil until the consent package provides it: see
 	// SuppressIdentifiers.
 	Suppress SuppressFunc
+	Key      *secrets.Key // keyed hash of requesters' addresses (optional)
+	Mail     Mailer       // system email for verification links (optional)
+	BaseURL  string       // public address, for links in email
 }
 
 // SuppressFunc records that an identifier ("email", "phone") must never be

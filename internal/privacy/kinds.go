@@ -143,7 +143,12 @@ func filesKind() Kind {
 	return Kind{Name: "files", Title: "Attachments", Tables: []string{"files"}, About: AboutContacts,
 		Description: "Files attached to records, stored on disk under the data directory. Files on the person are deleted, bytes included.",
 		Count: func(tx *store.Tx, s *Subject) (int, error) {
-			return count(tx, `SELECT COUNT(*)`+on, s.WorkspaceID, s.ContactID)
+			n, err := count(tx, `SELECT COUNT(*)`+on, s.WorkspaceID, s.ContactID)
+			if err != nil {
+				return 0, err
+			}
+			m, err := countMentions(tx, s, "files", "NOT (object_type = 'contact' AND object_id = ?)", []any{s.ContactID}, "name")
+			return n + m, err
 		},
 		Export: func(tx *store.Tx, s *Subject) ([]map[string]any, error) {
 			return rowMaps(tx, `SELECT id, name, content_type, size, sha256, uploaded_by, created_at, deleted_at`+on+` ORDER BY id`, s.WorkspaceID, s.ContactID)
@@ -229,27 +234,31 @@ func activitiesKind() Kind {
 func dealsKind() Kind {
 	on := ` FROM deals WHERE workspace_id = ? AND contact_id = ?`
 	cols := []string{"title", "lost_reason", "custom"}
+	countDeals := func(tx *store.Tx, s *Subject) (int, error) {
+		n, err := count(tx, `SELECT COUNT(*)`+on, s.WorkspaceID, s.ContactID)
+		if err != nil {
+			return 0, err
+		}
+		m, err := countMentions(tx, s, "deals", "contact_id <> ?", []any{s.ContactID}, cols...)
+		return n + m, err
+	}
 	return Kind{Name: "deals", Title: "Deals", Tables: []string{"deals"}, About: AboutContacts,
 		Description: "Sales opportunities. A deal is the business's record: erasure removes the person from it and redacts their identifiers, and keeps the deal.",
-		Count: func(tx *store.Tx, s *Subject) (int, error) {
-			n, err := count(tx, `SELECT COUNT(*)`+on, s.WorkspaceID, s.ContactID)
-			if err != nil {
-				return 0, err
-			}
-			m, err := countMentions(tx, s, "deals", "contact_id <> ?", []any{s.ContactID}, cols...)
-			return n + m, err
-		},
+		Count:       countDeals,
 		Export: func(tx *store.Tx, s *Subject) ([]map[string]any, error) {
 			return rowMaps(tx, `SELECT id, title, value, currency, status, expected_close, created_at, closed_at`+on+` ORDER BY id`, s.WorkspaceID, s.ContactID)
 		},
 		Erase: func(tx *store.Tx, s *Subject, _ *Env) (int, error) {
-			n, err := tx.Exec(`UPDATE deals SET contact_id = 0, updated_at = ? WHERE workspace_id = ? AND contact_id = ?`,
-				store.Micros(tx.Now), s.WorkspaceID, s.ContactID)
+			n, err := countDeals(tx, s) // a deal both linked and naming them is one deal
 			if err != nil {
 				return 0, err
 			}
-			m, err := scrubRows(tx, s, "deals", cols...)
-			return int(n) + m, err
+			if _, err := tx.Exec(`UPDATE deals SET contact_id = 0, updated_at = ? WHERE workspace_id = ? AND contact_id = ?`,
+				store.Micros(tx.Now), s.WorkspaceID, s.ContactID); err != nil {
+				return 0, err
+			}
+			_, err = scrubRows(tx, s, "deals", cols...)
+			return n, err
 		},
 	}
 }

@@ -96,7 +96,13 @@ func searchKind() Kind {
 	return Kind{Name: "search_index", Title: "Search index", Tables: []string{"search_index"}, About: AboutContacts,
 		Description: "Words from records kept for global search. Rebuilt from the records; the person's document is removed and the index compacted.",
 		Count: func(tx *store.Tx, s *Subject) (int, error) {
-			return count(tx, `SELECT COUNT(*)`+own, ownArgs(s)...)
+			n, err := count(tx, `SELECT COUNT(*)`+own, ownArgs(s)...)
+			if err != nil {
+				return 0, err
+			}
+			m, err := countMentions(tx, s, "search_index", "NOT (object_type = 'contact' AND object_id IN "+personIDs+")",
+				ownArgs(s)[1:], "title", "body")
+			return n + m, err
 		},
 		Export: func(tx *store.Tx, s *Subject) ([]map[string]any, error) {
 			return rowMaps(tx, `SELECT title, body`+own, ownArgs(s)...)
