@@ -80,11 +80,19 @@ func dueDate(regime string, t time.Time, extended bool) time.Time {
 		}
 		return d
 	}
-	d := t.AddDate(0, 1, 0)
 	if extended {
-		d = d.AddDate(0, 2, 0)
+		return addMonths(t, 3)
 	}
-	return d
+	return addMonths(t, 1)
+}
+
+// addMonths adds calendar months the way EU law counts them (Regulation
+// 1182/71): the same day n months later, or the month's last day when it has
+// no such day (31 January + 1 month = 28 February), never spilling over.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, t.Location()).Day()
+	return time.Date(y, m+time.Month(n), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 func (in *NewRequest) validate() error {
