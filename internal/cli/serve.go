@@ -16,6 +16,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/jobs"
+	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
@@ -59,7 +60,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner, err := jobs.New(db, registry(db, sender, log), log, jobs.Options{})
+	pv := privacyService(c)
+	runner, err := jobs.New(db, registry(db, sender, pv, log), log, jobs.Options{})
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 		defer stop()
 	}
-	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key})
+	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key,
+		Suppress: pv.Suppress})
 	httpSrv := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -136,9 +139,10 @@ func prepareSchema(ctx context.Context, c config.Config, db *store.DB, log *slog
 }
 
 // registry lists every background job of the application.
-func registry(db *store.DB, sender sysmail.Sender, log *slog.Logger) *jobs.Registry {
+func registry(db *store.DB, sender sysmail.Sender, pv privacy.Service, log *slog.Logger) *jobs.Registry {
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
+	privacy.RegisterJobs(reg, db, pv, log)
 	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}})
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg

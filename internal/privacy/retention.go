@@ -38,6 +38,9 @@ func trashRetention() *Retention {
 			if err != nil {
 				return 0, err
 			}
+			// Purging the trash is housekeeping, not the person's wish: their
+			// addresses are not added to the suppression list.
+			sv.Suppress = nil
 			for _, id := range ids {
 				if _, err := sv.EraseContact(tx, ws, id, crm.System); err != nil {
 					return 0, err
