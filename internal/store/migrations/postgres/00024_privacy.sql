@@ -32,7 +32,7 @@ CREATE TABLE privacy_requests (
     evidence        TEXT    NOT NULL DEFAULT '',
     received_at     BIGINT  NOT NULL,
     due_at          BIGINT  NOT NULL,
-    extended        BIGINT  NOT NULL DEFAULT 0,
+    extended        BOOLEAN NOT NULL DEFAULT FALSE,
     verified_at     BIGINT,
     closed_at       BIGINT,
     outcome         TEXT    NOT NULL DEFAULT '',
