@@ -292,7 +292,7 @@ func open(r Request) error {
 
 // SendVerification emails the requester a single-use confirmation link
 // (owners and admins; the public form does it by itself). The link is
-// base + "/privacy/verify/" + token.
+// base + "/privacy-verify/" + token.
 func (sv Service) SendVerification(tx *store.Tx, p crm.Principal, id crm.ID) (Request, error) {
 	r, err := sv.GetRequest(tx, p, id)
 	if err != nil {
@@ -312,7 +312,7 @@ func (sv Service) sendVerification(tx *store.Tx, ws crm.ID, actor crm.Actor, r R
 		return r, crm.Errorf(crm.Invalid, "System email is not set up on this server; verify with a note of the evidence instead.")
 	}
 	token := ids.Token(24)
-	link := sv.BaseURL + "/privacy/verify/" + token
+	link := sv.BaseURL + "/privacy-verify/" + token
 	body := fmt.Sprintf("Hello,\n\nWe received a privacy request (%s) about this email address. "+
 		"If you made it, confirm it here within 7 days:\n\n%s\n\nIf you did not, ignore this message and nothing will happen.\n", r.Type, link)
 	if err := sv.Mail(tx, ws, r.SubjectEmail, "Confirm your privacy request", body, "privacy-verify:"+r.ID.String()+":"+tokenHash(token)[:12]); err != nil {
@@ -325,6 +325,23 @@ func (sv Service) sendVerification(tx *store.Tx, ws crm.ID, actor crm.Actor, r R
 func tokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
+}
+
+// CheckToken reports whether token is a live confirmation link, without
+// using it (the page that shows the confirm button).
+func CheckToken(tx *store.Tx, token string) error {
+	var n int
+	if len(token) >= 16 && len(token) <= 100 {
+		// Instance-wide lookup by a secret: the workspace is not known yet.
+		if err := tx.Unscoped().QueryRow(`SELECT COUNT(*) FROM privacy_requests WHERE verify_token = ? AND verify_expires > ? AND status = 'received'`,
+			tokenHash(token), store.Micros(tx.Now)).Scan(&n); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		return crm.Errorf(crm.NotFound, "This confirmation link is not valid any more. Links work once, for 7 days.")
+	}
+	return nil
 }
 
 // VerifyToken confirms the request whose link carries token. Links are

@@ -23,7 +23,7 @@ func (c *clock) add(d time.Duration) { c.set(c.now().Add(d)) }
 func start() time.Time               { return time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC) }
 func lastLink(t *testing.T, text string) string {
 	t.Helper()
-	m := regexp.MustCompile(`/privacy/verify/(\S+)`).FindStringSubmatch(text)
+	m := regexp.MustCompile(`/privacy-verify/(\S+)`).FindStringSubmatch(text)
 	if m == nil {
 		t.Fatalf("no link in %q", text)
 	}
@@ -252,7 +252,7 @@ func TestRetentionDryRunAndEnforce(t *testing.T) {
 		// A workspace may keep things longer; 0 keeps them forever.
 		f.write(t, func(tx *store.Tx) error { return f.sv.SetPolicy(tx, p, "outbox", 0) })
 		err := db.Write(context.Background(), func(tx *store.Tx) error { return f.sv.SetPolicy(tx, p, "notes", 10) })
-		if crm.ErrorFields(err)["kind"] == "" {
+		if crm.ErrorCode(err) != crm.NotFound {
 			t.Fatalf("policy for a kind without retention: %v", err)
 		}
 		f.write(t, func(tx *store.Tx) error {

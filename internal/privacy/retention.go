@@ -149,7 +149,7 @@ func (sv Service) SetPolicy(tx *store.Tx, p crm.Principal, kind string, days int
 	}
 	k, ok := sv.Registry.Kind(kind)
 	if !ok || k.Retention == nil {
-		return (crm.FieldErrors{"kind": "No retention policy for this kind of data."}).Err()
+		return crm.Errorf(crm.NotFound, "No retention policy for this kind of data.")
 	}
 	if days < 0 || days > 36500 {
 		return (crm.FieldErrors{"days": "Give a number of days between 0 (keep forever) and 36500."}).Err()

@@ -27,10 +27,12 @@ type zipOutput struct {
 type reportOutput struct{ Body privacy.Report }
 
 type holdInput struct {
-	ID   string `path:"id" doc:"Contact id"`
-	Body struct {
-		Reason string `json:"reason" maxLength:"500" doc:"Why the person must be kept; empty lifts the hold"`
-	}
+	ID   string    `path:"id" doc:"Contact id"`
+	Body *holdBody // absent: lift the hold
+}
+
+type holdBody struct {
+	Reason string `json:"reason,omitempty" maxLength:"500" doc:"Why the person must be kept; empty lifts the hold"`
 }
 
 func (a *API) privacyRoutes() {
@@ -102,7 +104,13 @@ func (a *API) setHold(ctx context.Context, in *holdInput) (*struct{}, error) {
 	p := principal(ctx)
 	id, err := crm.ParseID(in.ID)
 	if err == nil {
-		err = a.DB.Write(ctx, func(tx *store.Tx) error { return privacy.SetHold(tx, p, id, in.Body.Reason) })
+		err = a.DB.Write(ctx, func(tx *store.Tx) error {
+			reason := ""
+			if in.Body != nil {
+				reason = in.Body.Reason
+			}
+			return privacy.SetHold(tx, p, id, reason)
+		})
 	}
 	if err != nil {
 		return nil, a.fail(ctx, err)

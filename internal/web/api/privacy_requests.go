@@ -81,10 +81,12 @@ type retentionOutput struct {
 }
 
 type retentionSetInput struct {
-	Kind string `path:"kind"`
-	Body struct {
-		Days int `json:"days" minimum:"0" maximum:"36500" doc:"0 keeps the data forever"`
-	}
+	Kind string         `path:"kind"`
+	Body *retentionBody // required in practice; optional so an unknown kind is a 404 first
+}
+
+type retentionBody struct {
+	Days *int `json:"days,omitempty" minimum:"0" maximum:"36500" doc:"Required. 0 keeps the data forever"`
 }
 
 type inventoryItem struct {
@@ -241,7 +243,11 @@ func (a *API) setRetention(ctx context.Context, in *retentionSetInput) (*retenti
 	out := &retentionOutput{}
 	err := a.DB.Write(ctx, func(tx *store.Tx) (err error) {
 		p := principal(ctx)
-		if err := a.Privacy.SetPolicy(tx, p, in.Kind, in.Body.Days); err != nil {
+		days := -1 // no body: the domain names the range
+		if in.Body != nil && in.Body.Days != nil {
+			days = *in.Body.Days
+		}
+		if err := a.Privacy.SetPolicy(tx, p, in.Kind, days); err != nil {
 			return err
 		}
 		out.Body.Data, err = a.Privacy.Policies(tx, p.WorkspaceID)

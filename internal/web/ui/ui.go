@@ -51,6 +51,8 @@ type Handlers struct {
 	SecureCookies bool
 	// Privacy runs export, erasure, requests and retention.
 	Privacy privacy.Service
+
+	publicLimit rateLimit // the public privacy pages
 }
 
 // render writes a component with status.
