@@ -9,16 +9,17 @@ import (
 	"text/tabwriter"
 
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/privacy"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
 // privacyService is the one place the privacy service is assembled for the
-// server and the CLI. Suppress stays nil until the consent package provides
-// the suppression list; then it is wired here.
+// server and the CLI: erasure suppresses through the consent package.
 func privacyService(c config.Config) privacy.Service {
-	return privacy.Service{Registry: privacy.Default(), FilesDir: filepath.Join(c.DataDir, "files")}
+	return privacy.Service{Registry: privacy.Default(), FilesDir: filepath.Join(c.DataDir, "files"), Suppress: privacy.ConsentSuppress}
 }
 
 // runPrivacy answers access and erasure requests from the command line:
@@ -54,6 +55,11 @@ func runPrivacy(ctx context.Context, env Env, args []string) error {
 	if err := db.ClaimNode(ctx); err != nil { // audit entries and events need ids
 		return err
 	}
+	key, err := secrets.LoadOrCreateKey(c.DataDir, c.SecretKey) // keys the suppression list's hashes
+	if err != nil {
+		return err
+	}
+	consent.SetKey(key)
 	sv := privacyService(c)
 	if sub == "export" {
 		return privacyExport(ctx, env, db, sv, ws, *email, *out)

@@ -160,28 +160,37 @@ func (sv Service) EraseContact(tx *store.Tx, ws, id crm.ID, actor crm.Actor) (Re
 
 // SuppressIdentifiers adds the person's emails and phones to the workspace's
 // suppression list (kept as keyed hashes by the consent package), so they are
-// not contacted, imported or re-created without permission again. Until the
-// consent package is wired in (Service.Suppress nil) it does nothing and
-// returns 0.
+// not contacted, imported or re-created without permission again. With no
+// Service.Suppress (tests) it does nothing and returns 0. Values that cannot
+// be normalised (not an address, no digits) are skipped.
 func (sv Service) SuppressIdentifiers(tx *store.Tx, s *Subject, actor crm.Actor) (int, error) {
 	if sv.Suppress == nil {
 		return 0, nil
 	}
 	n := 0
-	for _, e := range s.Emails {
-		if err := sv.Suppress(tx, s.WorkspaceID, "email", e, "erased", actor); err != nil {
-			return n, fmt.Errorf("privacy: suppress: %w", err)
+	add := func(kind, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return nil
+		}
+		err := sv.Suppress(tx, s.WorkspaceID, kind, v, "erased", actor)
+		if crm.ErrorCode(err) == crm.Invalid {
+			return nil // not a usable address or number: nothing could be sent to it anyway
+		}
+		if err != nil {
+			return fmt.Errorf("privacy: suppress: %w", err)
 		}
 		n++
+		return nil
+	}
+	for _, e := range s.Emails {
+		if err := add("email", e); err != nil {
+			return n, err
+		}
 	}
 	for _, p := range s.Phones {
-		if strings.TrimSpace(p) == "" {
-			continue
+		if err := add("phone", p); err != nil {
+			return n, err
 		}
-		if err := sv.Suppress(tx, s.WorkspaceID, "phone", p, "erased", actor); err != nil {
-			return n, fmt.Errorf("privacy: suppress: %w", err)
-		}
-		n++
 	}
 	return n, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/audit"
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/jobs"
@@ -96,7 +97,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f.sv = privacy.Service{Registry: privacy.Default(), FilesDir: t.TempDir(), BaseURL: "http://tandem.test",
 		Suppress: func(tx *store.Tx, ws crm.ID, kind, value, reason string, actor crm.Actor) error {
 			f.suppress = append(f.suppress, kind+":"+value)
-			return nil
+			return privacy.ConsentSuppress(tx, ws, kind, value, reason, actor)
 		},
 		Mail: func(tx *store.Tx, ws crm.ID, to, subject, text, key string) error {
 			_, err := sysmail.Queue(tx, f.runner, sysmail.Message{WorkspaceID: ws, To: to, Subject: subject, Text: text}, key)
@@ -173,6 +174,10 @@ func (f *fixture) person(t *testing.T) {
 				return err
 			}
 		}
+		if _, err := consent.Record(tx, p.WorkspaceID, c.ID, consent.Entry{Purpose: "marketing_email", Status: "granted",
+			Source: "form", IP: "203.0.113.9", UserAgent: "Firefox"}, p.Actor()); err != nil {
+			return err
+		}
 		if _, err := f.sv.CreateRequest(tx, p, privacy.NewRequest{Type: "erasure", Email: email1, Name: fullName,
 			Details: "Please also forget " + email2}); err != nil {
 			return err
@@ -223,7 +228,7 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		f.write(t, func(tx *store.Tx) error { _, err := f.sv.Export(tx, p, f.contact, &zipped); return err })
 		names := zipNames(t, zipped.Bytes())
 		for _, want := range []string{"README.txt", "contacts.json", "contacts.csv", "notes.json", "events.json", "deals.json",
-			"activities.json", "outbox.json", "privacy_requests.json", "audit_log.json"} {
+			"activities.json", "outbox.json", "privacy_requests.json", "audit_log.json", "consent.json"} {
 			if !names[want] {
 				t.Errorf("export lacks %s (has %v)", want, names)
 			}
@@ -247,7 +252,7 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range preview.Counts {
-			if c.Rows == 0 && c.Kind != "legal_holds" {
+			if c.Rows == 0 && c.Kind != "legal_holds" && c.Kind != "suppressions" {
 				t.Errorf("the fixture has no data in kind %s: the proof would not cover it", c.Kind)
 			}
 		}
@@ -262,6 +267,18 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		if strings.Join(f.suppress, ",") != "email:"+email1+",email:"+email2+",phone:"+phone || done.Suppressed != 3 {
 			t.Errorf("suppressed %v (%d)", f.suppress, done.Suppressed)
 		}
+		// The suppression list now refuses the addresses and the number.
+		f.write(t, func(tx *store.Tx) error {
+			for _, x := range []struct {
+				k consent.Kind
+				v string
+			}{{consent.Email, email1}, {consent.Email, strings.ToUpper(email2)}, {consent.Phone, phone}} {
+				if ok, err := consent.Suppressed(tx, p.WorkspaceID, x.k, x.v); err != nil || !ok {
+					t.Errorf("%s %s not suppressed: %v", x.k, x.v, err)
+				}
+			}
+			return nil
+		})
 		err = db.Read(ctx, func(tx *store.Tx) error { _, err := records.GetContact(tx, p.WorkspaceID, f.contact); return err })
 		if crm.ErrorCode(err) != crm.NotFound {
 			t.Fatalf("contact after erasure: %v", err)

@@ -26,6 +26,8 @@ func Default() *Registry {
 	r.Register(dealsKind())
 	r.Register(companiesKind())
 	r.Register(requestsKind())
+	r.Register(consentKind())
+	r.Register(suppressionsKind())
 	r.Register(ByContactColumn("legal_holds", "Legal holds", "contact_id",
 		"A hold that stops erasure of a person, with the reason (litigation, tax records)."))
 	r.Register(contactsKind())
@@ -59,6 +61,8 @@ func registerNonPersonal(r *Registry) {
 		"audit_heads":        "the last hash of each audit chain",
 		"retention_policies": "retention settings per data kind",
 		"privacy_settings":   "the public request form's token and default regime",
+		"consent_purposes":   "the purposes consent is asked for",
+		"consent_settings":   "the workspace's consent and tracking switches",
 		"goose_db_version":   "schema migration bookkeeping",
 		"goose_lock":         "migration lock (PostgreSQL)",
 		"river_leader":       "job-queue leader election",

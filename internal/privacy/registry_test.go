@@ -2,14 +2,24 @@ package privacy_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/privacy"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+func TestMain(m *testing.M) {
+	k, err := secrets.ParseKey(strings.Repeat("p", 40))
+	if err != nil {
+		panic(err)
+	}
+	consent.SetKey(k)
+	testdb.Main(m)
+}
 
 // Every table of the migrated schema is personal data in a registered kind,
 // or declared non-personal with a reason. A new migration that adds a table

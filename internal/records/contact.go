@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -99,6 +100,9 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
 		return c, shortcutErrors(err, in)
 	}
+	if err := refuseSuppressed(tx, p.WorkspaceID, c); err != nil {
+		return c, shortcutErrors(err, in)
+	}
 	c.ID = tx.NewID()
 	if err := insertContact(tx, p, c); err != nil {
 		return c, err
@@ -108,6 +112,20 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	}
 	return c, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: c.ID,
 		Action: crm.Created, Changes: diffContact(Contact{}, c)})
+}
+
+// refuseSuppressed is the consent hook of the create path: a new contact
+// whose address is on the suppression list is refused, unless the workspace
+// allows re-creation (see consent.CheckNewContact).
+func refuseSuppressed(tx *store.Tx, ws crm.ID, c Contact) error {
+	var emails, phones []string
+	for _, e := range c.Emails {
+		emails = append(emails, e.Email)
+	}
+	for _, ph := range c.Phones {
+		phones = append(phones, ph.Phone)
+	}
+	return consent.CheckNewContact(tx, ws, emails, phones)
 }
 
 // shortcutErrors names the email and phone fields as the caller wrote them:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -189,7 +190,11 @@ func QueryContacts(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Contact], e
 	if err != nil {
 		return page, err
 	}
-	clause, args, err := where(tx, "c", p.WorkspaceID, ContactSchema("c", defs, coDefs), q.Filter, p)
+	purposes, err := consent.PurposeKeys(tx, p.WorkspaceID)
+	if err != nil {
+		return page, err
+	}
+	clause, args, err := where(tx, "c", p.WorkspaceID, ContactSchema("c", defs, coDefs, purposes...), q.Filter, p)
 	if err != nil {
 		return page, err
 	}

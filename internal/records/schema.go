@@ -1,6 +1,7 @@
 package records
 
 import (
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/filter"
 )
 
@@ -73,10 +74,16 @@ func CompanySchema(alias string, custom []FieldDef) *filter.Schema {
 }
 
 // ContactSchema is what filters on contacts may say, including one level
-// into the contact's company (company.size >= 50).
-func ContactSchema(alias string, custom, companyCustom []FieldDef) *filter.Schema {
-	return &filter.Schema{Object: "contact", Table: "contacts", Alias: alias, Fields: contactFields(),
+// into the contact's company (company.size >= 50) and, given the
+// workspace's consent purposes, the current consent
+// (consent.marketing_email = granted).
+func ContactSchema(alias string, custom, companyCustom []FieldDef, consentPurposes ...string) *filter.Schema {
+	s := &filter.Schema{Object: "contact", Table: "contacts", Alias: alias, Fields: contactFields(),
 		Custom: customFilterFields(custom),
 		Relations: []filter.Relation{{Name: "company", LocalKey: "company_id",
 			Target: CompanySchema("", companyCustom)}}}
+	if len(consentPurposes) > 0 {
+		s.Relations = append(s.Relations, consent.FilterRelation(consentPurposes))
+	}
+	return s
 }

@@ -97,6 +97,14 @@ func (s *Server) routes() {
 	s.handle("POST /settings/invitations/{id}/revoke", u.RequireUser(u.InviteRevoke))
 	s.handle("POST /settings/members/{id}/role", u.RequireUser(u.MemberRole))
 	s.handle("POST /settings/members/{id}/deactivate", u.RequireUser(u.MemberDeactivate))
+	s.handle("GET /settings/consent", u.RequireUser(u.ConsentSettingsShow))
+	s.handle("POST /settings/consent", u.RequireUser(u.ConsentSettingsSave))
+	s.handle("POST /settings/consent/suppressions", u.RequireUser(u.SuppressionSave))
+	s.handle("POST /contacts/{id}/consent", u.RequireUser(u.ConsentRecord))
+
+	// The public preference centre (signed link, no sign-in).
+	s.handle("GET /preferences/{token}", http.HandlerFunc(u.PreferencesShow))
+	s.handle("POST /preferences/{token}", http.HandlerFunc(u.PreferencesSave))
 
 	// Privacy: contact export and erasure, Settings → Privacy, public pages.
 	s.handle("POST /contacts/{id}/export", u.RequireUser(u.ContactExport))

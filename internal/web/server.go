@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/notes"
@@ -74,6 +75,7 @@ func NewServer(d Deps) *Server {
 		d.Key, _ = secrets.ParseKey(ids.Token(32))
 		s.Deps.Key = d.Key
 	}
+	consent.SetKey(d.Key)
 	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue, Key: d.Key, SMTP: d.Config.SMTPURL != "",
 		Notes: notes.Service{R: notes.NewRenderer()}, Files: files.Store{Dir: filepath.Join(d.Config.DataDir, "files")},
 		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}

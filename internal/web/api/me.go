@@ -39,6 +39,7 @@ func (a *API) routes() {
 	a.noteRoutes()
 	a.searchRoutes()
 	a.privacyRoutes()
+	a.consentRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/filter"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -131,7 +132,11 @@ func loadList(tx *store.Tx, p crm.Principal, object string, st listState) (view.
 	fillColumns(&v, st, all, cols)
 	schema := records.CompanySchema("co", defs)
 	if object == "contact" {
-		schema = records.ContactSchema("c", defs, coDefs)
+		purposes, err := consent.PurposeKeys(tx, p.WorkspaceID)
+		if err != nil {
+			return v, err
+		}
+		schema = records.ContactSchema("c", defs, coDefs, purposes...)
 	}
 	v.Builder = builderFor(st.Filter, builderFields(schema, map[string][]records.FieldDef{object: defs, "company": coDefs}))
 	v.Bulk = bulkFields(object, defs, members)

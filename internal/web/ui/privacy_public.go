@@ -31,7 +31,7 @@ func (h *Handlers) PublicRequestShow(w http.ResponseWriter, r *http.Request) {
 
 // PublicRequestSave registers the request and sends the confirmation link.
 func (h *Handlers) PublicRequestSave(w http.ResponseWriter, r *http.Request) {
-	if !h.publicLimit.allow(clientIP(r), time.Now()) {
+	if !h.privacyLimit.allow(clientIP(r), time.Now()) {
 		h.Errs.Error(w, r, crm.Errorf(crm.TooMany, "Too many requests from your network. Please try again in an hour."))
 		return
 	}
@@ -76,7 +76,7 @@ func (h *Handlers) PublicVerifyShow(w http.ResponseWriter, r *http.Request) {
 
 // PublicVerifySave confirms the request (single use).
 func (h *Handlers) PublicVerifySave(w http.ResponseWriter, r *http.Request) {
-	if !h.publicLimit.allow(clientIP(r), time.Now()) {
+	if !h.privacyLimit.allow(clientIP(r), time.Now()) {
 		h.Errs.Error(w, r, crm.Errorf(crm.TooMany, "Too many attempts from your network. Please try again in an hour."))
 		return
 	}

@@ -49,6 +49,9 @@ func (h *Handlers) addNotesAndDups(tx *store.Tx, p crm.Principal, object string,
 	if err != nil {
 		return err
 	}
+	if err := h.addConsent(tx, p, c, v); err != nil {
+		return err
+	}
 	dups, err := records.FindDuplicates(tx, p, c)
 	for _, d := range dups {
 		v.Dups = append(v.Dups, view.Link{Label: d.Contact.Name() + " — " + strings.Join(d.Reasons, ", ") + ": review and merge",

@@ -52,7 +52,8 @@ type Handlers struct {
 	// Privacy runs export, erasure, requests and retention.
 	Privacy privacy.Service
 
-	publicLimit rateLimit // the public privacy pages
+	privacyLimit rateLimit     // the public privacy pages (privacy_public.go)
+	publicLimit  publicLimiter // public pages without sign-in (preferences.go)
 }
 
 // render writes a component with status.

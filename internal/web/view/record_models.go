@@ -14,6 +14,7 @@ type RecordView struct {
 	Notes    []NoteRow
 	Dups     []Link // possible duplicates (contacts), each linking to the merge screen
 	Files    []FileRow
+	Consent  *ConsentPanel // contacts only
 }
 
 // FileRow is an attachment on a record page.
