@@ -118,6 +118,8 @@ func (s *Server) routes() {
 	s.handle("GET /settings/privacy/requests/{id}", u.RequireUser(u.PrivacyRequestShow))
 	s.handle("POST /settings/privacy/requests/{id}/download", u.RequireUser(u.PrivacyRequestDownload))
 	s.handle("POST /settings/privacy/requests/{id}/{step}", u.RequireUser(u.PrivacyRequestStep))
+	s.handle("GET /settings/audit", u.RequireUser(u.AuditShow))
+	s.handle("POST /settings/audit/export", u.RequireUser(u.AuditExport))
 	s.handle("GET /privacy/{token}/request", http.HandlerFunc(u.PublicRequestShow))
 	s.handle("POST /privacy/{token}/request", http.HandlerFunc(u.PublicRequestSave))
 	s.handle("GET /privacy-verify/{token}", http.HandlerFunc(u.PublicVerifyShow))
