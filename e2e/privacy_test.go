@@ -62,6 +62,7 @@ func TestPrivacyRequestAndErasure(t *testing.T) {
 		cd.Click(cd.CSS(`#privacy-requests a`)),
 		cd.WaitVisible(cd.CSS(`#download-bundle`)),
 	)
+	requestID := Eval[string](t, ctx, `location.pathname.split("/").pop()`)
 	if s := Text(t, ctx, `#request-status`); s != "verified" {
 		t.Fatalf("request status %q, want verified", s)
 	}
@@ -121,6 +122,20 @@ func TestPrivacyRequestAndErasure(t *testing.T) {
 	Do(t, ctx, cd.Navigate(contactURL), cd.WaitVisible(cd.CSS(`body`)))
 	if page := Text(t, ctx, `body`); !strings.Contains(page, "Page not found") {
 		t.Fatalf("the erased contact's page still answers:\n%.400s", page)
+	}
+
+	// The audit log shows the export and the erasure; the pages fit a phone.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/settings/audit"), cd.WaitVisible(cd.CSS(`#audit-log`)))
+	if log := Text(t, ctx, `#audit-log`); !strings.Contains(log, "data.exported") || !strings.Contains(log, "data.erased") {
+		t.Fatalf("audit log:\n%.600s", log)
+	}
+	look(t, ctx, "audit-log")
+	for _, path := range []string{"/settings/privacy", "/settings/audit", "/settings/privacy/requests/" + requestID} {
+		Do(t, ctx, cd.EmulateViewport(390, 844), cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`main`)))
+		if !Fits(t, ctx) {
+			wide := Eval[string](t, ctx, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-wrap")).slice(0, 5).map(e => e.tagName + "." + e.className + "#" + e.id).join(" | ")`)
+			t.Errorf("%s overflows at 390px: %s", path, wide)
+		}
 	}
 }
 
