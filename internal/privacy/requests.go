@@ -277,10 +277,11 @@ func (sv Service) update(tx *store.Tx, ws crm.ID, actor crm.Actor, r Request, be
 	if n == 0 {
 		return r, crm.Errorf(crm.Conflict, "This request was changed meanwhile. Reload and try again.")
 	}
-	if err := sv.logStep(tx, ws, actor, r, crm.Updated, before, details); err != nil {
+	now, err := getRequest(tx, ws, r.ID)
+	if err != nil {
 		return r, err
 	}
-	return getRequest(tx, ws, r.ID)
+	return now, sv.logStep(tx, ws, actor, now, crm.Updated, before, details)
 }
 
 func open(r Request) error {

@@ -3,10 +3,12 @@ package privacy_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -120,6 +122,21 @@ func TestRequestLifecycle(t *testing.T) {
 		})
 		if len(evs) != 4 { // created, verification sent, verified, fulfilled
 			t.Fatalf("events: %d", len(evs))
+		}
+		if ch := evs[0].Changes["status"]; ch.Before != "verified" || ch.After != "fulfilled" {
+			t.Errorf("last event: %+v", evs[0].Changes)
+		}
+		var entries []audit.Entry
+		f.write(t, func(tx *store.Tx) (err error) {
+			entries, _, err = audit.List(tx, p.WorkspaceID, audit.Filter{ObjectType: "privacy_request", ObjectID: r.ID}, 10, 0)
+			return err
+		})
+		var actions []string
+		for _, e := range entries {
+			actions = append(actions, e.Action)
+		}
+		if got := strings.Join(actions, ","); got != "privacy_request.fulfilled,privacy_request.verified,privacy_request.received,privacy_request.received" {
+			t.Errorf("audit trail of the request: %s", got)
 		}
 
 		// Members cannot see the register.
