@@ -159,6 +159,27 @@ func ByContactColumn(table, title, column, description string) Kind {
 	}
 }
 
+// ByObject is the one-line registration of a table whose rows hang on a
+// record through object_type and object_id (as notes and files do): the rows
+// on the contact are exported and deleted.
+//
+//	reg.Register(privacy.ByObject("reminders", "Reminders", "Reminders set on a person."))
+func ByObject(table, title, description string) Kind {
+	k := ByContactColumn(table, title, "object_id", description)
+	where := ` FROM ` + table + ` WHERE workspace_id = ? AND object_type = 'contact' AND object_id = ?`
+	k.Count = func(tx *store.Tx, s *Subject) (int, error) {
+		return count(tx, `SELECT COUNT(*)`+where, s.WorkspaceID, s.ContactID)
+	}
+	k.Export = func(tx *store.Tx, s *Subject) ([]map[string]any, error) {
+		return rowMaps(tx, `SELECT *`+where+` ORDER BY 1`, s.WorkspaceID, s.ContactID)
+	}
+	k.Erase = func(tx *store.Tx, s *Subject, _ *Env) (int, error) {
+		n, err := tx.Exec(`DELETE`+where, s.WorkspaceID, s.ContactID)
+		return int(n), err
+	}
+	return k
+}
+
 // Staff registers data about the workspace's own users: listed in the
 // inventory, managed with the accounts, not found from a contact.
 func Staff(name, title, description string, tables ...string) Kind {
