@@ -25,6 +25,7 @@ func TestPrivacyRequestAndErasure(t *testing.T) {
 	// The public form's address is on Settings → Privacy.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/settings/privacy"), cd.WaitVisible(cd.CSS(`#retention`)))
 	look(t, ctx, "privacy-settings-empty")
+	Do(t, ctx, cd.Click(cd.CSS(`#enable-form`)), cd.WaitVisible(cd.CSS(`.form-url`)))
 	form := Eval[string](t, ctx, `[...document.querySelectorAll('a')].map(a => a.href).find(h => /\/privacy\/[^/]+\/request$/.test(h))`)
 	if form == "" {
 		t.Fatal("no public form link on Settings → Privacy")

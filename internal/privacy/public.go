@@ -16,35 +16,56 @@ type Settings struct {
 	Regime    string `json:"regime"`     // default for requests from the form
 }
 
-// GetSettings returns the workspace's settings, creating them (with a fresh
-// form token) on first use.
+// GetSettings returns the workspace's settings; FormToken is empty until
+// the public form is turned on (EnableForm).
 func GetSettings(tx *store.Tx, ws crm.ID) (Settings, error) {
-	var s Settings
+	s := Settings{Regime: "gdpr"}
 	err := tx.QueryRow(`SELECT form_token, regime FROM privacy_settings WHERE workspace_id = ?`, ws).Scan(&s.FormToken, &s.Regime)
 	if errors.Is(err, store.ErrNoRows) {
-		if !tx.Writable() {
-			return Settings{Regime: "gdpr"}, nil
-		}
-		s = Settings{FormToken: ids.Token(12), Regime: "gdpr"}
-		_, err = tx.Exec(`INSERT INTO privacy_settings (workspace_id, form_token, regime, updated_at) VALUES (?, ?, ?, ?)`,
-			ws, s.FormToken, s.Regime, store.Micros(tx.Now))
+		return s, nil
 	}
 	return s, err
 }
 
+// EnableForm gives the workspace its public request form (owners and
+// admins), or a new address for it when renew is set (the old link stops
+// working), and returns the settings.
+func EnableForm(tx *store.Tx, p crm.Principal, renew bool) (Settings, error) {
+	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return Settings{}, err
+	}
+	s, err := GetSettings(tx, p.WorkspaceID)
+	if err != nil || (s.FormToken != "" && !renew) {
+		return s, err
+	}
+	s.FormToken = ids.Token(12)
+	if _, err := tx.Exec(`DELETE FROM privacy_settings WHERE workspace_id = ?`, p.WorkspaceID); err != nil {
+		return s, err
+	}
+	if _, err := tx.Exec(`INSERT INTO privacy_settings (workspace_id, form_token, regime, updated_at) VALUES (?, ?, ?, ?)`,
+		p.WorkspaceID, s.FormToken, s.Regime, store.Micros(tx.Now)); err != nil {
+		return s, err
+	}
+	return s, settingsChanged(tx, p, "form", "enabled")
+}
+
 // SetRegime changes the default regime of requests from the public form.
 func SetRegime(tx *store.Tx, p crm.Principal, regime string) error {
-	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
-		return err
-	}
 	if regime != "gdpr" && regime != "ccpa" {
 		return (crm.FieldErrors{"regime": "Choose gdpr or ccpa."}).Err()
 	}
-	if _, err := GetSettings(tx, p.WorkspaceID); err != nil {
+	if _, err := EnableForm(tx, p, false); err != nil {
 		return err
 	}
-	_, err := tx.Exec(`UPDATE privacy_settings SET regime = ?, updated_at = ? WHERE workspace_id = ?`, regime, store.Micros(tx.Now), p.WorkspaceID)
-	return err
+	if _, err := tx.Exec(`UPDATE privacy_settings SET regime = ?, updated_at = ? WHERE workspace_id = ?`, regime, store.Micros(tx.Now), p.WorkspaceID); err != nil {
+		return err
+	}
+	return settingsChanged(tx, p, "regime", regime)
+}
+
+func settingsChanged(tx *store.Tx, p crm.Principal, field, value string) error {
+	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "privacy_settings", ObjectID: p.WorkspaceID,
+		Action: crm.Updated, Changes: map[string]crm.Change{field: {After: value}}})
 }
 
 // FormWorkspace returns the workspace whose public form token is token, and

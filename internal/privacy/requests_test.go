@@ -161,7 +161,7 @@ func TestPublicErasureRequest(t *testing.T) {
 			if _, err := records.CreateContact(tx, p, records.NewContact{FirstName: "Kim", LastName: "Known", Email: "kim@example.com"}); err != nil {
 				return err
 			}
-			s, err := privacy.GetSettings(tx, p.WorkspaceID)
+			s, err := privacy.EnableForm(tx, p, false)
 			token = s.FormToken
 			return err
 		})

@@ -42,6 +42,12 @@ func TestPrivacyPages(t *testing.T) {
 		}
 
 		// The public form: the same page whether the address is known or not.
+		if regexp.MustCompile(`/privacy/[A-Za-z0-9_-]+/request"`).MatchString(b.do("GET", "/settings/privacy", nil).Body.String()) {
+			t.Fatal("the public form exists before it is turned on")
+		}
+		if rec := b.do("POST", "/settings/privacy/form", url.Values{}); rec.Code != 303 {
+			t.Fatalf("turn on the form: %d", rec.Code)
+		}
 		settings := b.do("GET", "/settings/privacy", nil).Body.String()
 		fm := regexp.MustCompile(`/privacy/([A-Za-z0-9_-]+)/request`).FindStringSubmatch(settings)
 		if fm == nil {

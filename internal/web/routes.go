@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	s.handle("POST /contacts/{id}/legal-hold", u.RequireUser(u.ContactHoldSave))
 	s.handle("GET /settings/privacy", u.RequireUser(u.PrivacySettings))
 	s.handle("POST /settings/privacy/regime", u.RequireUser(u.PrivacyRegimeSave))
+	s.handle("POST /settings/privacy/form", u.RequireUser(u.PrivacyFormEnable))
 	s.handle("POST /settings/privacy/retention/{kind}", u.RequireUser(u.PrivacyRetentionSave))
 	s.handle("POST /settings/privacy/requests", u.RequireUser(u.PrivacyRequestCreate))
 	s.handle("GET /settings/privacy/requests/{id}", u.RequireUser(u.PrivacyRequestShow))

@@ -22,7 +22,7 @@ func (h *Handlers) privacyPage(w http.ResponseWriter, r *http.Request, status in
 	p := principal(r)
 	v.OverdueOnly = r.URL.Query().Get("overdue") != ""
 	v.Types = privacy.RequestTypes
-	err := h.write(r.Context(), func(tx *store.Tx) error { // write: settings are created on first visit
+	err := h.read(r.Context(), func(tx *store.Tx) error {
 		reqs, err := h.Privacy.ListRequests(tx, p, v.OverdueOnly, 200)
 		if err != nil {
 			return err
@@ -39,7 +39,10 @@ func (h *Handlers) privacyPage(w http.ResponseWriter, r *http.Request, status in
 		if err != nil {
 			return err
 		}
-		v.FormURL, v.Regime = h.BaseURL+"/privacy/"+set.FormToken+"/request", set.Regime
+		v.Regime = set.Regime
+		if set.FormToken != "" {
+			v.FormURL = h.BaseURL + "/privacy/" + set.FormToken + "/request"
+		}
 		pols, err := h.Privacy.Policies(tx, p.WorkspaceID)
 		for _, x := range pols {
 			v.Policies = append(v.Policies, view.RetentionRow{Kind: x.Kind, Title: x.Title, Rule: x.Rule, Days: x.Days, Default: x.DefaultDays, Due: x.Due})
@@ -131,4 +134,20 @@ func mapValues(m map[string]string) []string {
 		out = append(out, v)
 	}
 	return out
+}
+
+// PrivacyFormEnable turns the public request form on (or, with renew, gives
+// it a new address).
+func (h *Handlers) PrivacyFormEnable(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		_, err := privacy.EnableForm(tx, p, form(r, "renew") != "")
+		return err
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.flash(w, "ok", "The public request form is on.")
+	http.Redirect(w, r, "/settings/privacy", http.StatusSeeOther)
 }
