@@ -271,6 +271,3 @@ func (r *Rows) Columns() ([]string, error) {
 	}
 	return r.s.Columns()
 }
-
-// Writable reports whether the transaction may write (Write, not Read).
-func (tx *Tx) Writable() bool { return tx.write }
