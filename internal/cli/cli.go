@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"backup":    {"write a consistent copy of the SQLite database: backup FILE", runBackup},
 		"restore":   {"replace the SQLite database with a backup: restore FILE", runRestore},
 		"seed":      {"create a demo workspace with generated data: seed --demo", runSeed},
+		"privacy":   {"export or erase a person: privacy export|erase --workspace ID --email E", runPrivacy},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/jobs"
+	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
@@ -61,7 +62,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	reminders := &activities.Reminders{DB: db, Mail: sender != nil, BaseURL: c.PublicURL()}
-	reg := registry(db, sender, log)
+	pv := privacyService(c)
+	reg := registry(db, sender, pv, log)
 	reminders.Register(reg)
 	runner, err := jobs.New(db, reg, log, jobs.Options{})
 	if err != nil {
@@ -87,7 +89,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 		defer stop()
 	}
-	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key})
+	srv := web.NewServer(web.Deps{DB: db, Log: log, Config: c, Version: Version(), Jobs: runner, Queue: runner, Key: key,
+		Suppress: pv.Suppress})
 	httpSrv := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -141,9 +144,10 @@ func prepareSchema(ctx context.Context, c config.Config, db *store.DB, log *slog
 }
 
 // registry lists every background job of the application.
-func registry(db *store.DB, sender sysmail.Sender, log *slog.Logger) *jobs.Registry {
+func registry(db *store.DB, sender sysmail.Sender, pv privacy.Service, log *slog.Logger) *jobs.Registry {
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
+	privacy.RegisterJobs(reg, db, pv, log)
 	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}})
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg

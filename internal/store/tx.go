@@ -257,3 +257,17 @@ func FromMicros(us int64) time.Time {
 	}
 	return time.UnixMicro(us).UTC()
 }
+
+// Columns names the result's columns, in order (for code that reads whole
+// rows generically, such as the privacy export).
+func (r *Rows) Columns() ([]string, error) {
+	if r.p != nil {
+		fds := r.p.FieldDescriptions()
+		out := make([]string, len(fds))
+		for i, fd := range fds {
+			out[i] = fd.Name
+		}
+		return out, nil
+	}
+	return r.s.Columns()
+}

@@ -169,6 +169,26 @@ func (s *Server) routes() {
 	s.handle("GET /preferences/{token}", http.HandlerFunc(u.PreferencesShow))
 	s.handle("POST /preferences/{token}", http.HandlerFunc(u.PreferencesSave))
 
+	// Privacy: contact export and erasure, Settings → Privacy, public pages.
+	s.handle("POST /contacts/{id}/export", u.RequireUser(u.ContactExport))
+	s.handle("GET /contacts/{id}/erase", u.RequireUser(u.ContactEraseShow))
+	s.handle("POST /contacts/{id}/erase", u.RequireUser(u.ContactEraseSave))
+	s.handle("POST /contacts/{id}/legal-hold", u.RequireUser(u.ContactHoldSave))
+	s.handle("GET /settings/privacy", u.RequireUser(u.PrivacySettings))
+	s.handle("POST /settings/privacy/regime", u.RequireUser(u.PrivacyRegimeSave))
+	s.handle("POST /settings/privacy/form", u.RequireUser(u.PrivacyFormEnable))
+	s.handle("POST /settings/privacy/retention/{kind}", u.RequireUser(u.PrivacyRetentionSave))
+	s.handle("POST /settings/privacy/requests", u.RequireUser(u.PrivacyRequestCreate))
+	s.handle("GET /settings/privacy/requests/{id}", u.RequireUser(u.PrivacyRequestShow))
+	s.handle("POST /settings/privacy/requests/{id}/download", u.RequireUser(u.PrivacyRequestDownload))
+	s.handle("POST /settings/privacy/requests/{id}/{step}", u.RequireUser(u.PrivacyRequestStep))
+	s.handle("GET /settings/audit", u.RequireUser(u.AuditShow))
+	s.handle("POST /settings/audit/export", u.RequireUser(u.AuditExport))
+	s.handle("GET /privacy/{token}/request", http.HandlerFunc(u.PublicRequestShow))
+	s.handle("POST /privacy/{token}/request", http.HandlerFunc(u.PublicRequestSave))
+	s.handle("GET /privacy-verify/{token}", http.HandlerFunc(u.PublicVerifyShow))
+	s.handle("POST /privacy-verify/{token}", http.HandlerFunc(u.PublicVerifySave))
+
 	// Everything else: the branded 404 (problem+json for API clients).
 	s.handle("/", http.HandlerFunc(u.NotFound))
 }

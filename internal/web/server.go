@@ -14,6 +14,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/notes"
+	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/sso"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -36,6 +37,9 @@ type Deps struct {
 	Queue sysmail.Enqueuer
 	// Key is the instance key that seals secrets at rest; may be nil in tests.
 	Key *secrets.Key
+	// Suppress adds an erased person's identifiers to the suppression list
+	// (the consent package); nil: erasure does not suppress.
+	Suppress privacy.SuppressFunc
 	// Metrics collects Prometheus metrics; nil makes a fresh registry.
 	Metrics *prometheus.Registry
 }
@@ -83,7 +87,10 @@ func NewServer(d Deps) *Server {
 			s.ui.SSOName = "single sign-on"
 		}
 	}
-	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, BaseURL: d.Config.PublicURL()})
+	s.ui.Privacy = privacy.Service{Registry: privacy.Default(), FilesDir: s.ui.Files.Dir, Key: d.Key,
+		Mail: privacy.SysMailer(d.Queue), BaseURL: d.Config.PublicURL(), Suppress: d.Suppress}
+	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, BaseURL: d.Config.PublicURL(),
+		Privacy: s.ui.Privacy})
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s

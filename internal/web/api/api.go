@@ -14,6 +14,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/notes"
+	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/sysmail"
 	"github.com/tandemcrm/tandem/internal/web/respond"
@@ -32,6 +33,8 @@ type Deps struct {
 	Queue sysmail.Enqueuer
 	// BaseURL is the public URL, for links and iCalendar UIDs.
 	BaseURL string
+
+	Privacy privacy.Service // export, erasure, requests, retention
 }
 
 // API holds the huma API and its dependencies.
@@ -49,6 +52,9 @@ var setupErrors sync.Once
 func New(mux *http.ServeMux, d Deps) *API {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Privacy.Registry == nil {
+		d.Privacy.Registry = privacy.Default()
 	}
 	// huma builds every error through this package-level hook; ours makes
 	// them the same problem shape as the rest of Tandem. Same function every

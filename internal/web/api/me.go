@@ -41,6 +41,7 @@ func (a *API) routes() {
 	a.productRoutes()
 	a.dealItemRoutes()
 
+	a.privacyRoutes()
 	a.consentRoutes()
 
 	a.pipelineRoutes()

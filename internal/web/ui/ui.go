@@ -14,6 +14,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/notes"
+	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/sso"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -48,8 +49,11 @@ type Handlers struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure (the public URL is https).
 	SecureCookies bool
+	// Privacy runs export, erasure, requests and retention.
+	Privacy privacy.Service
 
-	publicLimit publicLimiter // public pages without sign-in (preferences.go)
+	privacyLimit rateLimit     // the public privacy pages (privacy_public.go)
+	publicLimit  publicLimiter // public pages without sign-in (preferences.go)
 }
 
 // render writes a component with status.
