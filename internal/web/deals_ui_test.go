@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/url"
@@ -8,7 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tandemcrm/tandem/internal/activities"
+	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
@@ -136,6 +140,41 @@ func TestBoardColumnPages(t *testing.T) {
 		}
 		if len(rest) != 5 || len(seen) != 35 || strings.Contains(rec.Body.String(), "Show more") {
 			t.Fatalf("second page: %d cards, %d distinct", len(rest), len(seen))
+		}
+	})
+}
+
+// TestBoardShowsNextActivity: a card names its next open activity (type and
+// day, nothing more); an open deal without one is marked.
+func TestBoardShowsNextActivity(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for _, title := range []string{"Planned", "Adrift"} {
+			rec := b.do("POST", "/deals", url.Values{"title": {title}, "value": {"100"}, "currency": {"USD"}})
+			must(t, rec, 303, rec.Body.String())
+		}
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			var p crm.Principal
+			if err := tx.Unscoped().QueryRow(`SELECT m.user_id, m.workspace_id FROM memberships m`).Scan(&p.UserID, &p.WorkspaceID); err != nil {
+				return err
+			}
+			p.Role = crm.RoleOwner
+			var deal crm.ID
+			if err := tx.QueryRow(`SELECT id FROM deals WHERE workspace_id = ? AND title = 'Planned'`, p.WorkspaceID).Scan(&deal); err != nil {
+				return err
+			}
+			kind, title, due := "call", "Secret agenda", time.Date(2031, 3, 4, 15, 0, 0, 0, time.UTC)
+			_, err := activities.Create(tx, p, activities.Input{Type: &kind, Title: &title, DueAt: &due, DealID: &deal})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		body := b.do("GET", "/pipeline", nil).Body.String()
+		if !strings.Contains(body, "Call · Mar 4") || strings.Contains(body, "Secret agenda") {
+			t.Fatal("the planned deal's card does not show its next activity's type and day (and only those)")
+		}
+		if strings.Count(body, "No next activity") != 1 {
+			t.Fatalf("%d cards marked without a next activity, want 1", strings.Count(body, "No next activity"))
 		}
 	})
 }

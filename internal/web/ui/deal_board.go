@@ -1,9 +1,9 @@
 package ui
 
 import (
+	"github.com/tandemcrm/tandem/internal/activities"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/deals"
@@ -53,8 +53,12 @@ func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *vi
 		return err
 	}
 	for _, c := range b.Columns {
+		cs, err := cards(tx, p, c.Deals, owners)
+		if err != nil {
+			return err
+		}
 		col := view.BoardColumn{StageID: c.Stage.ID.String(), Name: c.Stage.Name, Probability: c.Stage.Probability,
-			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cards(c.Deals, owners, tx.Now)}
+			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cs}
 		if c.Next != "" {
 			col.MoreURL = columnURL(c.Stage.ID, v.Filter, c.Next)
 		}
@@ -92,11 +96,16 @@ func (h *Handlers) BoardColumn(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		owners, err := ownerNames(tx, p.WorkspaceID)
-		cs = cards(page.Items, owners, tx.Now)
+		if err != nil {
+			return err
+		}
+		if cs, err = cards(tx, p, page.Items, owners); err != nil {
+			return err
+		}
 		if page.Next != "" {
 			more = columnURL(stage, q.Get("filter"), page.Next)
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		h.Errs.Error(w, r, err)
@@ -114,14 +123,44 @@ func ownerNames(tx *store.Tx, ws crm.ID) (map[crm.ID]string, error) {
 	return out, err
 }
 
-func cards(ds []deals.Deal, owners map[crm.ID]string, now time.Time) []view.DealCard {
+// cards turns deals into board cards, each with its next open activity
+// (only its type and when: the activity itself may belong to someone whose
+// work the viewer does not see).
+func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, owners map[crm.ID]string) ([]view.DealCard, error) {
+	ids := make([]crm.ID, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	next, err := activities.NextActivities(tx, p.WorkspaceID, ids)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := activities.Zone(tx, p)
+	if err != nil {
+		return nil, err
+	}
 	var out []view.DealCard
 	for _, d := range ds {
-		out = append(out, view.DealCard{ID: d.ID.String(), Title: d.Title, Value: crm.FormatMoney(d.Value, d.Currency),
+		c := view.DealCard{ID: d.ID.String(), Title: d.Title, Value: crm.FormatMoney(d.Value, d.Currency),
 			Company: d.CompanyName, Owner: owners[d.OwnerID], OwnerInitials: view.Initials(owners[d.OwnerID]),
-			Version: d.Version, RottingDays: d.RottingDays(now)})
+			Version: d.Version, RottingDays: d.RottingDays(tx.Now)}
+		if a, ok := next[d.ID]; ok {
+			c.Next = activityLabel(a.Type)
+			if !a.DueAt.IsZero() {
+				c.Next += " · " + a.DueAt.In(loc).Format("Jan 2")
+				c.NextOverdue = a.DueAt.Before(tx.Now)
+			}
+		}
+		out = append(out, c)
 	}
-	return out
+	return out, nil
+}
+
+func activityLabel(t string) string {
+	if t == "" {
+		return "Activity"
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
 }
 
 // amounts writes per-currency sums: "USD 12,500.00 + EUR 300.00".

@@ -28,6 +28,10 @@ type DealCard struct {
 	ID, Title, Value, Company, Owner, OwnerInitials string
 	Version                                         int64
 	RottingDays                                     int
+	// Next is the next open activity: its type and when ("Call · Dec 3");
+	// "" when the deal has none, which the board highlights.
+	Next        string
+	NextOverdue bool
 }
 
 // DealPageView is a deal's page.
