@@ -70,6 +70,12 @@ func runSeed(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "search index built in %s\n", time.Since(start).Round(time.Millisecond))
+	// Fresh statistics, so the planner knows the tables' new sizes at once.
+	start = time.Now()
+	if err := db.Analyze(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "statistics refreshed in %s\n", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(env.Stdout, "workspace %q (%s): %d users, %d companies, %d contacts, %d deals, %d activities in %s\n",
 		opts.WorkspaceName, res.WorkspaceID, res.Users, res.Companies, res.Contacts, res.Deals, res.Activities,
 		res.Elapsed.Round(time.Millisecond))

@@ -47,6 +47,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err := prepareSchema(ctx, c, db, log); err != nil {
 		return err
 	}
+	if err := db.Optimize(ctx); err != nil {
+		log.Warn("planner statistics not refreshed", "err", err)
+	}
 	if err := db.ClaimNode(ctx); err != nil {
 		return err
 	}
@@ -148,7 +151,7 @@ func registry(db *store.DB, sender sysmail.Sender, pv privacy.Service, log *slog
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
 	privacy.RegisterJobs(reg, db, pv, log)
-	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}})
+	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}, Optimize: true})
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg
 }

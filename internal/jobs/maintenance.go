@@ -22,11 +22,13 @@ type PurgeWorker struct {
 	// Also are the domain packages' own clean-ups (expired reset links,
 	// sign-in counters, known devices…), run in the same transaction.
 	Also []func(*store.Tx) (int64, error)
+	// Optimize refreshes stale planner statistics afterwards (store.Optimize).
+	Optimize bool
 }
 
 // Work deletes expired rows; running it twice is harmless.
 func (w *PurgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error {
-	return w.DB.Write(ctx, func(tx *store.Tx) error {
+	err := w.DB.Write(ctx, func(tx *store.Tx) error {
 		now := store.Micros(tx.Now)
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE expires_at < ?`,
@@ -44,4 +46,8 @@ func (w *PurgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error
 		}
 		return nil
 	})
+	if err == nil && w.Optimize {
+		err = w.DB.Optimize(ctx)
+	}
+	return err
 }
