@@ -176,6 +176,13 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 const candidates = 2000
 
 func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]Hit, error) {
+	// Plan each search for its own words: pgx prepares statements, and after
+	// five runs PostgreSQL may settle on a generic plan that cannot know how
+	// selective "%jen%" is, and scans the workspace (36 ms a search at size S
+	// instead of 4).
+	if _, err := tx.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	ts := terms(q)
 	phrase := strings.Join(ts, " ")
 	esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
