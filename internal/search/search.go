@@ -191,10 +191,10 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 	// matches first; only when that finds too little, names close to the
 	// query (typos), which costs a similarity per candidate.
 	//
-	// The (workspace_id, lower(text)) trigram indexes (btree_gin, migration
-	// 00017) serve both conditions at once; with trigram-only indexes the
-	// planner preferred the primary key and ran the LIKE or the similarity
-	// on every document of the workspace.
+	// The (workspace_id, lower(text)) trigram indexes (btree_gin, no pending
+	// list; migration 00017) serve both conditions at once; with the indexes
+	// of 00016 the planner scanned the table and ran the LIKE or the
+	// similarity on every document of the workspace.
 	var conds []string
 	args := []any{ws}
 	for _, w := range ts {
