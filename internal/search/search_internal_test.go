@@ -28,3 +28,21 @@ func TestTermsAndTrigrams(t *testing.T) {
 		t.Errorf("quote = %s", got)
 	}
 }
+
+func TestTypoMatch(t *testing.T) {
+	cases := map[string]string{
+		// Long words: neighbouring trigram pairs, so one typo leaves some intact.
+		"willams": `("wil" AND "ill") OR ("ill" AND "lla") OR ("lla" AND "lam") OR ("lam" AND "ams")`,
+		// Short words: any trigram.
+		"jonh": `"jon" OR "onh"`,
+		"ab":   ``,
+	}
+	for in, want := range cases {
+		if got := typoMatch(terms(in)); got != want {
+			t.Errorf("typoMatch(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := typoMatch([]string{"ann", "smiht"}); got != `"ann" OR ("smi" AND "mih") OR ("mih" AND "iht")` {
+		t.Errorf("two words: %s", got)
+	}
+}
