@@ -159,8 +159,8 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		return hits, nil
 	}
 	// Typos are forgiven in names only. Candidates share two neighbouring
-	// trigrams of a word with the name (one, for words of four letters or
-	// less), and are ordered by how many of the query's trigrams the name
+	// trigrams of a long word with the name (one, for words of up to seven
+	// letters), and are ordered by how many of the query's trigrams the name
 	// holds, shorter names first. FTS5's bm25 over every name sharing a
 	// trigram cost 100–270 ms a search at a million names; this is bounded
 	// by the candidate cap.
@@ -190,14 +190,15 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 // maxScored bounds the trigrams a typo candidate is scored on.
 const maxScored = 32
 
-// typoMatch is the FTS5 query of the typo pass: for each word, any two
-// neighbouring trigrams (a single typo leaves some pair intact in a word of
-// five letters or more), or any trigram of a shorter word.
+// typoMatch is the FTS5 query of the typo pass: for each word of eight
+// letters or more, any two neighbouring trigrams (one typo breaks at most
+// three trigrams in a row, so some pair stays intact), and any trigram of a
+// shorter word ("Curry" finds "Curie" by "cur" alone).
 func typoMatch(words []string) string {
 	var ors []string
 	for _, w := range words {
 		ts := trigrams(w)
-		if len(ts) <= 2 {
+		if len(ts) < 6 {
 			for _, t := range ts {
 				ors = append(ors, quote(t))
 			}
