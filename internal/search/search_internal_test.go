@@ -28,3 +28,22 @@ func TestTermsAndTrigrams(t *testing.T) {
 		t.Errorf("quote = %s", got)
 	}
 }
+
+func TestTypoMatch(t *testing.T) {
+	cases := map[string]string{
+		// Long words: neighbouring trigram pairs, so one typo leaves some intact.
+		"thompsen": `("tho" AND "hom") OR ("hom" AND "omp") OR ("omp" AND "mps") OR ("mps" AND "pse") OR ("pse" AND "sen")`,
+		// Shorter words: any trigram.
+		"willams": `"wil" OR "ill" OR "lla" OR "lam" OR "ams"`,
+		"jonh":    `"jon" OR "onh"`,
+		"ab":      ``,
+	}
+	for in, want := range cases {
+		if got := typoMatch(terms(in)); got != want {
+			t.Errorf("typoMatch(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := typoMatch([]string{"ann", "lovelase"}); got != `"ann" OR ("lov" AND "ove") OR ("ove" AND "vel") OR ("vel" AND "ela") OR ("ela" AND "las") OR ("las" AND "ase")` {
+		t.Errorf("two words: %s", got)
+	}
+}

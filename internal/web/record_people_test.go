@@ -38,6 +38,12 @@ func TestDomainsAndPastCompaniesUI(t *testing.T) {
 		rec = b.do("POST", "/companies/"+alpha+"/edit", url.Values{"field": {"domains"}, "value": {"alpha.de, not a domain"}, "version": {"2"}},
 			"HX-Request", "true")
 		must(t, rec, 422, rec.Body.String(), "Enter a domain like example.com.")
+		// The list filters by any domain.
+		list := b.do("GET", "/companies?filter="+url.QueryEscape(`domains = "alpha.fr"`), nil)
+		must(t, list, 200, list.Body.String(), `>Alpha</a>`)
+		if strings.Contains(list.Body.String(), ">Beta</a>") {
+			t.Fatal("domains filter matched Beta")
+		}
 		// A company with one of those domains is a possible duplicate.
 		must(t, b.do("POST", "/companies", url.Values{"name": {"Alpha GmbH"}, "domain": {"alpha.de"}}), 303, "")
 		page := b.do("GET", "/companies/"+alpha, nil).Body.String()
