@@ -45,6 +45,8 @@ func commands() map[string]command {
 		"backup":    {"write a consistent copy of the SQLite database: backup FILE", runBackup},
 		"restore":   {"replace the SQLite database with a backup: restore FILE", runRestore},
 		"seed":      {"create a demo workspace with generated data: seed --demo", runSeed},
+		"import":    {"import contacts or companies from CSV: import contacts FILE --workspace ID", runImport},
+		"export":    {"export contacts to CSV, XLSX or vCard: export contacts --workspace ID", runExport},
 	}
 }
 

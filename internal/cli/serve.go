@@ -15,6 +15,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/jobs"
 	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -132,6 +133,7 @@ func registry(db *store.DB, sender sysmail.Sender, log *slog.Logger) *jobs.Regis
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
 	jobs.Register(reg, &jobs.PurgeWorker{DB: db})
+	importer.Register(reg, db, log)
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg
 }

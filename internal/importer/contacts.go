@@ -34,11 +34,11 @@ func (Contacts) Fields(custom []records.FieldDef) []FieldSpec {
 		{Key: "email", Label: "Email", Match: true, Synonyms: []string{"email", "emailaddress", "mail", "primaryemail", "workemail",
 			"businessemail", "email1", "emailaddress1", "email1value", "emailwork", "emailadresse", "courriel"}},
 		{Key: "email_2", Label: "Other emails", Synonyms: []string{"email2", "email2address", "email2value", "secondaryemail",
-			"otheremail", "personalemail", "additionalemails", "emailhome", "email3address"}},
+			"otheremail", "personalemail", "additionalemails", "otheremails", "emailhome", "email3address"}},
 		{Key: "phone", Label: "Phone", Match: true, Synonyms: []string{"phone", "phonenumber", "telephone", "tel", "businessphone",
 			"workphone", "phone1value", "primaryphone", "phonework", "telefon", "téléphone"}},
 		{Key: "phone_2", Label: "Mobile / other phone", Synonyms: []string{"mobile", "mobilephone", "mobilephonenumber", "cell",
-			"cellphone", "homephone", "otherphone", "phone2", "phone2value", "phonemobile", "handy"}},
+			"cellphone", "homephone", "otherphone", "otherphones", "phone2", "phone2value", "phonemobile", "handy"}},
 		{Key: "title", Label: "Job title", Synonyms: []string{"title", "jobtitle", "position", "role", "jobrole", "designation", "organization1title"}},
 		{Key: "company", Label: "Company name", Synonyms: []string{"company", "companyname", "organization", "organisation",
 			"organizationname", "organization1name", "account", "accountname", "employer", "firma", "entreprise", "associatedcompany"}},
@@ -165,11 +165,11 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 		}
 		c.Phones = append(c.Phones, records.PhoneNum{Phone: v})
 	}
-	if v := vals["phone_2"]; v != "" {
+	for _, v := range splitList(vals["phone_2"]) {
 		if n := len(records.Digits(v)); n < 5 || n > 20 {
 			note(&Outcome{Action: Warned, Field: "phone_2", Value: v, Message: "a phone number needs 5 to 20 digits; left out"})
 		} else {
-			c.Phones = append(c.Phones, records.PhoneNum{Phone: v, Label: "mobile"})
+			c.Phones = append(c.Phones, records.PhoneNum{Phone: v})
 		}
 	}
 	if len(c.Emails) > 20 || len(c.Phones) > 20 {

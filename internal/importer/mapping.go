@@ -193,7 +193,7 @@ func (p Plan) Values(fields []string) map[string]string {
 		if f == "" || i >= len(fields) {
 			continue
 		}
-		v := strings.TrimSpace(fields[i])
+		v := unsafeCell(strings.TrimSpace(fields[i]))
 		if v == "" {
 			continue
 		}
