@@ -195,6 +195,14 @@ func (ex *execution) run(ctx context.Context) error {
 	defer f.Close()
 	var batch Batch
 	err = ex.db.Write(ctx, func(tx *store.Tx) error {
+		if tx.Dialect() == store.SQLite {
+			// Index pages of a big table stay cached instead of being read
+			// again for every batch (the default cache is 2 MB). The writer
+			// connection keeps this size; memory is only used as pages are.
+			if _, err := tx.Exec(`PRAGMA cache_size = -65536`); err != nil {
+				return err
+			}
+		}
 		if err := ex.prepare(tx, header); err != nil {
 			return err
 		}

@@ -17,7 +17,12 @@ import (
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv("IMPORTER_CHILD_DB") != "" {
+		os.Exit(crashChild())
+	}
+	testdb.Main(m)
+}
 
 var ctx = context.Background()
 

@@ -24,14 +24,22 @@ func (s *vcardSink) row(r records.ExportRow) error {
 	if r.Title != "" {
 		s.line("TITLE:" + vEscape(r.Title))
 	}
-	for i, e := range r.Emails {
+	emails, phones := r.Emails, r.Phones
+	// Rows written by bulk loads may carry only the primary columns.
+	if len(emails) == 0 && r.Email != "" {
+		emails = []records.EmailAddr{{Email: r.Email}}
+	}
+	if len(phones) == 0 && r.Phone != "" {
+		phones = []records.PhoneNum{{Phone: r.Phone}}
+	}
+	for i, e := range emails {
 		typ := "INTERNET"
 		if i == 0 {
 			typ += ",PREF"
 		}
 		s.line("EMAIL;TYPE=" + typ + ":" + vEscape(e.Email))
 	}
-	for i, p := range r.Phones {
+	for i, p := range phones {
 		typ := "VOICE"
 		if strings.EqualFold(p.Label, "mobile") {
 			typ = "CELL"
