@@ -223,3 +223,18 @@ func (s *csvSink) row(r records.ExportRow) error {
 }
 
 func (s *csvSink) close() error { return s.w.Flush() }
+
+// CheckExport says whether ExportContacts would accept these arguments,
+// without running the query: a streamed response must fail before its
+// first byte.
+func CheckExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format string, columns []string) error {
+	if err := records.CheckContactExport(tx, p, q); err != nil {
+		return err
+	}
+	defs, err := records.ListFields(tx, p.WorkspaceID, "contact", false)
+	if err != nil {
+		return err
+	}
+	_, err = newSink(format, io.Discard, defs, columns)
+	return err
+}

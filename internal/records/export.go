@@ -22,26 +22,10 @@ type ExportRow struct {
 // in one query, calling fn for each. The default order is oldest first
 // (created_at, then id), which a re-import of the file keeps.
 func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) error) error {
-	if err := account.Can(tx, p, account.ActExport, p.UserID); err != nil {
-		return err
-	}
-	defs, err := ListFields(tx, p.WorkspaceID, "contact", false)
+	clause, args, order, err := exportQuery(tx, p, q)
 	if err != nil {
 		return err
 	}
-	coDefs, err := ListFields(tx, p.WorkspaceID, "company", false)
-	if err != nil {
-		return err
-	}
-	keys, _, err := parseSort(q.Sort, contactSorts, "created_at")
-	if err != nil {
-		return err
-	}
-	clause, args, err := where(tx, "c", p.WorkspaceID, ContactSchema("c", defs, coDefs), q.Filter, p)
-	if err != nil {
-		return err
-	}
-	order, _, _ := keyset(keys, "c", nil)
 	rows, err := tx.Query(`SELECT `+contactCols+`, COALESCE(co.name, ''), COALESCE(co.domain, ''), COALESCE(u.email, '')
 		FROM contacts c
 		LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id AND co.deleted_at IS NULL
@@ -81,6 +65,38 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 		}
 	}
 	return rows.Err()
+}
+
+// CheckContactExport says whether EachContact would accept q from p (the
+// permission, the filter and the sort), without running it: a streamed
+// response must fail before its first byte.
+func CheckContactExport(tx *store.Tx, p crm.Principal, q ListQuery) error {
+	_, _, _, err := exportQuery(tx, p, q)
+	return err
+}
+
+func exportQuery(tx *store.Tx, p crm.Principal, q ListQuery) (string, []any, string, error) {
+	if err := account.Can(tx, p, account.ActExport, p.UserID); err != nil {
+		return "", nil, "", err
+	}
+	defs, err := ListFields(tx, p.WorkspaceID, "contact", false)
+	if err != nil {
+		return "", nil, "", err
+	}
+	coDefs, err := ListFields(tx, p.WorkspaceID, "company", false)
+	if err != nil {
+		return "", nil, "", err
+	}
+	keys, _, err := parseSort(q.Sort, contactSorts, "created_at")
+	if err != nil {
+		return "", nil, "", err
+	}
+	clause, args, err := where(tx, "c", p.WorkspaceID, ContactSchema("c", defs, coDefs), q.Filter, p)
+	if err != nil {
+		return "", nil, "", err
+	}
+	order, _, _ := keyset(keys, "c", nil)
+	return clause, args, order, nil
 }
 
 // decodeList decodes a JSON list column, skipping the empty ones.

@@ -81,7 +81,11 @@ func NewServer(d Deps) *Server {
 			s.ui.SSOName = "single sign-on"
 		}
 	}
-	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version})
+	importDir := "" // tests without a data directory: a temp directory
+	if d.Config.DataDir != "" {
+		importDir = filepath.Join(d.Config.DataDir, "imports")
+	}
+	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, ImportDir: importDir})
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s

@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web/respond"
@@ -25,6 +26,10 @@ type Deps struct {
 	DB      *store.DB
 	Log     *slog.Logger
 	Version string
+	// Queue runs imports in the background (nil: in-process goroutines).
+	Queue importer.Enqueuer
+	// ImportDir keeps uploaded import files (default: a temp directory).
+	ImportDir string
 }
 
 // API holds the huma API and its dependencies.

@@ -38,6 +38,7 @@ func (a *API) routes() {
 	a.viewRoutes()
 	a.noteRoutes()
 	a.searchRoutes()
+	a.importRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {
