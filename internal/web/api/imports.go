@@ -64,8 +64,8 @@ func importBody(i importer.Import) Import {
 	out := Import{ID: i.ID, Kind: i.Kind, Status: string(i.Status), DryRun: i.DryRun, FileName: i.FileName,
 		Encoding: i.Encoding, Delimiter: i.Delimiter, Summary: i.Summary(), Error: i.Error, Template: i.Template,
 		CreatedAt: i.CreatedAt,
-		Progress: ImportProgress{Rows: i.RowsDone, Percent: 100 * i.Progress(), RowsPerSec: rate, ETASeconds: int(eta.Seconds())},
-		Counts:   ImportCounts{Created: i.Created, Updated: i.Updated, Skipped: i.Skipped, Errors: i.Errors}}
+		Progress:  ImportProgress{Rows: i.RowsDone, Percent: 100 * i.Progress(), RowsPerSec: rate, ETASeconds: int(eta.Seconds())},
+		Counts:    ImportCounts{Created: i.Created, Updated: i.Updated, Skipped: i.Skipped, Errors: i.Errors}}
 	if !i.FinishedAt.IsZero() {
 		out.FinishedAt = &i.FinishedAt
 	}
