@@ -311,21 +311,11 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 		Action: crm.Updated, Changes: ch})
 }
 
-// Finish implements Batch.
+// Finish implements Batch: fresh search documents for the companies that
+// existed before and were updated.
 func (b *companyBatch) Finish(tx *store.Tx) error {
 	if b.run.DryRun {
 		return nil
 	}
-	ws, id := b.run.WorkspaceID, b.run.ID
-	if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = 'company' AND object_id IN
-		(SELECT object_id FROM import_before WHERE workspace_id = ? AND import_id = ? AND object_type = 'company')`, ws, ws, id); err != nil {
-		return errf("search index: %w", err)
-	}
-	if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-		SELECT c.workspace_id, 'company', c.id, c.name, c.domain || ' ' || c.industry
-		FROM companies c JOIN import_before ib ON ib.workspace_id = c.workspace_id AND ib.object_id = c.id
-		WHERE c.workspace_id = ? AND ib.import_id = ? AND ib.object_type = 'company' AND c.deleted_at IS NULL`, ws, id); err != nil {
-		return errf("search index: %w", err)
-	}
-	return (&companyResolver{run: b.run}).finish(tx)
+	return reindexUpdated(tx, b.run, companyDocs)
 }

@@ -95,14 +95,3 @@ func (cr *companyResolver) flush(tx *store.Tx) error {
 	cr.pending = cr.pending[:0]
 	return insertRows(tx, "companies", companyInsertCols, rows)
 }
-
-// finish indexes the companies the import created.
-func (cr *companyResolver) finish(tx *store.Tx) error {
-	_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-		SELECT workspace_id, 'company', id, name, domain || ' ' || industry
-		FROM companies WHERE workspace_id = ? AND import_id = ? AND deleted_at IS NULL`, cr.run.WorkspaceID, cr.run.ID)
-	if err != nil {
-		return errf("search index: %w", err)
-	}
-	return nil
-}

@@ -29,7 +29,28 @@ type Kind interface {
 	// updated (from before-images), returning how many of each, and how
 	// many updated records were left alone because they changed since.
 	Undo(tx *store.Tx, r *Run) (UndoResult, error)
+	// Index lists the tables whose records the import creates, with how
+	// their search documents are made; they are indexed after the last
+	// row, in chunks of their own transactions.
+	Index() []IndexTarget
 }
+
+// IndexTarget says how the records of one table get search documents
+// (SQL expressions over its columns, the same as search.Reindex uses).
+type IndexTarget struct {
+	Table, Object, Title, Body string
+}
+
+var (
+	contactDocs = IndexTarget{"contacts", "contact", "first_name || ' ' || last_name", "email || ' ' || phone_digits || ' ' || title"}
+	companyDocs = IndexTarget{"companies", "company", "name", "domain || ' ' || industry"}
+)
+
+// Index implements Kind: contacts and the companies they brought.
+func (Contacts) Index() []IndexTarget { return []IndexTarget{companyDocs, contactDocs} }
+
+// Index implements Kind.
+func (Companies) Index() []IndexTarget { return []IndexTarget{companyDocs} }
 
 // Batch turns rows into writes. Row only decides (and remembers); Flush
 // writes what was decided since the last Flush, in the caller's
@@ -38,7 +59,7 @@ type Batch interface {
 	Row(line int, vals map[string]string) Outcome
 	Flush(tx *store.Tx) error
 	// Finish runs once, in the transaction that marks the import done:
-	// set-based work such as the search index.
+	// set-based work over the records it updated (their search documents).
 	Finish(tx *store.Tx) error
 }
 

@@ -32,6 +32,7 @@ CREATE TABLE imports (
     skipped_count     BIGINT  NOT NULL DEFAULT 0,
     error_count       BIGINT  NOT NULL DEFAULT 0,
     cancel_requested  BIGINT  NOT NULL DEFAULT 0,
+    index_progress    TEXT    NOT NULL DEFAULT '{}',  -- search indexing after the last row: last id done per table
     error             TEXT    NOT NULL DEFAULT '',
     created_by        BIGINT  NOT NULL,
     created_at        BIGINT  NOT NULL,

@@ -32,6 +32,7 @@ CREATE TABLE imports (
     skipped_count     INTEGER NOT NULL DEFAULT 0,
     error_count       INTEGER NOT NULL DEFAULT 0,
     cancel_requested  INTEGER NOT NULL DEFAULT 0,
+    index_progress    TEXT    NOT NULL DEFAULT '{}',  -- search indexing after the last row: last id done per table
     error             TEXT    NOT NULL DEFAULT '',
     created_by        INTEGER NOT NULL,
     created_at        INTEGER NOT NULL,
