@@ -238,3 +238,31 @@ func CheckExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format stri
 	_, err = newSink(format, io.Discard, defs, columns)
 	return err
 }
+
+// listHeaders are the export columns of a list view's column keys.
+var listHeaders = map[string][]string{
+	"name": {"First Name", "Last Name"}, "email": {"Email"}, "phone": {"Phone"}, "title": {"Job Title"},
+	"company": {"Company Name"}, "lifecycle": {"Lifecycle"}, "owner": {"Owner"}, "source": {"Source"},
+	"tags": {"Tags"}, "created_at": {"Created At"},
+}
+
+// ListColumns turns a contact list view's column keys (name, email,
+// custom.region, …) into export column headers, in the same order; keys
+// with no export column (updated_at) are left out.
+func ListColumns(keys []string, defs []records.FieldDef) []string {
+	var out []string
+	for _, k := range keys {
+		if h, ok := listHeaders[k]; ok {
+			out = append(out, h...)
+			continue
+		}
+		if key, ok := strings.CutPrefix(k, "custom."); ok {
+			for _, d := range defs {
+				if d.Key == key && d.RetiredAt.IsZero() {
+					out = append(out, d.Label)
+				}
+			}
+		}
+	}
+	return out
+}

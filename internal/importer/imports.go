@@ -75,7 +75,7 @@ func (i Import) Progress() float64 {
 	switch {
 	case i.Status == Done || i.Status == Undone:
 		return 1
-	case i.FileSize <= 0:
+	case i.FileSize <= 0 || i.RowsDone == 0:
 		return 0
 	}
 	return min(1, float64(i.Offset)/float64(i.FileSize))
@@ -116,6 +116,7 @@ type NewImport struct {
 type Preview struct {
 	Dialect  Dialect
 	Header   []string
+	Sample   []string // the first data row, if any
 	Template Template
 	Offset   int64 // where the first data row starts
 	Line     int
@@ -152,6 +153,9 @@ func PreviewFile(tx *store.Tx, ws crm.ID, kind Kind, path string, t *Template) (
 		return pv, crm.Errorf(crm.Invalid, "The header row cannot be read: %s.", row.Problems[0].Message)
 	}
 	pv.Header, pv.Offset, pv.Line = Header(row.Fields), row.End, rd.Line()
+	if first, err := rd.Read(); err == nil {
+		pv.Sample = first.Fields
+	}
 	custom, err := records.ListFields(tx, ws, kind.Object(), false)
 	if err != nil {
 		return pv, err

@@ -62,3 +62,19 @@ func Register(reg *jobs.Registry, db *store.DB, log *slog.Logger) {
 func Enqueue(tx *store.Tx, q Enqueuer, imp Import) error {
 	return q.Enqueue(tx, JobArgs{ImportID: imp.ID, WorkspaceID: imp.WorkspaceID}, &river.InsertOpts{MaxAttempts: 10})
 }
+
+// Start runs imp in the background: it enqueues imp's job in tx, or, with
+// no queue (tests, tools), runs it in this process once tx has committed.
+func Start(tx *store.Tx, q Enqueuer, db *store.DB, imp Import, log *slog.Logger) error {
+	if q != nil {
+		return Enqueue(tx, q, imp)
+	}
+	tx.AfterCommit(func() {
+		go func() {
+			if _, err := Execute(context.Background(), db, imp.WorkspaceID, imp.ID, Options{}); err != nil && log != nil {
+				log.Warn("import failed", "import", imp.ID, "err", err)
+			}
+		}()
+	})
+	return nil
+}

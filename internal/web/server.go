@@ -85,6 +85,7 @@ func NewServer(d Deps) *Server {
 	if d.Config.DataDir != "" {
 		importDir = filepath.Join(d.Config.DataDir, "imports")
 	}
+	s.ui.ImportDir = importDir
 	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, ImportDir: importDir})
 	s.routes()
 	s.handler = s.middleware(s.mux)

@@ -8,6 +8,7 @@
   var pending = ""; // first key of a two-key shortcut such as "g c"
   var pendingTimer = null;
   var goto = { h: "/", c: "/contacts", o: "/companies", s: "/settings" };
+  goto.i = "/import";
 
   function typing(el) {
     if (!el) return false;

@@ -206,20 +206,9 @@ func (a *API) undoImport(ctx context.Context, in *importIDInput) (*undoOutput, e
 	return out, nil
 }
 
-// startImport enqueues the job that runs imp, in tx; without a job queue
-// (tests, tools) it runs in this process once tx has committed.
+// startImport runs imp in the background (see importer.Start).
 func (a *API) startImport(tx *store.Tx, imp importer.Import) error {
-	if a.Queue != nil {
-		return importer.Enqueue(tx, a.Queue, imp)
-	}
-	tx.AfterCommit(func() {
-		go func() {
-			if _, err := importer.Execute(context.Background(), a.DB, imp.WorkspaceID, imp.ID, importer.Options{}); err != nil {
-				a.Log.Warn("import failed", "import", imp.ID, "err", err)
-			}
-		}()
-	})
-	return nil
+	return importer.Start(tx, a.Queue, a.DB, imp, a.Log)
 }
 
 // uploadImport handles POST /imports: it streams the multipart upload to a

@@ -48,6 +48,8 @@ type Handlers struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure (the public URL is https).
 	SecureCookies bool
+	// ImportDir keeps uploaded import files ("" : a temp directory).
+	ImportDir string
 }
 
 // render writes a component with status.
