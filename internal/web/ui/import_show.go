@@ -45,7 +45,7 @@ func (h *Handlers) ImportShow(w http.ResponseWriter, r *http.Request) {
 	rate, eta := imp.Rate(time.Now())
 	v := view.ImportShowView{ID: imp.ID.String(), Kind: imp.Kind, File: imp.FileName, Status: string(imp.Status), Summary: imp.Summary(),
 		Error: imp.Error, Encoding: imp.Encoding, Delimiter: delimiterWord(imp.Delimiter), DryRun: imp.DryRun,
-		Running: imp.Status == importer.Running || imp.Status == importer.Queued,
+		Running:   imp.Status == importer.Running || imp.Status == importer.Queued,
 		CanResume: imp.Status == importer.Cancelled || imp.Status == importer.StatusFailed,
 		Percent:   int(100 * imp.Progress()), Rows: imp.RowsDone, Rate: rateText(rate), ETA: etaText(eta),
 		Created: imp.Created, Updated: imp.Updated, Skipped: imp.Skipped, Errors: imp.Errors,
