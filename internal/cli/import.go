@@ -209,6 +209,7 @@ func execute(ctx context.Context, env Env, db *store.DB, imp importer.Import, re
 	fmt.Fprintln(env.Stderr)
 	if err != nil {
 		if ctx.Err() != nil {
+			_ = importer.Interrupted(db, imp.WorkspaceID, imp.ID)
 			return fmt.Errorf("interrupted at line %d; continue with: tandem import resume %s --workspace %s", done.Line, imp.ID, imp.WorkspaceID)
 		}
 		return describe(err)

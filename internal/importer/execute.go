@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -28,7 +29,16 @@ type Options struct {
 	// built yet): it gets each row's values and returns a non-empty reason
 	// to leave the row out. Nil: no check.
 	SuppressionCheck func(kind string, vals map[string]string) string
+	// StaleAfter is how long a running import must have made no progress
+	// before another process may take it over (after a crash); default
+	// StaleAfter. A live run commits every few seconds.
+	StaleAfter time.Duration
 }
+
+// StaleAfter is the default time without progress after which a running
+// import counts as abandoned. River's rescuer retries jobs it thinks are
+// stuck; without this, a long import could run twice at once.
+const StaleAfter = 2 * time.Minute
 
 // errStopped means the import stopped because it was cancelled.
 var errStopped = errors.New("importer: cancelled")
@@ -45,6 +55,9 @@ func Execute(ctx context.Context, db *store.DB, ws, id crm.ID, o Options) (Impor
 	if o.MaxPlanLines == 0 {
 		o.MaxPlanLines = 10_000
 	}
+	if o.StaleAfter == 0 {
+		o.StaleAfter = StaleAfter
+	}
 	var imp Import
 	err := db.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -53,6 +66,9 @@ func Execute(ctx context.Context, db *store.DB, ws, id crm.ID, o Options) (Impor
 		}
 		if imp.Status != Queued && imp.Status != Running {
 			return nil
+		}
+		if imp.Status == Running && tx.Now.Sub(imp.UpdatedAt) < o.StaleAfter {
+			return crm.Errorf(crm.Conflict, "This import is running elsewhere (last progress at %s).", imp.UpdatedAt.Format(time.TimeOnly))
 		}
 		imp.Status = Running
 		_, err = tx.Exec(`UPDATE imports SET status = ?, started_at = COALESCE(started_at, ?), updated_at = ? WHERE workspace_id = ? AND id = ?`,
@@ -444,4 +460,15 @@ func (ex *execution) finish(tx *store.Tx, batch Batch) error {
 	return tx.Emit(crm.Event{WorkspaceID: ws, Actor: ex.run_.Principal.Actor(), ObjectType: "import", ObjectID: id, Action: crm.Updated,
 		Changes: map[string]crm.Change{"status": {Before: string(Running), After: string(Done)},
 			"summary": {After: imp.Summary()}}})
+}
+
+// Interrupted marks a running import of this process as cancelled after
+// its context was cancelled (Ctrl-C in the CLI), so it can be resumed at
+// once rather than after StaleAfter. What was committed stays.
+func Interrupted(db *store.DB, ws, id crm.ID) error {
+	return db.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE imports SET status = ?, updated_at = ?, undo_until = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			Cancelled, store.Micros(tx.Now), store.Micros(tx.Now.Add(UndoWindow)), ws, id, Running)
+		return err
+	})
 }

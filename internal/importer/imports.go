@@ -327,6 +327,10 @@ func Resume(tx *store.Tx, p crm.Principal, id crm.ID) (Import, error) {
 	default:
 		return imp, crm.Errorf(crm.Conflict, "This import is %s; there is nothing to resume.", imp.Status)
 	}
+	if imp.Status == Running && tx.Now.Sub(imp.UpdatedAt) < StaleAfter {
+		return imp, crm.Errorf(crm.Conflict, "This import is still running (last progress at %s); a run that stopped can be resumed %s after its last progress.",
+			imp.UpdatedAt.Format(time.TimeOnly), StaleAfter)
+	}
 	if _, err := tx.Exec(`UPDATE imports SET status = ?, cancel_requested = 0, error = '', updated_at = ? WHERE workspace_id = ? AND id = ?`,
 		Queued, store.Micros(tx.Now), p.WorkspaceID, id); err != nil {
 		return imp, errf("resume: %w", err)

@@ -130,7 +130,12 @@ func TestCrashResume(t *testing.T) {
 			t.Fatalf("after the kill: %s at %d rows (%s)", mid.Status, mid.RowsDone, out.String())
 		}
 		t.Logf("killed after %d committed rows", mid.RowsDone)
-		resumed, err := importer.Execute(ctx, db, a.WorkspaceID, imp.ID, importer.Options{TxRows: 5_000})
+		// A running import with recent progress is not taken over...
+		if _, err := importer.Execute(ctx, db, a.WorkspaceID, imp.ID, importer.Options{}); crm.ErrorCode(err) != crm.Conflict {
+			t.Fatalf("took over a live-looking import: %v", err)
+		}
+		// ...one whose progress stopped is (StaleAfter shortened for the test).
+		resumed, err := importer.Execute(ctx, db, a.WorkspaceID, imp.ID, importer.Options{TxRows: 5_000, StaleAfter: time.Millisecond})
 		if err != nil || resumed.Status != importer.Done {
 			t.Fatalf("resume: %v %s", err, resumed.Status)
 		}
