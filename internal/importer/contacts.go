@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -322,5 +321,3 @@ func (c *contactRow) matchKey(field string) string {
 func describeMatch(field string) string {
 	return map[string]string{"email": "email", "phone": "phone number", "external_id": "external id"}[field]
 }
-
-var _ = fmt.Sprintf

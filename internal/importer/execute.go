@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -112,7 +111,7 @@ type execution struct {
 	db      *store.DB
 	imp     Import
 	o       Options
-	run_    *Run
+	rn      *Run // what the kind's batch resolves rows with
 	kind    Kind
 	plan    Plan
 	headers map[string]string // field → column header, for the report
@@ -176,9 +175,9 @@ func (ex *execution) prepare(tx *store.Tx, header []string) error {
 			ex.headers[f] = header[i]
 		}
 	}
-	ex.run_ = &Run{ID: imp.ID, WorkspaceID: imp.WorkspaceID, Principal: p, Plan: ex.plan, DryRun: imp.DryRun,
+	ex.rn = &Run{ID: imp.ID, WorkspaceID: imp.WorkspaceID, Principal: p, Plan: ex.plan, DryRun: imp.DryRun,
 		Custom: custom, Now: tx.Now, NewID: ex.db.NewID}
-	return ex.run_.load(tx)
+	return ex.rn.load(tx)
 }
 
 // open reads the header and positions a reader at the checkpoint.
@@ -231,7 +230,7 @@ func (ex *execution) run(ctx context.Context) error {
 		if err := ex.prepare(tx, header); err != nil {
 			return err
 		}
-		batch, err = ex.kind.Start(tx, ex.run_)
+		batch, err = ex.kind.Start(tx, ex.rn)
 		return err
 	})
 	if err != nil {
@@ -280,54 +279,6 @@ func (ex *execution) run(ctx context.Context) error {
 			return nil
 		}
 	}
-}
-
-// indexChunkRows is how many search documents one transaction writes: a
-// long transaction would hold SQLite's one writer (and the node lease that
-// keeps ids unique) for too long.
-const indexChunkRows = 25_000
-
-// index writes the search documents of the records the import created, in
-// chunks, remembering in the import how far it got, so a crash here resumes
-// without indexing a record twice.
-func (ex *execution) index(ctx context.Context) error {
-	if ex.imp.DryRun {
-		return nil
-	}
-	ws, id := ex.imp.WorkspaceID, ex.imp.ID
-	for _, t := range ex.kind.Index() {
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			n := 0
-			err := ex.db.Write(ctx, func(tx *store.Tx) error {
-				var raw string
-				if err := tx.QueryRow(`SELECT index_progress FROM imports WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&raw); err != nil {
-					return err
-				}
-				progress := map[string]crm.ID{}
-				if err := json.Unmarshal([]byte(raw), &progress); err != nil {
-					return errf("index progress: %w", err)
-				}
-				last, done, err := indexChunk(tx, ex.run_, t, progress[t.Table], indexChunkRows)
-				if err != nil || done == 0 {
-					return err
-				}
-				n, progress[t.Table] = done, last
-				_, err = tx.Exec(`UPDATE imports SET index_progress = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-					jsonText(progress), store.Micros(tx.Now), ws, id)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			if n < indexChunkRows {
-				break
-			}
-		}
-	}
-	return nil
 }
 
 type counts struct{ rows, created, updated, skipped, errors int }
@@ -457,18 +408,7 @@ func (ex *execution) finish(tx *store.Tx, batch Batch) error {
 	if err != nil {
 		return err
 	}
-	return tx.Emit(crm.Event{WorkspaceID: ws, Actor: ex.run_.Principal.Actor(), ObjectType: "import", ObjectID: id, Action: crm.Updated,
+	return tx.Emit(crm.Event{WorkspaceID: ws, Actor: ex.rn.Principal.Actor(), ObjectType: "import", ObjectID: id, Action: crm.Updated,
 		Changes: map[string]crm.Change{"status": {Before: string(Running), After: string(Done)},
 			"summary": {After: imp.Summary()}}})
-}
-
-// Interrupted marks a running import of this process as cancelled after
-// its context was cancelled (Ctrl-C in the CLI), so it can be resumed at
-// once rather than after StaleAfter. What was committed stays.
-func Interrupted(db *store.DB, ws, id crm.ID) error {
-	return db.Write(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.Exec(`UPDATE imports SET status = ?, updated_at = ?, undo_until = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
-			Cancelled, store.Micros(tx.Now), store.Micros(tx.Now.Add(UndoWindow)), ws, id, Running)
-		return err
-	})
 }
