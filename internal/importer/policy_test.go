@@ -141,3 +141,7 @@ func TestDryRun(t *testing.T) {
 		}
 	})
 }
+
+func recordsContact(email string) records.NewContact {
+	return records.NewContact{FirstName: "Old", Email: email, Title: "Founder"}
+}

@@ -108,17 +108,18 @@ func (a *API) importRoutes() {
 		Summary: "Start an import",
 		Description: "Upload a CSV file as multipart/form-data: the part `file`, and optionally `kind` (contacts, companies), " +
 			"`dry_run` (true), `dedupe` (email, phone, external_id; companies: domain, name; none), `policy` (upsert, create, update) and " +
-			"`template` (a mapping template as JSON; default: columns matched by header). The file streams to disk; the import runs in " +
+			"`template` (a mapping template as JSON) or `template_id` (a saved one; default: columns matched by header). The file streams to disk; the import runs in " +
 			"the background. Poll GET /imports/{id} for progress.",
 		DefaultStatus: http.StatusAccepted,
 		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{"multipart/form-data": {
 			Schema: &huma.Schema{Type: "object", Required: []string{"file"}, Properties: map[string]*huma.Schema{
-				"file":     {Type: "string", Format: "binary"},
-				"kind":     {Type: "string", Enum: []any{"contacts", "companies"}},
-				"dry_run":  {Type: "boolean"},
-				"dedupe":   {Type: "string"},
-				"policy":   {Type: "string", Enum: []any{"upsert", "create", "update"}},
-				"template": {Type: "string", Description: "JSON mapping template"},
+				"file":        {Type: "string", Format: "binary"},
+				"kind":        {Type: "string", Enum: []any{"contacts", "companies"}},
+				"dry_run":     {Type: "boolean"},
+				"dedupe":      {Type: "string"},
+				"policy":      {Type: "string", Enum: []any{"upsert", "create", "update"}},
+				"template":    {Type: "string", Description: "JSON mapping template"},
+				"template_id": {Type: "string", Description: "id of a saved template (POST /import-templates)"},
 			}}}}},
 		Middlewares: huma.Middlewares{a.uploadImport}, SkipValidateBody: true,
 	}, func(context.Context, *struct{}) (*importOutput, error) {
@@ -137,6 +138,7 @@ func (a *API) importRoutes() {
 		Summary: "Undo an import", Description: "Moves every record the import created to the trash and restores every record it " +
 			"updated, in one transaction, within the undo window."}, a.undoImport)
 	a.exportRoutes()
+	a.importTemplateRoutes()
 }
 
 func (a *API) withImport(ctx context.Context, id string, write bool, fn func(tx *store.Tx, p crm.Principal, id crm.ID) error) error {
@@ -246,7 +248,7 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		return imp, err
 	}
 	in := importer.NewImport{Kind: "contacts"}
-	var dedupe, policy, tmpl string
+	var dedupe, policy, tmpl, tmplID string
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -282,6 +284,8 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 			policy = string(v)
 		case "template":
 			tmpl = string(v)
+		case "template_id":
+			tmplID = string(v)
 		}
 	}
 	if in.FilePath == "" {
@@ -301,6 +305,14 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		in.Template = &t
 	}
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
+		if tmplID != "" && in.Template == nil {
+			id, _ := crm.ParseID(tmplID)
+			st, err := importer.GetTemplate(tx, p, id)
+			if err != nil {
+				return (crm.FieldErrors{"template_id": crm.ErrorMessage(err)}).Err()
+			}
+			in.Template, in.Kind = &st.Template, st.Template.Kind
+		}
 		kind, err := importer.KindNamed(in.Kind)
 		if err != nil {
 			return (crm.FieldErrors{"kind": crm.ErrorMessage(err)}).Err()

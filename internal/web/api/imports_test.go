@@ -111,5 +111,20 @@ func TestImportsAPI(t *testing.T) {
 		if len(q.jobs) != 1 {
 			t.Fatalf("rejected uploads enqueued jobs: %d", len(q.jobs))
 		}
+
+		// A saved template, used by id.
+		_, saved := send(t, mux, key, step{name: "save template", method: "POST", path: "/api/v1/import-templates", status: 201,
+			body: `{"name":"Semicolons","template":{"kind":"contacts","columns":[{"header":"E-mail Address","field":"email"}],"dedupe":{"policy":"create","match":"email"}}}`,
+			has:  []string{`"name":"Semicolons"`, `"policy":"create"`}})
+		send(t, mux, key, step{name: "list templates", method: "GET", path: "/api/v1/import-templates?kind=contacts", status: 200, has: []string{`"Semicolons"`}})
+		send(t, mux, otherKey, step{name: "other workspace templates", method: "GET", path: "/api/v1/import-templates", status: 200, hasNot: []string{`"Semicolons"`}})
+		if rec := upload(t, mux, key, map[string]string{"template_id": saved["id"].(string)}, file); rec.Code != 202 ||
+			!strings.Contains(rec.Body.String(), `"policy":"create"`) || strings.Contains(rec.Body.String(), `"field":"first_name"`) {
+			t.Fatalf("upload with template_id: %d %s", rec.Code, rec.Body.String())
+		}
+		if rec := upload(t, mux, key, map[string]string{"template_id": "123"}, file); rec.Code != 422 || !strings.Contains(rec.Body.String(), `"template_id"`) {
+			t.Fatalf("unknown template_id: %d %s", rec.Code, rec.Body.String())
+		}
+		send(t, mux, key, step{name: "delete template", method: "DELETE", path: "/api/v1/import-templates/" + saved["id"].(string), status: 204})
 	})
 }
