@@ -53,9 +53,12 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[JobArgs]) error {
 	return err
 }
 
-// Register adds the import worker.
+// Register adds the import worker and the hourly purge of imports past
+// their undo window.
 func Register(reg *jobs.Registry, db *store.DB, log *slog.Logger) {
 	jobs.Register(reg, &Worker{DB: db, Log: log})
+	jobs.Register(reg, &PurgeWorker{DB: db})
+	reg.Every(time.Hour, false, func() river.JobArgs { return PurgeArgs{} })
 }
 
 // Enqueue inserts the job that runs imp, in tx.
