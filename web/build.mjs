@@ -15,6 +15,7 @@ for (const f of readdirSync(out)) {
 const files = [
   [join(here, "node_modules", "htmx.org", "dist", "htmx.min.js"), "htmx.min.js"],
   [join(here, "src", "app.js"), "app.js"],
+  [join(here, "src", "import.js"), "import.js"],
   [join(here, "src", "app.css"), "app.css"],
   [join(here, "src", "board.js"), "board.js"],
   [join(here, "src", "board.css"), "board.css"],

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tandemcrm/tandem/internal/consent"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"os"
 	"strings"
 	"time"
@@ -50,6 +52,13 @@ func withWriteDBConfig(ctx context.Context, env Env, name, usageLine string, arg
 	if err := db.ClaimNode(ctx); err != nil {
 		return err
 	}
+	// The instance key keys the suppression list's hashes: a command that
+	// creates contacts (an import) must check them as the server does.
+	key, err := secrets.LoadOrCreateKey(c.DataDir, c.SecretKey)
+	if err != nil {
+		return err
+	}
+	consent.SetKey(key)
 	return fn(c, db, fs.Args())
 }
 

@@ -46,6 +46,9 @@ func commands() map[string]command {
 		"restore":   {"replace the SQLite database with a backup: restore FILE", runRestore},
 		"seed":      {"create a demo workspace with generated data: seed --demo", runSeed},
 		"privacy":   {"export or erase a person: privacy export|erase --workspace ID --email E", runPrivacy},
+
+		"import": {"import contacts or companies from CSV: import contacts FILE --workspace ID", runImport},
+		"export": {"export contacts to CSV, XLSX or vCard: export contacts --workspace ID", runExport},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/config"
+	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/jobs"
 	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/secrets"
@@ -152,6 +153,7 @@ func registry(db *store.DB, sender sysmail.Sender, pv privacy.Service, log *slog
 	sysmail.Register(reg, db, sender, log)
 	privacy.RegisterJobs(reg, db, pv, log)
 	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}, Optimize: true})
+	importer.Register(reg, db, log)
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg
 }

@@ -193,6 +193,10 @@ func (f *fixture) person(t *testing.T) {
 				[]any{tx.NewID(), p.WorkspaceID, p.UserID, "Call " + fullName, now}},
 			{`INSERT INTO contact_companies (id, workspace_id, contact_id, company_id, title, created_at) VALUES (?, ?, ?, ?, 'Analyst', ?)`,
 				[]any{tx.NewID(), p.WorkspaceID, c.ID, co.ID, now}},
+			{`INSERT INTO import_before (workspace_id, import_id, object_type, object_id, before, after_version) VALUES (?, 1, 'contact', ?, ?, 2)`,
+				[]any{p.WorkspaceID, c.ID, `{"email":"` + email1 + `","last_name":"` + lastName + `"}`}},
+			{`INSERT INTO import_issues (id, workspace_id, import_id, line, action, column_name, value, message) VALUES (?, ?, 1, 7, 'warning', 'Email', ?, 'duplicate in the file')`,
+				[]any{tx.NewID(), p.WorkspaceID, email2}},
 		} {
 			if _, err := tx.Exec(q.sql, q.args...); err != nil {
 				return err

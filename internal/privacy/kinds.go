@@ -34,6 +34,10 @@ func Default() *Registry {
 	r.Register(dealsKind())
 	r.Register(ByContactColumn("contact_companies", "Past companies", "contact_id",
 		"A person's former employers, with their title and dates."))
+	r.Register(ByObject("import_before", "Import undo copies",
+		"A person's record as it was before an import changed it, kept for the import's undo window (7 days)."))
+	r.Register(Mentions("import_issues", "Import reports", "Lines of import reports whose cell value or message names the person.",
+		"value", "message"))
 	r.Register(companiesKind())
 	r.Register(requestsKind())
 	r.Register(consentKind())
@@ -75,6 +79,8 @@ func registerNonPersonal(r *Registry) {
 		"consent_purposes":   "the purposes consent is asked for",
 		"consent_settings":   "the workspace's consent and tracking switches",
 		"company_domains":    "companies' web domains",
+		"imports":            "import jobs: file name, mapping, counts (the uploaded file is deleted when the undo window closes)",
+		"import_templates":   "saved column mappings",
 		"deal_items":         "products and prices on deals",
 		"deal_stage_history": "when deals entered and left stages",
 		"lost_reasons":       "the workspace's list of reasons deals are lost",

@@ -87,10 +87,15 @@ func NewServer(d Deps) *Server {
 			s.ui.SSOName = "single sign-on"
 		}
 	}
+	importDir := "" // tests without a data directory: a temp directory
+	if d.Config.DataDir != "" {
+		importDir = filepath.Join(d.Config.DataDir, "imports")
+	}
+	s.ui.ImportDir = importDir
 	s.ui.Privacy = privacy.Service{Registry: privacy.Default(), FilesDir: s.ui.Files.Dir, Key: d.Key,
 		Mail: privacy.SysMailer(d.Queue), BaseURL: d.Config.PublicURL(), Suppress: d.Suppress}
 	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, BaseURL: d.Config.PublicURL(),
-		Privacy: s.ui.Privacy})
+		Privacy: s.ui.Privacy, ImportDir: importDir})
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s

@@ -7,7 +7,7 @@
 
   var pending = ""; // first key of a two-key shortcut such as "g c"
   var pendingTimer = null;
-  var goto = { h: "/", c: "/contacts", o: "/companies", p: "/pipeline", s: "/settings", d: "/my-day", a: "/calendar" };
+  var goto = { h: "/", c: "/contacts", o: "/companies", p: "/pipeline", s: "/settings", d: "/my-day", a: "/calendar", i: "/import" };
 
   function typing(el) {
     if (!el) return false;

@@ -35,6 +35,8 @@ type Deps struct {
 	BaseURL string
 
 	Privacy privacy.Service // export, erasure, requests, retention
+	// ImportDir keeps uploaded import files (default: a temp directory).
+	ImportDir string
 }
 
 // API holds the huma API and its dependencies.

@@ -49,6 +49,8 @@ func (a *API) routes() {
 
 	a.activityRoutes()
 	a.notificationRoutes()
+
+	a.importRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

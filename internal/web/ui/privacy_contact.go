@@ -11,9 +11,9 @@ import (
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
 
-// ContactExport sends everything about a contact as a zip (managers and
+// ContactDataExport sends everything about a contact as a zip (managers and
 // above). A POST: every export is recorded in the audit log.
-func (h *Handlers) ContactExport(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ContactDataExport(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, err := crm.ParseID(r.PathValue("id"))
 	var buf bytes.Buffer

@@ -54,6 +54,9 @@ type Handlers struct {
 
 	privacyLimit rateLimit     // the public privacy pages (privacy_public.go)
 	publicLimit  publicLimiter // public pages without sign-in (preferences.go)
+
+	// ImportDir keeps uploaded import files ("" : a temp directory).
+	ImportDir string
 }
 
 // render writes a component with status.

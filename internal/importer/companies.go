@@ -1,0 +1,321 @@
+package importer
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Companies imports organisations.
+type Companies struct{}
+
+// Name implements Kind.
+func (Companies) Name() string { return "companies" }
+
+// Object implements Kind.
+func (Companies) Object() string { return "company" }
+
+// DefaultDedupe: match by domain, create or update.
+func (Companies) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, Match: "domain"} }
+
+// Fields implements Kind.
+func (Companies) Fields(custom []records.FieldDef) []FieldSpec {
+	return append([]FieldSpec{
+		{Key: "name", Label: "Name", Match: true, Synonyms: []string{"companyname", "company", "name", "accountname", "account",
+			"organization", "organisation", "organizationname", "firma", "entreprise"}},
+		{Key: "domain", Label: "Domain or website", Match: true, Synonyms: []string{"domain", "companydomainname", "companydomain",
+			"website", "websiteurl", "web", "url"}},
+		{Key: "industry", Label: "Industry", Synonyms: []string{"industry", "sector", "branche"}},
+		{Key: "size", Label: "Employees", Synonyms: []string{"size", "employees", "numberofemployees", "employeecount", "headcount", "companysize"}},
+		{Key: "phone", Label: "Phone", Synonyms: []string{"phone", "phonenumber", "telephone", "companyphone", "mainphone"}},
+		{Key: "tags", Label: "Tags", Synonyms: []string{"tags", "tag", "labels", "label", "categories"}},
+		{Key: "owner", Label: "Owner (email)", Synonyms: []string{"owner", "companyowner", "accountowner", "owneremail", "recordowner", "assignedto"}},
+		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "recordid", "companyid",
+			"accountid", "salesforceid", "hubspotid"}},
+	}, customSpecs(custom)...)
+}
+
+// Adjust implements Kind.
+func (Companies) Adjust(*Template, map[string]bool) {}
+
+// companyRow is a company as the import reads and writes it.
+type companyRow struct {
+	ID         crm.ID         `json:"id"`
+	Name       string         `json:"name"`
+	Domain     string         `json:"domain"`
+	Industry   string         `json:"industry"`
+	Size       int            `json:"size"`
+	Phone      string         `json:"phone"`
+	Owner      crm.ID         `json:"owner_id"`
+	Tags       []string       `json:"tags"`
+	Custom     map[string]any `json:"custom"`
+	ExternalID string         `json:"external_id"`
+	Version    int64          `json:"version"`
+}
+
+type companyBatch struct {
+	run     *Run
+	match   string
+	policy  Policy
+	keys    map[string]entry
+	creates []*companyRow
+	pending map[crm.ID]*companyRow
+	updates []companyUpdate
+}
+
+type companyUpdate struct {
+	id   crm.ID
+	mine bool
+	c    companyRow
+	set  map[string]bool
+}
+
+func companyKey(match string, c companyRow) string {
+	switch match {
+	case "name":
+		return strings.ToLower(c.Name)
+	case "domain":
+		return c.Domain
+	case "external_id":
+		return c.ExternalID
+	}
+	return ""
+}
+
+// Start implements Kind.
+func (Companies) Start(tx *store.Tx, r *Run) (Batch, error) {
+	b := &companyBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
+		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}}
+	if b.match == "" {
+		return b, nil
+	}
+	rows, err := tx.Query(`SELECT id, name, domain, external_id, owner_id, import_id FROM companies
+		WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY id`, r.WorkspaceID)
+	if err != nil {
+		return nil, errf("load companies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c companyRow
+		var e entry
+		var imp crm.ID
+		if err := rows.Scan(&e.id, &c.Name, &c.Domain, &c.ExternalID, &e.owner, &imp); err != nil {
+			return nil, err
+		}
+		e.mine = imp == r.ID
+		if k := companyKey(b.match, c); k != "" {
+			if _, dup := b.keys[k]; !dup {
+				b.keys[k] = e
+			}
+		}
+	}
+	return b, rows.Err()
+}
+
+func (b *companyBatch) parse(vals map[string]string) (companyRow, Outcome) {
+	var out Outcome
+	c := companyRow{Name: strings.TrimSpace(vals["name"]), Domain: records.NormalizeDomain(vals["domain"]),
+		Industry: vals["industry"], Phone: vals["phone"], ExternalID: vals["external_id"], Tags: splitList(vals["tags"])}
+	if v := vals["domain"]; v != "" && !strings.Contains(c.Domain, ".") {
+		return c, fail("domain", v, "not a domain like example.com")
+	}
+	if c.Name == "" {
+		c.Name = c.Domain
+	}
+	if len(c.Name) > 200 || len(c.Industry) > 200 || len(c.ExternalID) > 200 {
+		return c, fail("name", c.Name, "name, industry and external id are limited to 200 characters")
+	}
+	if v := vals["size"]; v != "" {
+		n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(v, ",", ""), " ", ""))
+		if err != nil || n < 0 {
+			return c, fail("size", v, "not a whole number of employees")
+		}
+		c.Size = n
+	}
+	if v := c.Phone; v != "" {
+		if n := len(records.Digits(v)); n < 5 || n > 20 {
+			return c, fail("phone", v, "a phone number needs 5 to 20 digits")
+		}
+	}
+	var o *Outcome
+	c.Owner, o = b.run.Owner(vals["owner"])
+	if o != nil {
+		out.Notes = append(out.Notes, *o)
+	}
+	return c, out
+}
+
+// Row implements Batch.
+func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
+	c, out := b.parse(vals)
+	if out.Action == Errored {
+		return out
+	}
+	if c.Name == "" {
+		return fail("name", "", "a company needs a name or a domain")
+	}
+	key := companyKey(b.match, c)
+	e, found := b.keys[key]
+	found = found && key != ""
+	switch {
+	case b.policy == UpdateOnly && !found:
+		return skip(b.match, key, "no company has this "+b.match)
+	case b.policy == CreateOnly && found:
+		return skip(b.match, key, "a company with this "+b.match+" exists already")
+	case found && !e.mine && !b.run.Sees(e.owner):
+		return skip(b.match, key, "matches a company you cannot see")
+	}
+	custom, bad := b.run.CustomValues(vals, !found)
+	if bad != nil {
+		return *bad
+	}
+	c.Custom = custom
+	set := map[string]bool{}
+	for k := range vals {
+		set[k] = true
+	}
+	if found {
+		if p := b.pending[e.id]; p != nil {
+			mergeCompany(p, c, set)
+		} else {
+			b.updates = append(b.updates, companyUpdate{id: e.id, mine: e.mine, c: c, set: set})
+		}
+		out.Action = Updated
+		return out
+	}
+	c.ID, c.Version = b.run.NewID(), 1
+	if c.Owner == 0 {
+		c.Owner = b.run.Principal.UserID
+	}
+	b.creates = append(b.creates, &c)
+	b.pending[c.ID] = &c
+	if key != "" {
+		b.keys[key] = entry{id: c.ID, owner: c.Owner, mine: true}
+	}
+	out.Action = Created
+	return out
+}
+
+func mergeCompany(dst *companyRow, src companyRow, set map[string]bool) {
+	str := func(key string, d *string, v string) {
+		if (set[key] || (key == "name" && set["domain"] && *d == "")) && v != "" {
+			*d = v
+		}
+	}
+	str("name", &dst.Name, src.Name)
+	str("domain", &dst.Domain, src.Domain)
+	str("industry", &dst.Industry, src.Industry)
+	str("phone", &dst.Phone, src.Phone)
+	str("external_id", &dst.ExternalID, src.ExternalID)
+	if set["size"] {
+		dst.Size = src.Size
+	}
+	if src.Owner != 0 {
+		dst.Owner = src.Owner
+	}
+	for _, t := range src.Tags {
+		if !slices.Contains(dst.Tags, t) && len(dst.Tags) < 50 {
+			dst.Tags = append(dst.Tags, t)
+		}
+	}
+	if len(src.Custom) > 0 && dst.Custom == nil {
+		dst.Custom = map[string]any{}
+	}
+	for k, v := range src.Custom {
+		dst.Custom[k] = v
+	}
+}
+
+var companyFullCols = []string{"id", "workspace_id", "name", "domain", "industry", "size", "phone", "owner_id", "tags", "custom",
+	"external_id", "import_id", "created_by", "updated_by", "created_at", "updated_at", "version"}
+
+// Flush implements Batch.
+func (b *companyBatch) Flush(tx *store.Tx) error {
+	defer func() {
+		b.creates, b.updates = b.creates[:0], b.updates[:0]
+		clear(b.pending)
+	}()
+	if b.run.DryRun {
+		return nil
+	}
+	r := b.run
+	now, by := store.Micros(r.Now), r.Principal.UserID
+	rows := make([][]any, 0, len(b.creates))
+	for _, c := range b.creates {
+		rows = append(rows, []any{c.ID, r.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Owner, jsonText(c.Tags),
+			jsonText(c.Custom), c.ExternalID, r.ID, by, by, now, now, 1})
+	}
+	if err := insertRows(tx, "companies", companyFullCols, rows); err != nil {
+		return err
+	}
+	for _, u := range b.updates {
+		if err := b.update(tx, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const companySelect = `SELECT id, name, domain, industry, size, phone, owner_id, tags, custom, external_id, version FROM companies`
+
+func scanCompany(row interface{ Scan(...any) error }) (companyRow, error) {
+	var c companyRow
+	var tags, custom string
+	if err := row.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &c.Owner, &tags, &custom, &c.ExternalID, &c.Version); err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal([]byte(custom), &c.Custom)
+}
+
+func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
+	ws := b.run.WorkspaceID
+	old, err := scanCompany(tx.QueryRow(companySelect+` WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, ws, u.id))
+	if err == store.ErrNoRows {
+		return nil
+	} else if err != nil {
+		return errf("read company %d: %w", u.id, err)
+	}
+	c := old
+	c.Tags = append(c.Tags[:0:0], old.Tags...)
+	c.Custom = map[string]any{}
+	for k, v := range old.Custom {
+		c.Custom[k] = v
+	}
+	mergeCompany(&c, u.c, u.set)
+	ch := diffRows(old, c)
+	if len(ch) == 0 {
+		return nil
+	}
+	c.Version = old.Version + 1
+	if _, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, owner_id = ?, tags = ?, custom = ?,
+		external_id = ?, updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
+		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Owner, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
+		b.run.Principal.UserID, store.Micros(b.run.Now), c.Version, ws, c.ID); err != nil {
+		return errf("update company %d: %w", c.ID, err)
+	}
+	if u.mine {
+		return nil
+	}
+	if err := saveBefore(tx, b.run, "company", c.ID, old, c.Version); err != nil {
+		return err
+	}
+	return tx.Emit(crm.Event{WorkspaceID: ws, Actor: b.run.Principal.Actor(), ObjectType: "company", ObjectID: c.ID,
+		Action: crm.Updated, Changes: ch})
+}
+
+// Finish implements Batch: fresh search documents for the companies that
+// existed before and were updated.
+func (b *companyBatch) Finish(tx *store.Tx) error {
+	if b.run.DryRun {
+		return nil
+	}
+	return reindexUpdated(tx, b.run, companyDocs)
+}

@@ -1,0 +1,72 @@
+package importer_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/importer"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// TestImportCompanies: companies matched by domain (from a website URL),
+// updated and created, with the report, and undone.
+func TestImportCompanies(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "co@example.com")
+		var acme records.Company
+		err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			acme, err = records.CreateCompany(tx, p, records.NewCompany{Name: "Acme", Domain: "acme.example", Industry: "Anvils"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := "Company Name,Website,Industry,Number of Employees,Tags\n" +
+			"ACME Corporation,https://www.acme.example/about,,250,key account\n" +
+			"Initech,initech.example,Software,\"1,200\",\n" +
+			"Broken,not a domain,,,\n" +
+			"Initech Again,http://initech.example,Consulting,lots,\n"
+		imp := runImport(t, db, p, "companies", file, nil, false)
+		if imp.Summary() != "created=1 updated=1 skipped=0 errors=2" {
+			t.Fatalf("import: %s", imp.Summary())
+		}
+		var got []string
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			rows, err := tx.Query(`SELECT name, domain, industry, size, tags FROM companies WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY name`, p.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var n, d, i, tags string
+				var size int
+				if err := rows.Scan(&n, &d, &i, &size, &tags); err != nil {
+					return err
+				}
+				got = append(got, strings.Join([]string{n, d, i, tags}, "|")+"|"+string(rune('0'+size/1000)))
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "ACME Corporation|acme.example|Anvils|[\"key account\"]|0\nInitech|initech.example|Software|[]|1"
+		if g := strings.NewReplacer(`", "`, `","`).Replace(strings.Join(got, "\n")); g != want {
+			t.Fatalf("companies:\n%s\nwant:\n%s", g, want)
+		}
+		_, res, err := importer.UndoImport(ctx, db, p, imp.ID)
+		if err != nil || res != (importer.UndoResult{Removed: 1, Restored: 1}) {
+			t.Fatalf("undo: %+v %v", res, err)
+		}
+		var name string
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT name FROM companies WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, acme.ID).Scan(&name)
+		})
+		if name != "Acme" || count(t, db, `SELECT count(*) FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, p.WorkspaceID) != 1 {
+			t.Fatalf("after undo: %q", name)
+		}
+	})
+}

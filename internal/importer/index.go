@@ -1,0 +1,68 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// indexChunkRows is how many search documents one transaction writes: a
+// long transaction would hold SQLite's one writer (and the node lease that
+// keeps ids unique) for too long.
+const indexChunkRows = 25_000
+
+// index writes the search documents of the records the import created, in
+// chunks, remembering in the import how far it got, so a crash here resumes
+// without indexing a record twice.
+func (ex *execution) index(ctx context.Context) error {
+	if ex.imp.DryRun {
+		return nil
+	}
+	ws, id := ex.imp.WorkspaceID, ex.imp.ID
+	for _, t := range ex.kind.Index() {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			n := 0
+			err := ex.db.Write(ctx, func(tx *store.Tx) error {
+				var raw string
+				if err := tx.QueryRow(`SELECT index_progress FROM imports WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&raw); err != nil {
+					return err
+				}
+				progress := map[string]crm.ID{}
+				if err := json.Unmarshal([]byte(raw), &progress); err != nil {
+					return errf("index progress: %w", err)
+				}
+				last, done, err := indexChunk(tx, ex.rn, t, progress[t.Table], indexChunkRows)
+				if err != nil || done == 0 {
+					return err
+				}
+				n, progress[t.Table] = done, last
+				_, err = tx.Exec(`UPDATE imports SET index_progress = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
+					jsonText(progress), store.Micros(tx.Now), ws, id)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if n < indexChunkRows {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// Interrupted marks a running import of this process as cancelled after
+// its context was cancelled (Ctrl-C in the CLI), so it can be resumed at
+// once rather than after StaleAfter. What was committed stays.
+func Interrupted(db *store.DB, ws, id crm.ID) error {
+	return db.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE imports SET status = ?, updated_at = ?, undo_until = ? WHERE workspace_id = ? AND id = ? AND status = ?`,
+			Cancelled, store.Micros(tx.Now), store.Micros(tx.Now.Add(UndoWindow)), ws, id, Running)
+		return err
+	})
+}

@@ -1,0 +1,134 @@
+package importer
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// Kind is one kind of record that can be imported. The decoder, mapping,
+// job table, checkpoints, counters, the per-line report and undo's
+// bookkeeping are shared; a Kind brings its fields, how a row becomes a
+// record, and how its rows are written in bulk. Contacts and companies are
+// built; deals, products and activities plug in by adding a Kind to Kinds.
+type Kind interface {
+	Name() string   // plural, as in the CLI: "contacts"
+	Object() string // the event stream's object type: "contact"
+	Fields(custom []records.FieldDef) []FieldSpec
+	DefaultDedupe() Dedupe
+	// Adjust refines an automatic mapping (e.g. a lone "Mobile" column
+	// becomes the phone); taken holds the fields already mapped.
+	Adjust(t *Template, taken map[string]bool)
+	// Start loads what resolving rows needs (keys of existing records,
+	// companies, owners) for one run.
+	Start(tx *store.Tx, r *Run) (Batch, error)
+	// Undo removes the records import created and restores those it
+	// updated (from before-images), returning how many of each, and how
+	// many updated records were left alone because they changed since.
+	Undo(tx *store.Tx, r *Run) (UndoResult, error)
+	// Index lists the tables whose records the import creates, with how
+	// their search documents are made; they are indexed after the last
+	// row, in chunks of their own transactions.
+	Index() []IndexTarget
+}
+
+// IndexTarget says how the records of one table get search documents
+// (SQL expressions over its columns, the same as search.Reindex uses).
+type IndexTarget struct {
+	Table, Object, Title, Body string
+}
+
+var (
+	contactDocs = IndexTarget{"contacts", "contact", "first_name || ' ' || last_name", "email || ' ' || phone_digits || ' ' || title"}
+	companyDocs = IndexTarget{"companies", "company", "name", "domain || ' ' || industry"}
+)
+
+// Index implements Kind: contacts and the companies they brought.
+func (Contacts) Index() []IndexTarget { return []IndexTarget{companyDocs, contactDocs} }
+
+// Index implements Kind.
+func (Companies) Index() []IndexTarget { return []IndexTarget{companyDocs} }
+
+// Batch turns rows into writes. Row only decides (and remembers); Flush
+// writes what was decided since the last Flush, in the caller's
+// transaction, together with the checkpoint.
+type Batch interface {
+	Row(line int, vals map[string]string) Outcome
+	Flush(tx *store.Tx) error
+	// Finish runs once, in the transaction that marks the import done:
+	// set-based work over the records it updated (their search documents).
+	Finish(tx *store.Tx) error
+}
+
+// Action is what a row did (or, in a dry run, would do).
+type Action string
+
+// Row outcomes.
+const (
+	Created Action = "created"
+	Updated Action = "updated"
+	Skipped Action = "skipped"
+	Errored Action = "error"
+	Warned  Action = "warning"
+)
+
+// Outcome is what happened to one row, and why.
+type Outcome struct {
+	Action  Action
+	Field   string // the field at fault, if any
+	Value   string
+	Message string
+	Notes   []Outcome // warnings about a row that was still used
+}
+
+func fail(field, value, msg string) Outcome {
+	return Outcome{Action: Errored, Field: field, Value: value, Message: msg}
+}
+
+func skip(field, value, msg string) Outcome {
+	return Outcome{Action: Skipped, Field: field, Value: value, Message: msg}
+}
+
+// UndoResult counts what an undo did.
+type UndoResult struct {
+	Removed, Restored, LeftAlone int
+}
+
+// Kinds lists the importable kinds by name.
+var Kinds = map[string]Kind{
+	"contacts":  Contacts{},
+	"companies": Companies{},
+}
+
+// KindNamed returns the kind called name.
+func KindNamed(name string) (Kind, error) {
+	k, ok := Kinds[name]
+	if !ok {
+		var names []string
+		for n := range Kinds {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, crm.Errorf(crm.Invalid, "Cannot import %q; choose one of: %v.", name, names)
+	}
+	return k, nil
+}
+
+// customSpecs are the field specs of a workspace's live custom fields.
+func customSpecs(defs []records.FieldDef) []FieldSpec {
+	var out []FieldSpec
+	for i := range defs {
+		d := defs[i]
+		if !d.RetiredAt.IsZero() {
+			continue
+		}
+		out = append(out, FieldSpec{Key: "custom." + d.Key, Label: d.Label, Options: d.Options, Custom: &d,
+			Synonyms: []string{norm(d.Key)}})
+	}
+	return out
+}
+
+func errf(format string, a ...any) error { return fmt.Errorf("importer: "+format, a...) }

@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// TestImportUI: upload → mapping step (automatic, edited) → dry run →
+// import with live progress (server-sent events) → report → undo; and the
+// contacts list's Export link downloads the view as CSV.
+func TestImportUI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		upload := func(file string) *httptest.ResponseRecorder {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			_ = mw.WriteField("kind", "contacts")
+			fw, _ := mw.CreateFormFile("file", "people.csv")
+			_, _ = fw.Write([]byte(file))
+			_ = mw.Close()
+			req := httptest.NewRequest("POST", "/import", &buf)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			for _, c := range b.cookies {
+				req.AddCookie(c)
+			}
+			rec := httptest.NewRecorder()
+			b.h.ServeHTTP(rec, req)
+			return rec
+		}
+		rec := b.do("GET", "/import", nil)
+		must(t, rec, 200, rec.Body.String(), `enctype="multipart/form-data"`, `name="file"`)
+
+		rec = upload("Vorname;Nachname;E-Mail;Stufe;Notiz\nAda;Lovelace;ada@example.com;Kunde;x\nGrace;Hopper;grace@example.com;Interessent;y\nBad;Row;nope;;\n")
+		must(t, rec, 303, rec.Body.String())
+		mapURL := rec.Header().Get("Location")
+		if !strings.HasPrefix(mapURL, "/import/map/") {
+			t.Fatalf("redirect to %q", mapURL)
+		}
+		rec = b.do("GET", mapURL, nil)
+		must(t, rec, 200, rec.Body.String(), "semicolon-separated", `<option value="first_name" selected>`, `<option value="email" selected>`, "ada@example.com")
+		u, _ := url.Parse(mapURL)
+		form := url.Values{"kind": {"contacts"}, "name": {"people.csv"}, "col.0": {"first_name"}, "col.1": {"last_name"}, "col.2": {"email"},
+			"col.3": {"lifecycle"}, "col.4": {""}, "match": {"email"}, "policy": {"upsert"}, "values": {"Kunde = customer\nInteressent = prospect"}}
+		// A mistake first: matching by a field no column fills.
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("col.2", "")
+		rec = b.do("POST", u.Path, bad)
+		must(t, rec, 422, rec.Body.String(), "No column is mapped to email")
+
+		dry := url.Values{"dry_run": {"1"}}
+		for k, v := range form {
+			dry[k] = v
+		}
+		rec = b.do("POST", u.Path, dry)
+		must(t, rec, 303, rec.Body.String())
+		dryPage := waitDone(t, b, rec.Header().Get("Location"))
+		must(t, httptest.NewRecorder(), 200, dryPage, "dry run: nothing was changed", "created=2 updated=0 skipped=0 errors=1", "not a valid email address")
+
+		rec = b.do("POST", u.Path, form)
+		must(t, rec, 303, rec.Body.String())
+		importPath := rec.Header().Get("Location")
+		page := waitDone(t, b, importPath)
+		must(t, httptest.NewRecorder(), 200, page, "created=2 updated=0 skipped=0 errors=1", "Undo this import")
+		ev := b.do("GET", importPath+"/events", nil)
+		must(t, ev, 200, ev.Body.String(), "event: progress\ndata: {", `"final":true`, `"percent":100`)
+
+		// The list's Export link carries its filter, sort and columns.
+		list := b.do("GET", "/contacts?filter="+url.QueryEscape(`lifecycle = "customer"`), nil).Body.String()
+		m := regexp.MustCompile(`href="(/contacts/export\?[^"]+)"`).FindStringSubmatch(list)
+		if m == nil {
+			t.Fatalf("no export link:\n%.1500s", list)
+		}
+		href := strings.ReplaceAll(m[1], "&amp;", "&")
+		csv := b.do("GET", href, nil)
+		must(t, csv, 200, csv.Body.String(), "First Name,Last Name,Email", "Ada,Lovelace,ada@example.com")
+		if strings.Contains(csv.Body.String(), "Grace") || csv.Header().Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("export of the filtered view:\n%s", csv.Body.String())
+		}
+
+		rec = b.do("POST", importPath+"/undo", url.Values{})
+		must(t, rec, 303, rec.Body.String())
+		rec = b.do("GET", importPath, nil)
+		must(t, rec, 200, rec.Body.String(), "Undone: 2 records removed", "undone")
+		if strings.Contains(b.do("GET", "/contacts", nil).Body.String(), "Lovelace") {
+			t.Fatal("undo left the contacts")
+		}
+		rec = b.do("GET", "/import", nil)
+		must(t, rec, 200, rec.Body.String(), "Recent imports", "people.csv")
+	})
+}
+
+// waitDone polls an import page until the import has stopped running.
+func waitDone(t *testing.T, b *browser, path string) string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		body := b.do("GET", path, nil).Body.String()
+		if !strings.Contains(body, "data-import-events") {
+			return body
+		}
+	}
+	t.Fatalf("import at %s did not finish", path)
+	return ""
+}
