@@ -214,7 +214,8 @@ type retentionWorker struct {
 	log *slog.Logger
 }
 
-// RegisterJobs adds the retention job, run daily on one instance.
+// RegisterJobs adds the retention job, run daily on one instance; it also
+// reminds owners and admins of privacy requests coming due (RemindDue).
 func RegisterJobs(reg *jobs.Registry, db *store.DB, sv Service, log *slog.Logger) {
 	jobs.Register(reg, &retentionWorker{db: db, sv: sv, log: log})
 	reg.Every(24*time.Hour, false, func() river.JobArgs { return RetentionArgs{} })
@@ -235,6 +236,9 @@ func (w *retentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs
 		var done []Count
 		if err := w.db.Write(ctx, func(tx *store.Tx) (err error) { done, err = w.sv.Enforce(tx, ws); return err }); err != nil {
 			return fmt.Errorf("retention of workspace %d: %w", ws, err)
+		}
+		if err := w.db.Write(ctx, func(tx *store.Tx) error { _, err := RemindDue(tx, ws); return err }); err != nil {
+			return fmt.Errorf("privacy reminders of workspace %d: %w", ws, err)
 		}
 		if len(done) > 0 && w.log != nil {
 			w.log.Info("retention enforced", "workspace", ws, "removed", done)
