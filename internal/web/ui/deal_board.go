@@ -131,7 +131,7 @@ func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, owners map[crm.ID]str
 	for i, d := range ds {
 		ids[i] = d.ID
 	}
-	next, err := activities.NextActivities(tx, p.WorkspaceID, ids)
+	next, err := activities.NextDue(tx, p.WorkspaceID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -146,9 +146,9 @@ func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, owners map[crm.ID]str
 			Version: d.Version, RottingDays: d.RottingDays(tx.Now)}
 		if a, ok := next[d.ID]; ok {
 			c.Next = activityLabel(a.Type)
-			if !a.DueAt.IsZero() {
-				c.Next += " · " + a.DueAt.In(loc).Format("Jan 2")
-				c.NextOverdue = a.DueAt.Before(tx.Now)
+			if !a.At.IsZero() {
+				c.Next += " · " + a.At.In(loc).Format("Jan 2")
+				c.NextOverdue = a.At.Before(tx.Now)
 			}
 		}
 		out = append(out, c)
