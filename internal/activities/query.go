@@ -326,7 +326,6 @@ func NoNextActivitySQL(alias string) string {
 		AND nx.done_at IS NULL AND nx.deleted_at IS NULL)`
 }
 
-
 // Due is when a deal's next open activity is, and its type: what a board
 // card shows.
 type Due struct {
