@@ -73,3 +73,32 @@ func TestAnalyzeRunsOnBothDialects(t *testing.T) {
 		}
 	})
 }
+
+// TestRecentlyChangedWalksAnIndex: a list sorted by "last changed" reads
+// its page from an index, without sorting the workspace.
+func TestRecentlyChangedWalksAnIndex(t *testing.T) {
+	db := testdb.New(t)
+	var plan []string
+	if err := db.Read(context.Background(), func(tx *store.Tx) error {
+		rows, err := tx.Query(`EXPLAIN QUERY PLAN SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND c.deleted_at IS NULL
+			ORDER BY c.updated_at DESC, c.id DESC LIMIT 51`, 1)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a, b, c int
+			var d string
+			if err := rows.Scan(&a, &b, &c, &d); err != nil {
+				return err
+			}
+			plan = append(plan, d)
+		}
+		return rows.Err()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if p := strings.Join(plan, "; "); !strings.Contains(p, "contacts_updated_id") || strings.Contains(p, "TEMP B-TREE") {
+		t.Fatalf("plan %q: want the updated_at index and no sort", p)
+	}
+}
