@@ -84,6 +84,9 @@ func TestActivitiesInBrowser(t *testing.T) {
 
 	// 4. My day: a task added for today is checked off in place.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/my-day"), cd.WaitVisible(cd.CSS(`.quick-activity`)),
+		// On a loaded machine a submit before htmx has wired the form is a
+		// plain post that leaves the page: wait for it, as a person would.
+		cd.Poll[cd.Void](`typeof htmx !== "undefined" && document.readyState === "complete"`), cd.Sleep(200*time.Millisecond),
 		cd.SendKeys(cd.CSS(`.quick-activity [name=title]`), "Send Ada the deck"),
 		cd.SetValue(cd.CSS(`.quick-activity [name=time]`), "23:59"),
 		cd.Click(cd.CSS(`.quick-activity button[type=submit]`)),
