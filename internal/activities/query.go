@@ -187,35 +187,15 @@ func decodeCursor(s, spec string, n int) (*listCursor, error) {
 // keyset orders by the keys then the id, and for a cursor says "after the
 // last row".
 func keyset(keys []sortKey, cur *listCursor) (string, string, []any) {
-	dir := func(desc bool) string { return map[bool]string{true: " DESC", false: " ASC"}[desc] }
-	cmp := func(desc bool) string { return map[bool]string{true: " < ", false: " > "}[desc] }
-	var order []string
-	for _, k := range keys {
-		order = append(order, k.expr+dir(k.desc))
+	sk := make([]store.SortKey, len(keys))
+	for i, k := range keys {
+		sk[i] = store.SortKey{Expr: k.expr, Desc: k.desc}
 	}
-	lastDesc := keys[len(keys)-1].desc
-	order = append(order, "a.id"+dir(lastDesc))
-	if cur == nil {
-		return strings.Join(order, ", "), "", nil
+	var after []any
+	if cur != nil {
+		after = append(append([]any(nil), cur.Values...), cur.ID)
 	}
-	var ors []string
-	var args []any
-	for i := 0; i <= len(keys); i++ {
-		var ands []string
-		for j := 0; j < i; j++ {
-			ands = append(ands, keys[j].expr+" = ?")
-			args = append(args, cur.Values[j])
-		}
-		if i < len(keys) {
-			ands = append(ands, keys[i].expr+cmp(keys[i].desc)+"?")
-			args = append(args, cur.Values[i])
-		} else {
-			ands = append(ands, "a.id"+cmp(lastDesc)+"?")
-			args = append(args, cur.ID)
-		}
-		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
-	}
-	return strings.Join(order, ", "), "(" + strings.Join(ors, " OR ") + ")", args
+	return store.Keyset(sk, "a.id", after)
 }
 
 func sortValue(a Activity, name string) any {

@@ -138,47 +138,15 @@ func parseSort(spec string) ([]sortKey, string, error) {
 // keyset orders by the keys then the id, and for a cursor says "after the
 // last row of the previous page".
 func keyset(keys []sortKey, cur *cursor) (string, string, []any) {
-	var order []string
-	for _, k := range keys {
-		order = append(order, k.column+dir(k.desc))
+	sk := make([]store.SortKey, len(keys))
+	for i, k := range keys {
+		sk[i] = store.SortKey{Expr: k.column, Desc: k.desc}
 	}
-	lastDesc := keys[len(keys)-1].desc
-	order = append(order, "p.id"+dir(lastDesc))
-	if cur == nil {
-		return strings.Join(order, ", "), "", nil
+	var after []any
+	if cur != nil {
+		after = append(append([]any(nil), cur.Values...), cur.ID)
 	}
-	var ors []string
-	var args []any
-	for i := 0; i <= len(keys); i++ {
-		var ands []string
-		for j := 0; j < i; j++ {
-			ands = append(ands, keys[j].column+" = ?")
-			args = append(args, cur.Values[j])
-		}
-		if i < len(keys) {
-			ands = append(ands, keys[i].column+cmp(keys[i].desc)+"?")
-			args = append(args, cur.Values[i])
-		} else {
-			ands = append(ands, "p.id"+cmp(lastDesc)+"?")
-			args = append(args, cur.ID)
-		}
-		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
-	}
-	return strings.Join(order, ", "), "(" + strings.Join(ors, " OR ") + ")", args
-}
-
-func dir(desc bool) string {
-	if desc {
-		return " DESC"
-	}
-	return " ASC"
-}
-
-func cmp(desc bool) string {
-	if desc {
-		return " < "
-	}
-	return " > "
+	return store.Keyset(sk, "p.id", after)
 }
 
 func decodeCursor(s, spec string, n int) (*cursor, error) {

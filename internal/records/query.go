@@ -77,48 +77,15 @@ func parseSort(spec string, allowed map[string]string, def string) ([]sortKey, s
 // keyset builds ORDER BY and, for a cursor, the condition "after the last
 // row" over the sort keys with the id as the final tie-breaker.
 func keyset(keys []sortKey, alias string, cur *cursorState) (string, string, []any) {
-	col := func(c string) string { return alias + "." + c }
-	var order []string
-	for _, k := range keys {
-		order = append(order, col(k.column)+dir(k.desc))
+	sk := make([]store.SortKey, len(keys))
+	for i, k := range keys {
+		sk[i] = store.SortKey{Expr: alias + "." + k.column, Desc: k.desc}
 	}
-	lastDesc := len(keys) > 0 && keys[len(keys)-1].desc
-	order = append(order, col("id")+dir(lastDesc))
-	if cur == nil {
-		return strings.Join(order, ", "), "", nil
+	var after []any
+	if cur != nil {
+		after = append(append([]any(nil), cur.Values...), cur.ID)
 	}
-	var ors []string
-	var args []any
-	for i := 0; i <= len(keys); i++ {
-		var ands []string
-		for j := 0; j < i; j++ {
-			ands = append(ands, col(keys[j].column)+" = ?")
-			args = append(args, cur.Values[j])
-		}
-		if i < len(keys) {
-			ands = append(ands, col(keys[i].column)+cmp(keys[i].desc)+"?")
-			args = append(args, cur.Values[i])
-		} else {
-			ands = append(ands, col("id")+cmp(lastDesc)+"?")
-			args = append(args, cur.ID)
-		}
-		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
-	}
-	return strings.Join(order, ", "), "(" + strings.Join(ors, " OR ") + ")", args
-}
-
-func dir(desc bool) string {
-	if desc {
-		return " DESC"
-	}
-	return " ASC"
-}
-
-func cmp(desc bool) string {
-	if desc {
-		return " < "
-	}
-	return " > "
+	return store.Keyset(sk, alias+".id", after)
 }
 
 func encodeCursor(c cursorState) string {
