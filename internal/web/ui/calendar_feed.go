@@ -94,23 +94,20 @@ func (h *Handlers) FeedRevoke(w http.ResponseWriter, r *http.Request) {
 // ZoneSave sets the user's time zone.
 func (h *Handlers) ZoneSave(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	err := h.write(r.Context(), func(tx *store.Tx) error { return activities.SetZone(tx, p, form(r, "time_zone")) })
-	if crm.ErrorCode(err) == crm.Invalid {
-		h.calendarSettings(w, r, http.StatusUnprocessableEntity, "", crm.ErrorFields(err))
-		return
-	}
-	if err != nil {
-		h.Errs.Error(w, r, err)
-		return
-	}
-	h.flash(w, "ok", "Time zone saved.")
-	http.Redirect(w, r, "/settings/calendar", http.StatusSeeOther)
+	h.saveZone(w, r, func(tx *store.Tx) error { return activities.SetZone(tx, p, form(r, "time_zone")) }, "Time zone saved.")
 }
 
 // WorkspaceZoneSave sets the workspace's time zone (owners and admins).
 func (h *Handlers) WorkspaceZoneSave(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	err := h.write(r.Context(), func(tx *store.Tx) error { return activities.SetWorkspaceZone(tx, p, form(r, "time_zone")) })
+	h.saveZone(w, r, func(tx *store.Tx) error { return activities.SetWorkspaceZone(tx, p, form(r, "time_zone")) },
+		"The workspace's time zone is saved.")
+}
+
+// saveZone runs set and answers as the calendar settings do: the form again
+// with the message on a bad zone, else back to the settings with done.
+func (h *Handlers) saveZone(w http.ResponseWriter, r *http.Request, set func(*store.Tx) error, done string) {
+	err := h.write(r.Context(), set)
 	if crm.ErrorCode(err) == crm.Invalid {
 		h.calendarSettings(w, r, http.StatusUnprocessableEntity, "", crm.ErrorFields(err))
 		return
@@ -119,7 +116,7 @@ func (h *Handlers) WorkspaceZoneSave(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	h.flash(w, "ok", "The workspace's time zone is saved.")
+	h.flash(w, "ok", done)
 	http.Redirect(w, r, "/settings/calendar", http.StatusSeeOther)
 }
 
