@@ -69,12 +69,15 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 		return old, nil
 	}
 	c.Version, c.UpdatedAt = old.Version+1, tx.Now
-	_, err = tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, owner_id = ?, parent_id = ?,
+	n, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, owner_id = ?, parent_id = ?,
 		tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ? AND version = ?`,
 		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.OwnerID, c.ParentID, jsonText(c.Tags), jsonText(c.Custom),
 		p.UserID, store.Micros(tx.Now), c.Version, p.WorkspaceID, id, old.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: update company: %w", err)
+	}
+	if n == 0 { // another writer committed between our read and this write
+		return c, crm.Errorf(crm.Conflict, "This company was changed meanwhile. Reload and try again.")
 	}
 	if _, ok := ch["domains"]; ok {
 		if err := saveDomains(tx, p.WorkspaceID, c); err != nil {

@@ -151,7 +151,7 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 			c.CompanySince = day(tx.Now)
 		}
 	}
-	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
+	n, err := tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
 		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?,
 		company_since = ? WHERE workspace_id = ? AND id = ? AND version = ?`,
 		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, Digits(c.Phone), jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
@@ -159,6 +159,9 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 		p.WorkspaceID, id, old.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: update contact: %w", err)
+	}
+	if n == 0 { // another writer committed between our read and this write
+		return c, crm.Errorf(crm.Conflict, "This contact was changed meanwhile. Reload and try again.")
 	}
 	if err := indexContact(tx, p.WorkspaceID, c); err != nil {
 		return c, err
