@@ -26,6 +26,34 @@ type nodeLease struct {
 
 // ClaimNode leases a node number for this process and starts renewing it.
 func (db *DB) ClaimNode(ctx context.Context) error {
+	node, holder, gen, err := db.lease(ctx)
+	if err != nil {
+		return err
+	}
+	l := &nodeLease{node: node, holder: holder, stop: make(chan struct{}), done: make(chan struct{})}
+	db.mu.Lock()
+	db.ids, db.node = gen, l
+	db.mu.Unlock()
+	go db.renew(l)
+	return nil
+}
+
+// reclaim replaces a lost lease with a new number (from renew, which owns l).
+func (db *DB) reclaim(l *nodeLease) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	node, holder, gen, err := db.lease(ctx)
+	if err != nil {
+		return err
+	}
+	db.mu.Lock()
+	l.node, l.holder, db.ids = node, holder, gen
+	db.mu.Unlock()
+	return nil
+}
+
+// lease takes the lowest node number whose lease has run out.
+func (db *DB) lease(ctx context.Context) (int, string, *ids.Generator, error) {
 	host, _ := os.Hostname()
 	holder := fmt.Sprintf("%s/%d/%s", host, os.Getpid(), ids.Token(6))
 	node := -1
@@ -64,18 +92,10 @@ func (db *DB) ClaimNode(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: claim node: %w", err)
+		return 0, "", nil, fmt.Errorf("store: claim node: %w", err)
 	}
 	gen, err := ids.New(node, db.clock)
-	if err != nil {
-		return err
-	}
-	l := &nodeLease{node: node, holder: holder, stop: make(chan struct{}), done: make(chan struct{})}
-	db.mu.Lock()
-	db.ids, db.node = gen, l
-	db.mu.Unlock()
-	go db.renew(l)
-	return nil
+	return node, holder, gen, err
 }
 
 // Node is the node number this process holds, or -1.
@@ -97,16 +117,33 @@ func (db *DB) renew(l *nodeLease) {
 		case <-l.stop:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			err := db.Write(ctx, func(tx *Tx) error {
-				_, err := tx.Exec(`UPDATE nodes SET expires_at = ? WHERE id = ? AND holder = ?`,
-					Micros(tx.Now)+leaseFor.Microseconds(), l.node, l.holder)
-				return err
-			})
-			cancel()
-			if err != nil {
-				db.log.Warn("renew node lease", "node", l.node, "err", err)
-			}
+			db.renewOnce(l)
+		}
+	}
+}
+
+// renewOnce extends the lease, or replaces it when it was lost.
+func (db *DB) renewOnce(l *nodeLease) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	var held int64
+	err := db.Write(ctx, func(tx *Tx) (err error) {
+		held, err = tx.Exec(`UPDATE nodes SET expires_at = ? WHERE id = ? AND holder = ?`,
+			Micros(tx.Now)+leaseFor.Microseconds(), l.node, l.holder)
+		return err
+	})
+	cancel()
+	switch {
+	case err != nil:
+		// A long write transaction (a bulk import, a seed) can hold
+		// the writer past the timeout; the next tick tries again.
+		db.log.Warn("renew node lease", "node", l.node, "err", err)
+	case held == 0:
+		// The lease ran out before a renewal got through and another
+		// process took the number: stop using it and lease another,
+		// so two live processes never make ids with the same node.
+		db.log.Warn("node lease lost; leasing another number", "node", l.node)
+		if err := db.reclaim(l); err != nil {
+			db.log.Error("lease a new node number", "err", err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
@@ -187,6 +188,45 @@ func TestNodesAreLeasedUniquely(t *testing.T) {
 		}
 		if db.Node() == other.Node() || other.Node() < 0 {
 			t.Fatalf("two processes hold node %d and %d", db.Node(), other.Node())
+		}
+	})
+}
+
+// TestLostNodeLeaseIsReplaced: when a renewal finds that its number was
+// taken by another process (its lease ran out behind a long transaction),
+// the process leases another number instead of going on with a shared one.
+func TestLostNodeLeaseIsReplaced(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		lost := db.Node()
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Unscoped().Exec(`UPDATE nodes SET holder = 'another process' WHERE id = ?`, lost)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db.RenewNodeNow()
+		now := db.Node()
+		if now == lost || now < 0 {
+			t.Fatalf("after losing node %d the process holds %d", lost, now)
+		}
+		var holder string
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			return tx.Unscoped().QueryRow(`SELECT holder FROM nodes WHERE id = ?`, lost).Scan(&holder)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if holder != "another process" {
+			t.Fatalf("node %d now held by %q; the other process must keep it", lost, holder)
+		}
+		id := db.NewID()
+		if got := int(id>>12) & ids.MaxNode; got != now { // 12 sequence bits below the node
+
+			t.Fatalf("new ids carry node %d, want %d", got, now)
+		}
+		db.RenewNodeNow() // an ordinary renewal keeps the new number
+		if db.Node() != now {
+			t.Fatalf("renewal moved the node from %d to %d", now, db.Node())
 		}
 	})
 }
