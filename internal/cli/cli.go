@@ -136,7 +136,7 @@ func newLogger(c config.Config, w io.Writer) *slog.Logger {
 
 // openDB opens the configured database.
 func openDB(ctx context.Context, c config.Config, log *slog.Logger) (*store.DB, error) {
-	return store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir, Logger: log})
+	return store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir, Logger: log, CountBudget: c.CountBudget})
 }
 
 var _ = os.Stdout

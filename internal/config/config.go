@@ -38,6 +38,7 @@ type Config struct {
 	OIDCName         string        // TANDEM_OIDC_NAME: the provider's name on the sign-in button
 	PprofAddr        string        // TANDEM_PPROF_ADDR: loopback address for Go profiles; off when empty
 	ShutdownTimeout  time.Duration // TANDEM_SHUTDOWN_TIMEOUT
+	CountBudget      time.Duration // TANDEM_COUNT_BUDGET: how long a list's first page may count its matches
 	Migrate          bool          // TANDEM_MIGRATE: apply pending migrations at serve start
 	File             string        // TANDEM_CONFIG, --config: optional KEY=VALUE file
 }
@@ -50,6 +51,7 @@ func Defaults() Config {
 		LogLevel:        "info",
 		LogFormat:       "json",
 		ShutdownTimeout: 30 * time.Second,
+		CountBudget:     10 * time.Millisecond,
 		Migrate:         true,
 	}
 }
@@ -94,6 +96,16 @@ func settings() []setting {
 					return fmt.Errorf("is not a duration such as 30s")
 				}
 				c.ShutdownTimeout = d
+				return nil
+			}},
+		{env: "TANDEM_COUNT_BUDGET", help: "how long a list's first page may spend counting its matches before it shows a lower bound (\"300+\"), e.g. 10ms",
+			get: func(c *Config) string { return c.CountBudget.String() },
+			set: func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("is not a positive duration such as 10ms")
+				}
+				c.CountBudget = d
 				return nil
 			}},
 		{env: "TANDEM_MIGRATE", help: "apply pending migrations when serve starts (true/false)",

@@ -141,23 +141,28 @@ func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 }
 
 // firstPageTotal is the total shown with a first page of n rows: exact and
-// free when the page holds every match, else counted up to countCap.
+// free when the page holds every match, else counted up to countCap within
+// the store's count budget. A count stopped by the budget is a lower bound ("300+"),
+// never less than the page and the one row that proved there is more.
 func firstPageTotal(tx *store.Tx, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
 	if !more {
 		return n, true, nil
 	}
-	return estimate(tx, table, alias, clause, args)
+	total, exact, err := estimate(tx, table, alias, clause, args)
+	if !exact && total < n+1 {
+		total = n + 1
+	}
+	return total, exact, err
 }
 
-// estimate counts matches up to countCap.
+// estimate counts matches up to countCap, within the store's count budget; exact is
+// false at the cap or when the budget ran out (total is then a lower bound).
 func estimate(tx *store.Tx, table, alias, clause string, args []any) (int, bool, error) {
-	var n int
-	err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM `+table+` `+alias+` WHERE `+clause+` LIMIT ?) x`,
-		append(args, countCap+1)...).Scan(&n)
+	n, complete, err := tx.CountUpTo(`SELECT 1 FROM `+table+` `+alias+` WHERE `+clause, args, countCap)
 	if n > countCap {
 		return countCap, false, err
 	}
-	return n, true, err
+	return n, complete, err
 }
 
 func sorted(s []string) []string {

@@ -32,7 +32,13 @@ type Options struct {
 	Clock func() time.Time
 	// ReadOnly opens the SQLite file without creating it (doctor, status).
 	ReadOnly bool
+	// CountBudget is the most time CountUpTo spends on one count; zero
+	// means DefaultCountBudget.
+	CountBudget time.Duration
 }
+
+// DefaultCountBudget bounds how long a list's first page counts matches.
+const DefaultCountBudget = 10 * time.Millisecond
 
 // DB is Tandem's database: for SQLite one writer connection and a pool of
 // readers on the same file; for PostgreSQL one pgx pool.
@@ -41,6 +47,7 @@ type DB struct {
 	url     string // as given to Open, password included: never log it
 	log     *slog.Logger
 	clock   func() time.Time
+	budget  time.Duration // CountUpTo's
 
 	path   string  // SQLite file
 	writer *sql.DB // SQLite: the only connection that writes
@@ -58,7 +65,10 @@ type DB struct {
 
 // Open connects to the database named by opts.URL. It does not migrate.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	db := &DB{url: opts.URL, log: opts.Logger, clock: opts.Clock}
+	db := &DB{url: opts.URL, log: opts.Logger, clock: opts.Clock, budget: opts.CountBudget}
+	if db.budget <= 0 {
+		db.budget = DefaultCountBudget
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}

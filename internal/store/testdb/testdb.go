@@ -29,6 +29,9 @@ const EnvPostgres = "TANDEM_TEST_POSTGRES"
 // Options tune a test database.
 type Options struct {
 	Clock func() time.Time
+	// CountBudget is store.Options.CountBudget. Tests get a generous one
+	// by default, so that a count on a loaded machine is still exact.
+	CountBudget time.Duration
 }
 
 // New returns a fresh, migrated SQLite database in t's temp dir.
@@ -93,7 +96,10 @@ func EachWith(t *testing.T, o Options, fn func(t *testing.T, db *store.DB)) {
 func open(t testing.TB, dsn string, o Options, migrate bool) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{URL: dsn, Clock: o.Clock})
+	if o.CountBudget == 0 {
+		o.CountBudget = time.Minute
+	}
+	db, err := store.Open(ctx, store.Options{URL: dsn, Clock: o.Clock, CountBudget: o.CountBudget})
 	if err != nil {
 		t.Fatalf("testdb: open: %v", err)
 	}
