@@ -17,7 +17,7 @@ import (
 type activityList struct {
 	Data         []Activity `json:"data"`
 	NextCursor   string     `json:"next_cursor,omitempty" doc:"Absent on the last page"`
-	TotalEst     *int       `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 1,000"`
+	TotalEst     *int       `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 1,000 within a time budget (a lower bound when it ran out)"`
 	TotalIsExact *bool      `json:"total_is_exact,omitempty"`
 }
 

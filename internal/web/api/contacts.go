@@ -25,7 +25,7 @@ type listInput struct {
 type contactList struct {
 	Data         []Contact `json:"data"`
 	NextCursor   string    `json:"next_cursor,omitempty" doc:"Absent on the last page"`
-	TotalEst     *int      `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 1,000 (then total_is_exact is false)"`
+	TotalEst     *int      `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 1,000 within a time budget (total_is_exact is false at the cap, and when the budget ran out: then it is a lower bound)"`
 	TotalIsExact *bool     `json:"total_is_exact,omitempty"`
 }
 

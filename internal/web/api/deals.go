@@ -17,7 +17,7 @@ import (
 type dealList struct {
 	Data         []Deal `json:"data"`
 	NextCursor   string `json:"next_cursor,omitempty" doc:"Absent on the last page"`
-	TotalEst     *int   `json:"total_estimate,omitempty" doc:"Matches, counted up to 1,000 (then total_is_exact is false)"`
+	TotalEst     *int   `json:"total_estimate,omitempty" doc:"Matches, counted up to 1,000 within a time budget (total_is_exact is false at the cap, and when the budget ran out: then it is a lower bound)"`
 	TotalIsExact *bool  `json:"total_is_exact,omitempty"`
 }
 
