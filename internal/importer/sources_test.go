@@ -296,3 +296,88 @@ func TestDetectFormat(t *testing.T) {
 		}
 	}
 }
+
+// FuzzVCard: any input reads without panicking, to valid UTF-8 without NUL
+// bytes, and reading on from any card's end gives the cards after it.
+// Seeds: testdata/fuzz/FuzzVCard and the vCards of testdata/sheets.
+func FuzzVCard(f *testing.F) {
+	files, _ := filepath.Glob("testdata/sheets/*.vcf")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "in.vcf")
+		if err := os.WriteFile(path, append([]byte("BEGIN:VCARD\n"), data...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		whole := readSource(t, path, "")
+		if whole.Error != "" {
+			return
+		}
+		fh, _ := os.Open(path)
+		defer fh.Close()
+		src, err := openVCard(fh, 0, 0)
+		if err != nil {
+			return
+		}
+		for i := 0; i < 3; i++ {
+			row, err := src.Rows.Read()
+			if err != nil {
+				return
+			}
+			g, _ := os.Open(path)
+			rest, err := openVCard(g, row.End, src.Rows.Line())
+			if err != nil {
+				g.Close()
+				t.Fatal(err)
+			}
+			n := 0
+			for ; ; n++ {
+				r, err := rest.Rows.Read()
+				if err != nil {
+					break
+				}
+				if want := whole.Rows[i+1+n]; fmt.Sprintf("%d: %s", r.Line, strings.Join(r.Fields, " | ")) != want {
+					t.Fatalf("resumed after card %d: row %d differs from %q", i, n, want)
+				}
+			}
+			g.Close()
+			if n != len(whole.Rows)-i-1 {
+				t.Fatalf("resumed after card %d: %d rows, want %d", i, n, len(whole.Rows)-i-1)
+			}
+		}
+	})
+}
+
+// FuzzSheet: any sheet XML and shared-string table read without panicking,
+// to valid UTF-8 text, with rows in increasing order. Seeds:
+// testdata/fuzz/FuzzSheet and the workbooks of testBooks.
+func FuzzSheet(f *testing.F) {
+	for _, b := range testBooks {
+		for _, s := range b.sheets {
+			f.Add(s.data, strings.Join(b.shared, ""))
+		}
+	}
+	f.Fuzz(func(t *testing.T, sheet, shared string) {
+		b := testBook{sheets: []testSheet{{"S", sheet}}, xfs: []int{0, 14, 22}, extra: map[string]string{}}
+		if shared != "" {
+			b.shared = []string{shared}
+		}
+		path := filepath.Join(t.TempDir(), "in.xlsx")
+		if err := os.WriteFile(path, b.bytes(t), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rep := readSource(t, path, "")
+		last := 0
+		for _, r := range rep.Rows {
+			var n int
+			fmt.Sscanf(r, "%d:", &n)
+			if n <= last {
+				t.Fatalf("row %d after row %d", n, last)
+			}
+			last = n
+		}
+	})
+}

@@ -349,7 +349,7 @@ func (r *vcardReader) decodeValue(params []string, value string) (string, string
 	case slices.Contains(enc, "quoted-printable"):
 		dec, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(value)))
 		if err != nil {
-			return value, "a quoted-printable value is damaged; it was kept as written"
+			return clean(strings.ToValidUTF8(value, "\uFFFD")), "a quoted-printable value is damaged; it was kept as written"
 		}
 		b = dec
 	case slices.Contains(enc, "b"), slices.Contains(enc, "base64"):
