@@ -39,7 +39,7 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		if custom, err = records.ListFields(tx, p.WorkspaceID, kind.Object(), false); err != nil {
 			return err
 		}
-		pv, err = importer.PreviewFile(tx, p.WorkspaceID, kind, path, nil)
+		pv, err = importer.PreviewSheet(tx, p.WorkspaceID, kind, path, r.FormValue("sheet"), nil)
 		return err
 	})
 	if err != nil {
@@ -52,7 +52,7 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		tmpl, status = *t, http.StatusUnprocessableEntity
 	}
 	v := view.ImportMapView{Token: token, Kind: kind.Name(), FileName: r.FormValue("name"), Encoding: string(pv.Dialect.Encoding),
-		Delimiter: pv.Dialect.DelimiterName(), Match: tmpl.Dedupe.Match, Policy: string(tmpl.Dedupe.Policy), Errors: view.Errors(fe)}
+		Delimiter: pv.Dialect.DelimiterName(), Format: string(pv.Format), Sheet: pv.Sheet, Match: tmpl.Dedupe.Match, Policy: string(tmpl.Dedupe.Policy), Errors: view.Errors(fe)}
 	if v.FileName == "" {
 		v.FileName = "Your file"
 	}
@@ -102,7 +102,7 @@ func (h *Handlers) ImportStart(w http.ResponseWriter, r *http.Request) {
 	}
 	var header []string
 	if err := h.read(r.Context(), func(tx *store.Tx) error {
-		pv, err := importer.PreviewFile(tx, p.WorkspaceID, kind, path, nil)
+		pv, err := importer.PreviewSheet(tx, p.WorkspaceID, kind, path, form(r, "sheet"), nil)
 		header = pv.Header
 		return err
 	}); err != nil {
@@ -128,7 +128,7 @@ func (h *Handlers) ImportStart(w http.ResponseWriter, r *http.Request) {
 	var imp importer.Import
 	err = h.write(r.Context(), func(tx *store.Tx) (err error) {
 		imp, err = importer.Create(tx, p, importer.NewImport{Kind: kind.Name(), FileName: form(r, "name"),
-			FilePath: path, Template: &t, DryRun: form(r, "dry_run") != ""})
+			FilePath: path, Template: &t, DryRun: form(r, "dry_run") != "", Sheet: form(r, "sheet")})
 		if err != nil {
 			return err
 		}
