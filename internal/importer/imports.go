@@ -47,7 +47,7 @@ type Import struct {
 	Encoding        string
 	Delimiter       string
 	Format          FileFormat // csv, xlsx or vcard
-	Sheet           string // the workbook's sheet read (XLSX)
+	Sheet           string     // the workbook's sheet read (XLSX)
 	Template        Template
 	Offset          int64 // checkpoint: byte offset of the next row
 	Line            int   // and its line
