@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -17,7 +18,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
-const importUsage = "import contacts|companies|deals|products|activities FILE --workspace ID [--as EMAIL] [--sheet NAME|N] [--map TEMPLATE.json] [--dedupe email|phone|external_id|domain|name|sku|none] [--policy upsert|create|update] [--dry-run] [--report FILE] [--print-map]\n" +
+const importUsage = "import contacts|companies|deals|products|activities FILE --workspace ID [--as EMAIL] [--sheet NAME|N] [--map TEMPLATE.json] [--new-fields \"Col A,Col B\"] [--dedupe email|phone|external_id|domain|name|sku|none] [--policy upsert|create|update] [--dry-run] [--report FILE] [--print-map]\n" +
 	"       tandem import resume|undo|status IMPORT_ID --workspace ID [--as EMAIL]"
 
 func runImport(ctx context.Context, env Env, args []string) error {
@@ -26,7 +27,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return errUsage
 	}
 	sub := args[0]
-	var ws, as, mapFile, dedupe, policy, report, sheet *string
+	var ws, as, mapFile, dedupe, policy, report, sheet, newFields *string
 	var dry, printMap *bool
 	return withWriteDB(ctx, env, "import", importUsage, flagsFirst(args[1:], "dry-run", "print-map"),
 		func(fs flagSet) {
@@ -37,6 +38,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			policy = fs.String("policy", "", "what to do with matches: upsert (update them, create the rest; default), create (skip them), update (skip rows without one)")
 			dry = fs.Bool("dry-run", false, "report what would happen, change nothing")
 			report = fs.String("report", "", "write every line's outcome to this CSV file (line, action, column, value, message)")
+			newFields = fs.String("new-fields", "", "headers of unmapped columns to import into new custom text fields, comma-separated")
 			sheet = fs.String("sheet", "", "XLSX: the sheet to read, by name or number (default: the first)")
 			printMap = fs.Bool("print-map", false, "print the mapping template for FILE (to edit and pass to --map) and stop")
 		},
@@ -70,6 +72,11 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			tmpl, err := buildTemplate(ctx, db, p, kind, rest[0], *sheet, *mapFile, *dedupe, *policy)
 			if err != nil {
 				return describe(err)
+			}
+			for _, h := range strings.Split(*newFields, ",") {
+				if h = strings.TrimSpace(h); h != "" {
+					tmpl.NewFields = append(tmpl.NewFields, importer.NewField{Header: h})
+				}
 			}
 			if *printMap {
 				b, _ := json.MarshalIndent(tmpl, "", "  ")

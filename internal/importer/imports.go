@@ -188,6 +188,16 @@ func Create(tx *store.Tx, p crm.Principal, in NewImport) (Import, error) {
 	if err := account.Can(tx, p, account.ActCreate, p.UserID); err != nil {
 		return Import{}, err
 	}
+	if in.Template != nil && len(in.Template.NewFields) > 0 {
+		t := *in.Template
+		t.Columns = append([]ColumnMap(nil), t.Columns...)
+		if in.DryRun {
+			t.NewFields = nil // a dry run changes nothing: those columns stay out
+		} else if err := createFields(tx, p, kind, &t); err != nil {
+			return Import{}, err
+		}
+		in.Template = &t
+	}
 	pv, err := PreviewSheet(tx, p.WorkspaceID, kind, in.FilePath, in.Sheet, in.Template)
 	if err != nil {
 		return Import{}, err

@@ -110,7 +110,7 @@ func (a *API) importRoutes() {
 		Summary: "Start an import",
 		Description: "Upload a CSV, XLSX or vCard file (told apart by content) as multipart/form-data: the part `file`, and optionally `kind` (contacts, companies), " +
 			"`dry_run` (true), `dedupe` (email, phone, external_id; companies: domain, name; none), `policy` (upsert, create, update) and " +
-			"`template` (a mapping template as JSON) or `template_id` (a saved one; default: columns matched by header), `sheet` (XLSX). The file streams to disk; the import runs in " +
+			"`template` (a mapping template as JSON) or `template_id` (a saved one; default: columns matched by header), `sheet` (XLSX), `new_fields` (headers of columns to put into new custom fields). The file streams to disk; the import runs in " +
 			"the background. Poll GET /imports/{id} for progress.",
 		DefaultStatus: http.StatusAccepted,
 		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{"multipart/form-data": {
@@ -123,6 +123,7 @@ func (a *API) importRoutes() {
 				"template":    {Type: "string", Description: "JSON mapping template"},
 				"template_id": {Type: "string", Description: "id of a saved template (POST /import-templates)"},
 				"sheet":       {Type: "string", Description: "XLSX: the sheet to read, by name or 1-based number (default: the first)"},
+				"new_fields":  {Type: "string", Description: "headers of columns to import into new custom text fields, comma-separated (admins; other types through the template's new_fields)"},
 			}}}}},
 		Middlewares: huma.Middlewares{a.uploadImport}, SkipValidateBody: true,
 	}, func(context.Context, *struct{}) (*importOutput, error) {
@@ -251,7 +252,7 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		return imp, err
 	}
 	in := importer.NewImport{Kind: "contacts"}
-	var dedupe, policy, tmpl, tmplID string
+	var dedupe, policy, tmpl, tmplID, newFields string
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -291,6 +292,8 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 			tmplID = string(v)
 		case "sheet":
 			in.Sheet = string(v)
+		case "new_fields":
+			newFields = string(v)
 		}
 	}
 	if in.FilePath == "" {
@@ -339,6 +342,11 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		}
 		if policy != "" {
 			t.Dedupe.Policy = importer.Policy(policy)
+		}
+		for _, h := range strings.Split(newFields, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				t.NewFields = append(t.NewFields, importer.NewField{Header: h})
+			}
 		}
 		in.Template = &t
 		if imp, err = importer.Create(tx, p, in); err != nil {

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
@@ -76,8 +75,16 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		}
 		v.Columns = append(v.Columns, c)
 	}
-	for from, to := range tmpl.Values["lifecycle"] {
-		v.Values += from + " = " + to + "\n"
+	v.ValuesField = importer.ValuesField(kind.Name())
+	v.CanAddFields = kind.Name() == "contacts" || kind.Name() == "companies" || kind.Name() == "deals"
+	for field, m := range tmpl.Values {
+		for from, to := range m {
+			if field == v.ValuesField {
+				v.Values += from + " = " + to + "\n"
+			} else {
+				v.Values += field + ": " + from + " = " + to + "\n"
+			}
+		}
 	}
 	h.render(w, r, status, view.ImportMapPage(h.shell(w, r, "Import: map columns", "import"), v))
 }
@@ -114,17 +121,13 @@ func (h *Handlers) ImportStart(w http.ResponseWriter, r *http.Request) {
 		t.Dedupe.Policy = importer.CreateAll
 	}
 	for i, hd := range header {
-		t.Columns = append(t.Columns, importer.ColumnMap{Header: hd, Field: form(r, "col."+strconv.Itoa(i))})
-	}
-	for _, line := range strings.Split(r.PostFormValue("values"), "\n") {
-		from, to, ok := strings.Cut(line, "=")
-		if from, to = strings.TrimSpace(from), strings.TrimSpace(to); ok && from != "" && to != "" {
-			if t.Values == nil {
-				t.Values = map[string]map[string]string{"lifecycle": {}}
-			}
-			t.Values["lifecycle"][from] = to
+		f := form(r, "col."+strconv.Itoa(i))
+		if f == "+new" {
+			t.NewFields, f = append(t.NewFields, importer.NewField{Header: hd}), ""
 		}
+		t.Columns = append(t.Columns, importer.ColumnMap{Header: hd, Field: f})
 	}
+	t.Values = importer.ParseValueLines(kind, r.PostFormValue("values"))
 	var imp importer.Import
 	err = h.write(r.Context(), func(tx *store.Tx) (err error) {
 		imp, err = importer.Create(tx, p, importer.NewImport{Kind: kind.Name(), FileName: form(r, "name"),
