@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"

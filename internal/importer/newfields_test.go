@@ -30,7 +30,10 @@ func TestNewFieldsAndSelectValues(t *testing.T) {
 		}
 		var defs []records.FieldDef
 		read := func() {
-			err := db.Read(ctx, func(tx *store.Tx) (err error) { defs, err = records.ListFields(tx, p.WorkspaceID, "contact", false); return err })
+			err := db.Read(ctx, func(tx *store.Tx) (err error) {
+				defs, err = records.ListFields(tx, p.WorkspaceID, "contact", false)
+				return err
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
