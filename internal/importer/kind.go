@@ -99,7 +99,7 @@ type UndoResult struct {
 
 // Kinds lists the importable kinds by name.
 var Kinds = map[string]Kind{
-	"contacts":   Contacts{},
+	"contacts":   contactKind{},
 	"companies":  Companies{},
 	"deals":      Deals{},
 	"products":   Products{},
