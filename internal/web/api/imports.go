@@ -43,7 +43,7 @@ type ImportCounts struct {
 // Import is an import job as the API shows it.
 type Import struct {
 	ID         crm.ID            `json:"id"`
-	Kind       string            `json:"kind" enum:"contacts,companies"`
+	Kind       string            `json:"kind" enum:"contacts,companies,deals,products,activities"`
 	Status     string            `json:"status" enum:"queued,running,done,failed,cancelled,undone"`
 	DryRun     bool              `json:"dry_run"`
 	FileName   string            `json:"file_name"`
@@ -108,7 +108,7 @@ func (a *API) importRoutes() {
 	tags := []string{"Import and export"}
 	huma.Register(a.huma, huma.Operation{OperationID: "create-import", Method: http.MethodPost, Path: "/imports", Tags: tags,
 		Summary: "Start an import",
-		Description: "Upload a CSV, XLSX or vCard file (told apart by content) as multipart/form-data: the part `file`, and optionally `kind` (contacts, companies), " +
+		Description: "Upload a CSV, XLSX or vCard file (told apart by content) as multipart/form-data: the part `file`, and optionally `kind` (contacts, companies, deals, products, activities), " +
 			"`dry_run` (true), `dedupe` (email, phone, external_id; companies: domain, name; none), `policy` (upsert, create, update) and " +
 			"`template` (a mapping template as JSON) or `template_id` (a saved one; default: columns matched by header), `sheet` (XLSX), `new_fields` (headers of columns to put into new custom fields). The file streams to disk; the import runs in " +
 			"the background. Poll GET /imports/{id} for progress.",
@@ -116,7 +116,7 @@ func (a *API) importRoutes() {
 		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{"multipart/form-data": {
 			Schema: &huma.Schema{Type: "object", Required: []string{"file"}, Properties: map[string]*huma.Schema{
 				"file":        {Type: "string", Format: "binary"},
-				"kind":        {Type: "string", Enum: []any{"contacts", "companies"}},
+				"kind":        {Type: "string", Enum: []any{"contacts", "companies", "deals", "products", "activities"}},
 				"dry_run":     {Type: "boolean"},
 				"dedupe":      {Type: "string"},
 				"policy":      {Type: "string", Enum: []any{"upsert", "create", "update"}},
