@@ -206,7 +206,7 @@ func doneValue(s string) (bool, bool) {
 func (b *activityBatch) Flush(tx *store.Tx) error { return b.flush(tx) }
 
 // Finish implements Batch.
-func (b *activityBatch) Finish(*store.Tx) error { return nil }
+func (b *activityBatch) Finish(tx *store.Tx) error { return b.dropPlanned(tx) }
 
 // dealFor finds the deal a row names by external id or by title.
 func (b *activityBatch) dealFor(tx *store.Tx, op *domainOp) (crm.ID, error) {

@@ -262,7 +262,7 @@ func dateOnly(v string) (string, bool) {
 func (b *dealBatch) Flush(tx *store.Tx) error { return b.flush(tx) }
 
 // Finish implements Batch.
-func (b *dealBatch) Finish(*store.Tx) error { return nil }
+func (b *dealBatch) Finish(tx *store.Tx) error { return b.dropPlanned(tx) }
 
 // links resolves the row's owner, contact and company, noting what it could
 // not find.

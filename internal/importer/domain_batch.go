@@ -43,6 +43,7 @@ type domainBatch struct {
 	ops    []*domainOp
 	write  func(tx *store.Tx, op *domainOp) (crm.ID, error)
 	object string
+	late   []int // dry run: lines refused at Flush, whose "would be" lines are dropped later
 }
 
 // decide applies the dedupe policy to a row whose key is key and queues it.
@@ -73,6 +74,9 @@ func (b *domainBatch) decide(line int, vals map[string]string, key string, notes
 
 // flush writes the queued rows, each in a savepoint.
 func (b *domainBatch) flush(tx *store.Tx) error {
+	if err := b.dropPlanned(tx); err != nil {
+		return err
+	}
 	ops := b.ops
 	b.ops = nil
 	for _, op := range ops {
@@ -123,11 +127,28 @@ func (b *domainBatch) lateError(tx *store.Tx, op *domainOp, err error) error {
 	if op.target != nil {
 		counter = "updated_count"
 	}
+	if b.run.DryRun {
+		b.late = append(b.late, op.line)
+	}
 	if _, err := tx.Exec(`UPDATE imports SET `+counter+` = `+counter+` - 1, error_count = error_count + 1
 		WHERE workspace_id = ? AND id = ?`, b.run.WorkspaceID, b.run.ID); err != nil {
 		return errf("late error: %w", err)
 	}
 	return b.issue(tx, op.line, Errored, field, op.vals[field], msg)
+}
+
+// dropPlanned removes the "would be created/updated" lines a dry run's
+// report got for rows the domain then refused: they are written after the
+// Flush that found out, so the next Flush (or Finish) removes them.
+func (b *domainBatch) dropPlanned(tx *store.Tx) error {
+	for _, line := range b.late {
+		if _, err := tx.Exec(`DELETE FROM import_issues WHERE workspace_id = ? AND import_id = ? AND line = ? AND action IN ('created', 'updated')`,
+			b.run.WorkspaceID, b.run.ID, line); err != nil {
+			return errf("report: %w", err)
+		}
+	}
+	b.late = nil
+	return nil
 }
 
 // issue writes one report line from Flush (a warning found while writing).

@@ -95,6 +95,12 @@ func TestImportDeals(t *testing.T) {
 		if got := issueLines(t, db, p, imp.ID); got != wantIssues {
 			t.Fatalf("report:\n%s\nwant:\n%s", got, wantIssues)
 		}
+		// The dry run's report: the same, plus what would be created (and
+		// not for the row the domain refused).
+		if got := issueLines(t, db, p, dry.ID); !strings.Contains(got, "\n8 error Closed Lost Reason") || strings.Contains(got, "8 created") ||
+			strings.Count(got, "would be created") != 3 {
+			t.Fatalf("dry-run report:\n%s", got)
+		}
 		// Again with a new amount for D1 and a stage value mapping: D1 is updated.
 		tmpl := &importer.Template{Kind: "deals", Columns: []importer.ColumnMap{{Header: "Deal Name", Field: "title"},
 			{Header: "Amount", Field: "value"}, {Header: "Deal Stage", Field: "stage"}, {Header: "Record ID", Field: "external_id"}},

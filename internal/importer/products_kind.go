@@ -170,7 +170,7 @@ func (b *productBatch) Row(line int, v map[string]string) Outcome {
 func (b *productBatch) Flush(tx *store.Tx) error { return b.flush(tx) }
 
 // Finish implements Batch.
-func (b *productBatch) Finish(*store.Tx) error { return nil }
+func (b *productBatch) Finish(tx *store.Tx) error { return b.dropPlanned(tx) }
 
 func (b *productBatch) writeProduct(tx *store.Tx, op *domainOp) (crm.ID, error) {
 	r, v := b.run, op.vals
