@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -17,7 +18,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
-const importUsage = "import contacts|companies FILE --workspace ID [--as EMAIL] [--map TEMPLATE.json] [--dedupe email|phone|external_id|domain|name|none] [--policy upsert|create|update] [--dry-run] [--report FILE] [--print-map]\n" +
+const importUsage = "import contacts|companies|deals|products|activities FILE --workspace ID [--as EMAIL] [--sheet NAME|N] [--map TEMPLATE.json] [--new-fields \"Col A,Col B\"] [--dedupe email|phone|external_id|domain|name|sku|none] [--policy upsert|create|update] [--dry-run] [--report FILE] [--print-map]\n" +
 	"       tandem import resume|undo|status IMPORT_ID --workspace ID [--as EMAIL]"
 
 func runImport(ctx context.Context, env Env, args []string) error {
@@ -26,7 +27,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return errUsage
 	}
 	sub := args[0]
-	var ws, as, mapFile, dedupe, policy, report *string
+	var ws, as, mapFile, dedupe, policy, report, sheet, newFields *string
 	var dry, printMap *bool
 	return withWriteDB(ctx, env, "import", importUsage, flagsFirst(args[1:], "dry-run", "print-map"),
 		func(fs flagSet) {
@@ -37,6 +38,8 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			policy = fs.String("policy", "", "what to do with matches: upsert (update them, create the rest; default), create (skip them), update (skip rows without one)")
 			dry = fs.Bool("dry-run", false, "report what would happen, change nothing")
 			report = fs.String("report", "", "write every line's outcome to this CSV file (line, action, column, value, message)")
+			newFields = fs.String("new-fields", "", "headers of unmapped columns to import into new custom text fields, comma-separated")
+			sheet = fs.String("sheet", "", "XLSX: the sheet to read, by name or number (default: the first)")
 			printMap = fs.Bool("print-map", false, "print the mapping template for FILE (to edit and pass to --map) and stop")
 		},
 		func(db *store.DB, rest []string) error {
@@ -66,9 +69,14 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			if err != nil {
 				return describe(err)
 			}
-			tmpl, err := buildTemplate(ctx, db, p, kind, rest[0], *mapFile, *dedupe, *policy)
+			tmpl, err := buildTemplate(ctx, db, p, kind, rest[0], *sheet, *mapFile, *dedupe, *policy)
 			if err != nil {
 				return describe(err)
+			}
+			for _, h := range strings.Split(*newFields, ",") {
+				if h = strings.TrimSpace(h); h != "" {
+					tmpl.NewFields = append(tmpl.NewFields, importer.NewField{Header: h})
+				}
 			}
 			if *printMap {
 				b, _ := json.MarshalIndent(tmpl, "", "  ")
@@ -79,13 +87,20 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			var imp importer.Import
 			err = db.Write(ctx, func(tx *store.Tx) (err error) {
 				imp, err = importer.Create(tx, p, importer.NewImport{Kind: kind.Name(), FileName: filepath.Base(path),
-					FilePath: path, Template: &tmpl, DryRun: *dry})
+					FilePath: path, Template: &tmpl, DryRun: *dry, Sheet: *sheet})
 				return err
 			})
 			if err != nil {
 				return describe(err)
 			}
-			fmt.Fprintf(env.Stderr, "import %s: %s, %s-separated, mapped %s\n", imp.ID, imp.Encoding, delimName(imp.Delimiter), mappedList(tmpl))
+			switch imp.Format {
+			case importer.FileXLSX:
+				fmt.Fprintf(env.Stderr, "import %s: workbook, sheet %q, mapped %s\n", imp.ID, imp.Sheet, mappedList(tmpl))
+			case importer.FileVCard:
+				fmt.Fprintf(env.Stderr, "import %s: vCard, %s, mapped %s\n", imp.ID, imp.Encoding, mappedList(tmpl))
+			default:
+				fmt.Fprintf(env.Stderr, "import %s: %s, %s-separated, mapped %s\n", imp.ID, imp.Encoding, delimName(imp.Delimiter), mappedList(tmpl))
+			}
 			return execute(ctx, env, db, imp, *report)
 		})
 }
@@ -113,7 +128,7 @@ func actingMember(ctx context.Context, db *store.DB, ws crm.ID, email string) (c
 
 // buildTemplate is the mapping for a file: from --map, or automatic, with
 // --dedupe and --policy applied on top.
-func buildTemplate(ctx context.Context, db *store.DB, p crm.Principal, kind importer.Kind, file, mapFile, dedupe, policy string) (importer.Template, error) {
+func buildTemplate(ctx context.Context, db *store.DB, p crm.Principal, kind importer.Kind, file, sheet, mapFile, dedupe, policy string) (importer.Template, error) {
 	var given *importer.Template
 	if mapFile != "" {
 		f, err := os.Open(mapFile)
@@ -129,7 +144,7 @@ func buildTemplate(ctx context.Context, db *store.DB, p crm.Principal, kind impo
 	}
 	var pv importer.Preview
 	err := db.Read(ctx, func(tx *store.Tx) (err error) {
-		pv, err = importer.PreviewFile(tx, p.WorkspaceID, kind, file, given)
+		pv, err = importer.PreviewSheet(tx, p.WorkspaceID, kind, file, sheet, given)
 		return err
 	})
 	if err != nil {

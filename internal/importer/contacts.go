@@ -49,7 +49,7 @@ func (Contacts) Fields(custom []records.FieldDef) []FieldSpec {
 		{Key: "tags", Label: "Tags", Synonyms: []string{"tags", "tag", "labels", "label", "categories", "groupmembership", "personlabels"}},
 		{Key: "owner", Label: "Owner (email)", Synonyms: []string{"owner", "contactowner", "owneremail", "recordowner", "assignedto",
 			"salesrep", "leadowner", "accountowner", "personowner"}},
-		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "recordid", "contactid",
+		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "recordid", "contactid", "uid",
 			"leadid", "salesforceid", "hubspotid", "crmid"}},
 		{Key: "created_at", Label: "Created at", Synonyms: []string{"createdat", "created", "createdate", "createddate",
 			"datecreated", "createdon", "createdtime"}},

@@ -188,7 +188,7 @@ func (ex *execution) prepare(tx *store.Tx, header []string) error {
 }
 
 // open reads the header and positions a reader at the checkpoint.
-func (ex *execution) open() (*os.File, *Reader, []string, error) {
+func (ex *execution) open() (*os.File, RowSource, []string, error) {
 	f, err := os.Open(ex.imp.FilePath)
 	if err != nil {
 		return nil, nil, nil, crm.Errorf(crm.Invalid, "The imported file is gone (%s); start a new import.", ex.imp.FileName)
@@ -201,21 +201,12 @@ func (ex *execution) open() (*os.File, *Reader, []string, error) {
 		f.Close()
 		return nil, nil, nil, err
 	}
-	head, d, err := NewReader(f, Limits{})
+	rd, header, err := resumeSource(f, ex.imp) // CSV, XLSX or vCard (source.go)
 	if err != nil {
 		f.Close()
 		return nil, nil, nil, err
 	}
-	row, err := head.Read()
-	if err != nil {
-		f.Close()
-		return nil, nil, nil, crm.Errorf(crm.Invalid, "The file's header cannot be read.")
-	}
-	if _, err := f.Seek(ex.imp.Offset, io.SeekStart); err != nil {
-		f.Close()
-		return nil, nil, nil, err
-	}
-	return f, ResumeReader(f, d, Limits{}, ex.imp.Offset, ex.imp.Line), Header(row.Fields), nil
+	return f, rd, header, nil
 }
 
 func (ex *execution) run(ctx context.Context) error {
@@ -367,7 +358,7 @@ var issueCols = []string{"id", "workspace_id", "import_id", "line", "action", "c
 
 // commit writes one batch with its report lines and the checkpoint after
 // it, unless the import was cancelled meanwhile.
-func (ex *execution) commit(ctx context.Context, batch Batch, rd *Reader, c counts, issues [][]any) (bool, error) {
+func (ex *execution) commit(ctx context.Context, batch Batch, rd RowSource, c counts, issues [][]any) (bool, error) {
 	stop := false
 	ws, id := ex.imp.WorkspaceID, ex.imp.ID
 	err := ex.db.Write(ctx, func(tx *store.Tx) error {

@@ -46,6 +46,8 @@ type Import struct {
 	FileSize        int64
 	Encoding        string
 	Delimiter       string
+	Format          FileFormat // csv, xlsx or vcard
+	Sheet           string     // the workbook's sheet read (XLSX)
 	Template        Template
 	Offset          int64 // checkpoint: byte offset of the next row
 	Line            int   // and its line
@@ -109,11 +111,14 @@ type NewImport struct {
 	FilePath string    // where the file is (the server's copy of an upload)
 	Template *Template // nil: map automatically
 	DryRun   bool
+	Sheet    string // XLSX: the sheet's name or 1-based number; "" the first
 }
 
-// Preview is a file's first look: dialect, header and the automatic or
-// given mapping, resolved (Err says what is wrong with it).
+// Preview is a file's first look: format, dialect, header and the
+// automatic or given mapping, resolved (Err says what is wrong with it).
 type Preview struct {
+	Format   FileFormat
+	Sheet    string
 	Dialect  Dialect
 	Header   []string
 	Sample   []string // the first data row, if any
@@ -126,6 +131,11 @@ type Preview struct {
 
 // PreviewFile reads a file's header and maps it.
 func PreviewFile(tx *store.Tx, ws crm.ID, kind Kind, path string, t *Template) (Preview, error) {
+	return PreviewSheet(tx, ws, kind, path, "", t)
+}
+
+// PreviewSheet is PreviewFile for a chosen sheet of a workbook.
+func PreviewSheet(tx *store.Tx, ws crm.ID, kind Kind, path, sheet string, t *Template) (Preview, error) {
 	var pv Preview
 	f, err := os.Open(path)
 	if err != nil {
@@ -137,24 +147,20 @@ func PreviewFile(tx *store.Tx, ws crm.ID, kind Kind, path string, t *Template) (
 		return pv, err
 	}
 	pv.Size = st.Size()
-	rd, d, err := NewReader(f, Limits{})
+	src, err := OpenSource(f, pv.Size, sheet)
 	if err != nil {
 		return pv, err
 	}
-	pv.Dialect = d
-	row, err := rd.Read()
-	if errors.Is(err, io.EOF) {
-		return pv, crm.Errorf(crm.Invalid, "The file is empty.")
+	defer src.Close()
+	if src.Format == FileVCard && kind.Name() != "contacts" {
+		return pv, crm.Errorf(crm.Invalid, "A vCard file holds people: import it as contacts, not %s.", kind.Name())
 	}
-	if err != nil {
-		return pv, err
-	}
-	if row.Bad() {
-		return pv, crm.Errorf(crm.Invalid, "The header row cannot be read: %s.", row.Problems[0].Message)
-	}
-	pv.Header, pv.Offset, pv.Line = Header(row.Fields), row.End, rd.Line()
-	if first, err := rd.Read(); err == nil {
+	pv.Format, pv.Sheet, pv.Dialect = src.Format, src.Sheet, src.Dialect
+	pv.Header, pv.Offset, pv.Line = src.Header, src.Offset, src.Line
+	if first, err := src.Rows.Read(); err == nil {
 		pv.Sample = first.Fields
+	} else if !errors.Is(err, io.EOF) && src.Format != FileCSV {
+		return pv, err
 	}
 	custom, err := records.ListFields(tx, ws, kind.Object(), false)
 	if err != nil {
@@ -182,7 +188,17 @@ func Create(tx *store.Tx, p crm.Principal, in NewImport) (Import, error) {
 	if err := account.Can(tx, p, account.ActCreate, p.UserID); err != nil {
 		return Import{}, err
 	}
-	pv, err := PreviewFile(tx, p.WorkspaceID, kind, in.FilePath, in.Template)
+	if in.Template != nil && len(in.Template.NewFields) > 0 {
+		t := *in.Template
+		t.Columns = append([]ColumnMap(nil), t.Columns...)
+		if in.DryRun {
+			t.NewFields = nil // a dry run changes nothing: those columns stay out
+		} else if err := createFields(tx, p, kind, &t); err != nil {
+			return Import{}, err
+		}
+		in.Template = &t
+	}
+	pv, err := PreviewSheet(tx, p.WorkspaceID, kind, in.FilePath, in.Sheet, in.Template)
 	if err != nil {
 		return Import{}, err
 	}
@@ -191,23 +207,33 @@ func Create(tx *store.Tx, p crm.Principal, in NewImport) (Import, error) {
 	}
 	imp := Import{ID: tx.NewID(), WorkspaceID: p.WorkspaceID, Kind: kind.Name(), Status: Queued, DryRun: in.DryRun,
 		FileName: in.FileName, FilePath: in.FilePath, FileSize: pv.Size, Encoding: string(pv.Dialect.Encoding),
-		Delimiter: string(pv.Dialect.Delimiter), Template: pv.Template, Offset: pv.Offset, Line: pv.Line,
+		Delimiter: delimiterOf(pv.Dialect), Format: pv.Format, Sheet: pv.Sheet, Template: pv.Template, Offset: pv.Offset, Line: pv.Line,
 		CreatedBy: p.UserID, CreatedAt: tx.Now, UpdatedAt: tx.Now}
 	if pv.Dialect.BOM {
 		imp.Encoding += "-bom"
 	}
 	tj, _ := json.Marshal(imp.Template)
 	_, err = tx.Exec(`INSERT INTO imports (id, workspace_id, kind, status, dry_run, file_name, file_path, file_size, encoding,
-		delimiter, template, checkpoint_offset, checkpoint_line, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		delimiter, format, sheet, template, checkpoint_offset, checkpoint_line, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		imp.ID, imp.WorkspaceID, imp.Kind, imp.Status, boolInt(imp.DryRun), imp.FileName, imp.FilePath, imp.FileSize,
-		imp.Encoding, imp.Delimiter, string(tj), imp.Offset, imp.Line, imp.CreatedBy, store.Micros(tx.Now), store.Micros(tx.Now))
+		imp.Encoding, imp.Delimiter, string(imp.Format), imp.Sheet, string(tj), imp.Offset, imp.Line, imp.CreatedBy,
+		store.Micros(tx.Now), store.Micros(tx.Now))
 	if err != nil {
 		return imp, errf("create import: %w", err)
 	}
 	return imp, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "import", ObjectID: imp.ID,
 		Action: crm.Created, Changes: map[string]crm.Change{"kind": {After: imp.Kind}, "file_name": {After: imp.FileName},
 			"dry_run": {After: imp.DryRun}}})
+}
+
+// delimiterOf is the delimiter stored with an import: a CSV's, none for
+// other formats.
+func delimiterOf(d Dialect) string {
+	if d.Delimiter == 0 {
+		return ""
+	}
+	return string(d.Delimiter)
 }
 
 func boolInt(b bool) int {
@@ -217,7 +243,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-const importCols = `id, workspace_id, kind, status, dry_run, file_name, file_path, file_size, encoding, delimiter, template,
+const importCols = `id, workspace_id, kind, status, dry_run, file_name, file_path, file_size, encoding, delimiter, format, sheet, template,
 	checkpoint_offset, checkpoint_line, rows_done, created_count, updated_count, skipped_count, error_count, cancel_requested,
 	error, created_by, created_at, updated_at, started_at, finished_at, undo_until, undone_at`
 
@@ -228,7 +254,7 @@ func scanImport(row interface{ Scan(...any) error }) (Import, error) {
 	var created, updated int64
 	var started, finished, until, undone *int64
 	err := row.Scan(&i.ID, &i.WorkspaceID, &i.Kind, &i.Status, &dry, &i.FileName, &i.FilePath, &i.FileSize, &i.Encoding,
-		&i.Delimiter, &tj, &i.Offset, &i.Line, &i.RowsDone, &i.Created, &i.Updated, &i.Skipped, &i.Errors, &cancel,
+		&i.Delimiter, &i.Format, &i.Sheet, &tj, &i.Offset, &i.Line, &i.RowsDone, &i.Created, &i.Updated, &i.Skipped, &i.Errors, &cancel,
 		&i.Error, &i.CreatedBy, &created, &updated, &started, &finished, &until, &undone)
 	if err != nil {
 		return i, err

@@ -99,8 +99,11 @@ type UndoResult struct {
 
 // Kinds lists the importable kinds by name.
 var Kinds = map[string]Kind{
-	"contacts":  Contacts{},
-	"companies": Companies{},
+	"contacts":   contactKind{},
+	"companies":  Companies{},
+	"deals":      Deals{},
+	"products":   Products{},
+	"activities": Activities{},
 }
 
 // KindNamed returns the kind called name.

@@ -31,6 +31,9 @@ type Template struct {
 	Columns []ColumnMap                  `json:"columns"`
 	Values  map[string]map[string]string `json:"values,omitempty"` // field → value in the file → value to store
 	Dedupe  Dedupe                       `json:"dedupe"`
+	// NewFields are custom fields to create for unmapped columns (see
+	// NewField); a dry run creates none and leaves their columns out.
+	NewFields []NewField `json:"new_fields,omitempty"`
 }
 
 // ColumnMap maps one column, by its header, to a field key ("" ignores it).

@@ -89,6 +89,12 @@ func restoreAll(tx *store.Tx, r *Run, res *UndoResult) error {
 			ok, err = restoreContact(tx, r, im.before, im.version)
 		case "company":
 			ok, err = restoreCompany(tx, r, im.before, im.version)
+		case "deal":
+			ok, err = restoreDeal(tx, r, im.before, im.version)
+		case "product":
+			ok, err = restoreProduct(tx, r, im.before, im.version)
+		case "activity":
+			ok, err = restoreActivity(tx, r, im.before, im.version)
 		}
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ type ImportTemplate struct {
 }
 
 type templateListInput struct {
-	Kind string `query:"kind" enum:"contacts,companies," doc:"Only templates of this kind"`
+	Kind string `query:"kind" enum:"contacts,companies,deals,products,activities," doc:"Only templates of this kind"`
 }
 
 type templateListOutput struct {

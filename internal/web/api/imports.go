@@ -43,12 +43,14 @@ type ImportCounts struct {
 // Import is an import job as the API shows it.
 type Import struct {
 	ID         crm.ID            `json:"id"`
-	Kind       string            `json:"kind" enum:"contacts,companies"`
+	Kind       string            `json:"kind" enum:"contacts,companies,deals,products,activities"`
 	Status     string            `json:"status" enum:"queued,running,done,failed,cancelled,undone"`
 	DryRun     bool              `json:"dry_run"`
 	FileName   string            `json:"file_name"`
 	Encoding   string            `json:"encoding" doc:"utf-8 or latin-1 (-bom when the file had a byte order mark)"`
 	Delimiter  string            `json:"delimiter"`
+	Format     string            `json:"format" enum:"csv,xlsx,vcard"`
+	Sheet      string            `json:"sheet,omitempty" doc:"The workbook's sheet read (XLSX)"`
 	Progress   ImportProgress    `json:"progress"`
 	Counts     ImportCounts      `json:"counts"`
 	Summary    string            `json:"summary" doc:"created=N updated=N skipped=N errors=N"`
@@ -62,7 +64,7 @@ type Import struct {
 func importBody(i importer.Import) Import {
 	rate, eta := i.Rate(time.Now())
 	out := Import{ID: i.ID, Kind: i.Kind, Status: string(i.Status), DryRun: i.DryRun, FileName: i.FileName,
-		Encoding: i.Encoding, Delimiter: i.Delimiter, Summary: i.Summary(), Error: i.Error, Template: i.Template,
+		Encoding: i.Encoding, Delimiter: i.Delimiter, Format: string(i.Format), Sheet: i.Sheet, Summary: i.Summary(), Error: i.Error, Template: i.Template,
 		CreatedAt: i.CreatedAt,
 		Progress:  ImportProgress{Rows: i.RowsDone, Percent: 100 * i.Progress(), RowsPerSec: rate, ETASeconds: int(eta.Seconds())},
 		Counts:    ImportCounts{Created: i.Created, Updated: i.Updated, Skipped: i.Skipped, Errors: i.Errors}}
@@ -106,20 +108,22 @@ func (a *API) importRoutes() {
 	tags := []string{"Import and export"}
 	huma.Register(a.huma, huma.Operation{OperationID: "create-import", Method: http.MethodPost, Path: "/imports", Tags: tags,
 		Summary: "Start an import",
-		Description: "Upload a CSV file as multipart/form-data: the part `file`, and optionally `kind` (contacts, companies), " +
+		Description: "Upload a CSV, XLSX or vCard file (told apart by content) as multipart/form-data: the part `file`, and optionally `kind` (contacts, companies, deals, products, activities), " +
 			"`dry_run` (true), `dedupe` (email, phone, external_id; companies: domain, name; none), `policy` (upsert, create, update) and " +
-			"`template` (a mapping template as JSON) or `template_id` (a saved one; default: columns matched by header). The file streams to disk; the import runs in " +
+			"`template` (a mapping template as JSON) or `template_id` (a saved one; default: columns matched by header), `sheet` (XLSX), `new_fields` (headers of columns to put into new custom fields). The file streams to disk; the import runs in " +
 			"the background. Poll GET /imports/{id} for progress.",
 		DefaultStatus: http.StatusAccepted,
 		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{"multipart/form-data": {
 			Schema: &huma.Schema{Type: "object", Required: []string{"file"}, Properties: map[string]*huma.Schema{
 				"file":        {Type: "string", Format: "binary"},
-				"kind":        {Type: "string", Enum: []any{"contacts", "companies"}},
+				"kind":        {Type: "string", Enum: []any{"contacts", "companies", "deals", "products", "activities"}},
 				"dry_run":     {Type: "boolean"},
 				"dedupe":      {Type: "string"},
 				"policy":      {Type: "string", Enum: []any{"upsert", "create", "update"}},
 				"template":    {Type: "string", Description: "JSON mapping template"},
 				"template_id": {Type: "string", Description: "id of a saved template (POST /import-templates)"},
+				"sheet":       {Type: "string", Description: "XLSX: the sheet to read, by name or 1-based number (default: the first)"},
+				"new_fields":  {Type: "string", Description: "headers of columns to import into new custom text fields, comma-separated (admins; other types through the template's new_fields)"},
 			}}}}},
 		Middlewares: huma.Middlewares{a.uploadImport}, SkipValidateBody: true,
 	}, func(context.Context, *struct{}) (*importOutput, error) {
@@ -248,7 +252,7 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		return imp, err
 	}
 	in := importer.NewImport{Kind: "contacts"}
-	var dedupe, policy, tmpl, tmplID string
+	var dedupe, policy, tmpl, tmplID, newFields string
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -286,10 +290,14 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 			tmpl = string(v)
 		case "template_id":
 			tmplID = string(v)
+		case "sheet":
+			in.Sheet = string(v)
+		case "new_fields":
+			newFields = string(v)
 		}
 	}
 	if in.FilePath == "" {
-		return imp, (crm.FieldErrors{"file": "Attach the CSV file in a part named file."}).Err()
+		return imp, (crm.FieldErrors{"file": "Attach the file (CSV, XLSX or vCard) in a part named file."}).Err()
 	}
 	keep := false
 	defer func() {
@@ -317,7 +325,7 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		if err != nil {
 			return (crm.FieldErrors{"kind": crm.ErrorMessage(err)}).Err()
 		}
-		pv, err := importer.PreviewFile(tx, p.WorkspaceID, kind, in.FilePath, in.Template)
+		pv, err := importer.PreviewSheet(tx, p.WorkspaceID, kind, in.FilePath, in.Sheet, in.Template)
 		if err != nil {
 			return (crm.FieldErrors{"file": crm.ErrorMessage(err)}).Err()
 		}
@@ -334,6 +342,11 @@ func (a *API) receiveImport(ctx context.Context, r *http.Request) (importer.Impo
 		}
 		if policy != "" {
 			t.Dedupe.Policy = importer.Policy(policy)
+		}
+		for _, h := range strings.Split(newFields, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				t.NewFields = append(t.NewFields, importer.NewField{Header: h})
+			}
 		}
 		in.Template = &t
 		if imp, err = importer.Create(tx, p, in); err != nil {

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
@@ -39,7 +38,7 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		if custom, err = records.ListFields(tx, p.WorkspaceID, kind.Object(), false); err != nil {
 			return err
 		}
-		pv, err = importer.PreviewFile(tx, p.WorkspaceID, kind, path, nil)
+		pv, err = importer.PreviewSheet(tx, p.WorkspaceID, kind, path, r.FormValue("sheet"), nil)
 		return err
 	})
 	if err != nil {
@@ -52,7 +51,7 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		tmpl, status = *t, http.StatusUnprocessableEntity
 	}
 	v := view.ImportMapView{Token: token, Kind: kind.Name(), FileName: r.FormValue("name"), Encoding: string(pv.Dialect.Encoding),
-		Delimiter: pv.Dialect.DelimiterName(), Match: tmpl.Dedupe.Match, Policy: string(tmpl.Dedupe.Policy), Errors: view.Errors(fe)}
+		Delimiter: pv.Dialect.DelimiterName(), Format: string(pv.Format), Sheet: pv.Sheet, Match: tmpl.Dedupe.Match, Policy: string(tmpl.Dedupe.Policy), Errors: view.Errors(fe)}
 	if v.FileName == "" {
 		v.FileName = "Your file"
 	}
@@ -76,8 +75,16 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		}
 		v.Columns = append(v.Columns, c)
 	}
-	for from, to := range tmpl.Values["lifecycle"] {
-		v.Values += from + " = " + to + "\n"
+	v.ValuesField = importer.ValuesField(kind.Name())
+	v.CanAddFields = kind.Name() == "contacts" || kind.Name() == "companies" || kind.Name() == "deals"
+	for field, m := range tmpl.Values {
+		for from, to := range m {
+			if field == v.ValuesField {
+				v.Values += from + " = " + to + "\n"
+			} else {
+				v.Values += field + ": " + from + " = " + to + "\n"
+			}
+		}
 	}
 	h.render(w, r, status, view.ImportMapPage(h.shell(w, r, "Import: map columns", "import"), v))
 }
@@ -102,7 +109,7 @@ func (h *Handlers) ImportStart(w http.ResponseWriter, r *http.Request) {
 	}
 	var header []string
 	if err := h.read(r.Context(), func(tx *store.Tx) error {
-		pv, err := importer.PreviewFile(tx, p.WorkspaceID, kind, path, nil)
+		pv, err := importer.PreviewSheet(tx, p.WorkspaceID, kind, path, form(r, "sheet"), nil)
 		header = pv.Header
 		return err
 	}); err != nil {
@@ -114,21 +121,17 @@ func (h *Handlers) ImportStart(w http.ResponseWriter, r *http.Request) {
 		t.Dedupe.Policy = importer.CreateAll
 	}
 	for i, hd := range header {
-		t.Columns = append(t.Columns, importer.ColumnMap{Header: hd, Field: form(r, "col."+strconv.Itoa(i))})
-	}
-	for _, line := range strings.Split(r.PostFormValue("values"), "\n") {
-		from, to, ok := strings.Cut(line, "=")
-		if from, to = strings.TrimSpace(from), strings.TrimSpace(to); ok && from != "" && to != "" {
-			if t.Values == nil {
-				t.Values = map[string]map[string]string{"lifecycle": {}}
-			}
-			t.Values["lifecycle"][from] = to
+		f := form(r, "col."+strconv.Itoa(i))
+		if f == "+new" {
+			t.NewFields, f = append(t.NewFields, importer.NewField{Header: hd}), ""
 		}
+		t.Columns = append(t.Columns, importer.ColumnMap{Header: hd, Field: f})
 	}
+	t.Values = importer.ParseValueLines(kind, r.PostFormValue("values"))
 	var imp importer.Import
 	err = h.write(r.Context(), func(tx *store.Tx) (err error) {
 		imp, err = importer.Create(tx, p, importer.NewImport{Kind: kind.Name(), FileName: form(r, "name"),
-			FilePath: path, Template: &t, DryRun: form(r, "dry_run") != ""})
+			FilePath: path, Template: &t, DryRun: form(r, "dry_run") != "", Sheet: form(r, "sheet")})
 		if err != nil {
 			return err
 		}

@@ -75,10 +75,10 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		h.renderImportNew(w, r, http.StatusUnprocessableEntity, "Choose a CSV file.")
+		h.renderImportNew(w, r, http.StatusUnprocessableEntity, "Choose a file (CSV, XLSX or vCard).")
 		return
 	}
-	kind, token, name := "contacts", ids.Token(24), ""
+	kind, token, name, sheet := "contacts", ids.Token(24), "", ""
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -92,6 +92,9 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 		case "kind":
 			b, _ := io.ReadAll(io.LimitReader(part, 64))
 			kind = string(b)
+		case "sheet":
+			b, _ := io.ReadAll(io.LimitReader(part, 200))
+			sheet = string(b)
 		case "file":
 			if err := os.MkdirAll(h.importDir(), 0o700); err != nil {
 				h.Errs.Error(w, r, err)
@@ -106,14 +109,18 @@ func (h *Handlers) ImportUpload(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if name == "" {
-		h.renderImportNew(w, r, http.StatusUnprocessableEntity, "Choose a CSV file.")
+		h.renderImportNew(w, r, http.StatusUnprocessableEntity, "Choose a file (CSV, XLSX or vCard).")
 		return
 	}
 	if _, err := importer.KindNamed(kind); err != nil {
 		h.renderImportNew(w, r, http.StatusUnprocessableEntity, crm.ErrorMessage(err))
 		return
 	}
-	http.Redirect(w, r, "/import/map/"+token+"?"+url.Values{"kind": {kind}, "name": {name}}.Encode(), http.StatusSeeOther)
+	q := url.Values{"kind": {kind}, "name": {name}}
+	if sheet != "" {
+		q.Set("sheet", sheet)
+	}
+	http.Redirect(w, r, "/import/map/"+token+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 func saveFile(path string, r io.Reader) error {

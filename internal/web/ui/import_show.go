@@ -44,7 +44,7 @@ func (h *Handlers) ImportShow(w http.ResponseWriter, r *http.Request) {
 	}
 	rate, eta := imp.Rate(time.Now())
 	v := view.ImportShowView{ID: imp.ID.String(), Kind: imp.Kind, File: imp.FileName, Status: string(imp.Status), Summary: imp.Summary(),
-		Error: imp.Error, Encoding: imp.Encoding, Delimiter: delimiterWord(imp.Delimiter), DryRun: imp.DryRun,
+		Error: imp.Error, Encoding: formatWords(imp), Delimiter: delimiterWord(imp.Delimiter), DryRun: imp.DryRun,
 		Running:   imp.Status == importer.Running || imp.Status == importer.Queued,
 		CanResume: imp.Status == importer.Cancelled || imp.Status == importer.StatusFailed,
 		Percent:   int(100 * imp.Progress()), Rows: imp.RowsDone, Rate: rateText(rate), ETA: etaText(eta),
@@ -58,6 +58,17 @@ func (h *Handlers) ImportShow(w http.ResponseWriter, r *http.Request) {
 		v.Issues = append(v.Issues, view.ImportIssueRow{Line: is.Line, Action: string(is.Action), Column: is.Column, Value: is.Value, Message: is.Message})
 	}
 	h.render(w, r, http.StatusOK, view.ImportShowPage(h.shell(w, r, "Import", "import"), v))
+}
+
+// formatWords says what the file was: its encoding, or the workbook's sheet.
+func formatWords(imp importer.Import) string {
+	switch imp.Format {
+	case importer.FileXLSX:
+		return "workbook, sheet " + imp.Sheet
+	case importer.FileVCard:
+		return "vCard, " + imp.Encoding
+	}
+	return imp.Encoding
 }
 
 func delimiterWord(d string) string {
