@@ -11,6 +11,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/filter"
+	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -93,13 +94,7 @@ func Query(tx *store.Tx, p crm.Principal, q ListQuery) (ListPage, error) {
 		}
 		clause, args = clause+" AND "+frag, append(args, fargs...)
 	}
-	if cur == nil {
-		var n int
-		if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM activities a WHERE `+clause+` LIMIT 1001) x`, args...).Scan(&n); err != nil {
-			return page, err
-		}
-		page.Total, page.TotalExact = min(n, 1000), n <= 1000
-	}
+	countClause, countArgs := clause, args
 	order, after, afterArgs := keyset(keys, cur)
 	if after != "" {
 		clause, args = clause+" AND "+after, append(args, afterArgs...)
@@ -120,6 +115,11 @@ func Query(tx *store.Tx, p crm.Principal, q ListQuery) (ListPage, error) {
 		page.Next = base64.RawURLEncoding.EncodeToString(raw)
 	}
 	page.Items = items
+	if cur == nil { // later pages do not recount
+		if page.Total, page.TotalExact, err = records.FirstPageTotal(tx, "activities", "a", countClause, countArgs, len(items), page.Next != ""); err != nil {
+			return page, err
+		}
+	}
 	return page, loadContacts(tx, p.WorkspaceID, items)
 }
 

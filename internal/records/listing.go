@@ -50,6 +50,14 @@ func Estimate(tx *store.Tx, table, alias, clause string, args []any) (n int, exa
 	return estimate(tx, table, alias, clause, args)
 }
 
+// FirstPageTotal is the total shown next to a first page of n rows (more:
+// there is a next page): free and exact when the page holds every match,
+// else counted up to the cap within the count budget, and never less than
+// the page and the row that proved there is more.
+func FirstPageTotal(tx *store.Tx, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
+	return firstPageTotal(tx, table, alias, clause, args, n, more)
+}
+
 // ClampLimit bounds a page size to 1..MaxLimit (0 means 50).
 func ClampLimit(n int) int { return clampLimit(n) }
 
