@@ -36,6 +36,8 @@ func Default() *Registry {
 		"A person's former employers, with their title and dates."))
 	r.Register(ByObject("import_before", "Import undo copies",
 		"A person's record as it was before an import changed it, kept for the import's undo window (7 days)."))
+	r.Register(Mentions("import_stage_contacts", "Contacts being imported", "People an import is about to create, held until its last row is read.",
+		"first_name", "last_name", "email", "emails", "phone", "phone_digits", "phones", "title"))
 	r.Register(Mentions("import_issues", "Import reports", "Lines of import reports whose cell value or message names the person.",
 		"value", "message"))
 	r.Register(companiesKind())
