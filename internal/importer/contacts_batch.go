@@ -3,6 +3,7 @@ package importer
 import (
 	"encoding/json"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -261,7 +262,7 @@ func (b *contactBatch) updateStaged(tx *store.Tx, old contactRow, u contactUpdat
 	c.Emails, c.Phones, c.Tags = slices.Clone(old.Emails), slices.Clone(old.Phones), slices.Clone(old.Tags)
 	c.Custom = maps.Clone(old.Custom)
 	merge(&c, u.p)
-	if len(diffRows(old, c)) == 0 {
+	if reflect.DeepEqual(old, c) {
 		return nil
 	}
 	_, err := tx.Exec(`UPDATE `+stageTable+` SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?,

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -35,6 +36,13 @@ type stager interface {
 // more. Rebuild when the import brings at least rebuildMinRows contacts and
 // at least a quarter of what the table will hold.
 var rebuildMinRows = 50_000
+
+// inOrder are the contacts indexes a merge (in id order) fills in their
+// own order, appending: (workspace, id), (workspace, owner) with the
+// importer as the usual owner, (workspace, updated_at, id) with one
+// updated_at. They are kept; rebuilding them would cost a scan and a sort
+// each. Indexes not named here are rebuilt.
+var inOrder = map[string]bool{"contacts_recent": true, "contacts_owner": true, "contacts_updated_id": true}
 
 func (Contacts) mergeStage(ctx context.Context, db *store.DB, r *Run) error {
 	var staged, total int
@@ -87,6 +95,7 @@ func moveStaged(tx *store.Tx, r *Run, rebuild bool) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		indexes = slices.DeleteFunc(indexes, func(ix [2]string) bool { return inOrder[ix[0]] })
 		for _, ix := range indexes {
 			if _, err := u.Exec(`DROP INDEX ` + ix[0]); err != nil {
 				return errf("drop index %s: %w", ix[0], err)
@@ -120,7 +129,30 @@ func moveStaged(tx *store.Tx, r *Run, rebuild bool) error {
 			}
 		}
 	}
-	if _, err := tx.Exec(`DELETE FROM `+stageTable+` WHERE workspace_id = ? AND import_id = ?`, r.WorkspaceID, r.ID); err != nil {
+	return clearStaged(tx, r)
+}
+
+// clearStaged removes import r's rows from the staging table. On SQLite,
+// when no other import has rows there (the usual case), the whole table is
+// emptied: SQLite then frees its pages at once instead of deleting a
+// million rows one by one (no other writer can add rows meanwhile, which
+// PostgreSQL could not promise).
+func clearStaged(tx *store.Tx, r *Run) error {
+	u := tx.Unscoped() // instance-wide on purpose: the table is shared
+	others := 1
+	if tx.Dialect() == store.SQLite {
+		err := u.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM `+stageTable+` WHERE import_id <> ? LIMIT 1) o`, r.ID).Scan(&others)
+		if err != nil {
+			return errf("staged contacts: %w", err)
+		}
+	}
+	var err error
+	if others == 0 {
+		_, err = u.Exec(`DELETE FROM ` + stageTable)
+	} else {
+		_, err = tx.Exec(`DELETE FROM `+stageTable+` WHERE workspace_id = ? AND import_id = ?`, r.WorkspaceID, r.ID)
+	}
+	if err != nil {
 		return errf("clear staged contacts: %w", err)
 	}
 	return nil
