@@ -63,7 +63,9 @@ func main() {
 		os.Exit(1)
 	}
 	slices.Sort(lat)
-	q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(10 * time.Microsecond) }
+	q := func(p float64) time.Duration {
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(10 * time.Microsecond)
+	}
 	fmt.Printf("%s requests=%d errors=%d rate=%.0f/s p50=%s p95=%s p99=%s\n", *label, len(lat), errs,
 		float64(len(lat))/dur.Seconds(), q(0.50), q(0.95), q(0.99))
 }
