@@ -5,10 +5,11 @@
 # wall time and peak RSS (GNU time) of each step.
 #
 #   bench/import-1m.sh [ROWS]          (default 1000000)
+#   KEEP=1 bench/import-1m.sh          keeps the data directory (printed)
 set -eu
 ROWS=${1:-1000000}
 DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
+if [ -n "${KEEP:-}" ]; then echo "data: $DIR"; else trap 'rm -rf "$DIR"' EXIT; fi
 go build -o "$DIR/tandem" ./cmd/tandem
 go build -o "$DIR/contactscsv" ./bench/cmd/contactscsv
 export TANDEM_DATA_DIR="$DIR/data" TANDEM_LOG_LEVEL=warn
@@ -24,5 +25,6 @@ tail -1 "$DIR/import.err"
 /usr/bin/time -f 'export: %e s wall, %U s user, %S s sys, peak RSS %M KB' \
 	"$DIR/tandem" export contacts --workspace "$WS" --out "$DIR/out.csv" 2>"$DIR/export.err"
 tail -2 "$DIR/export.err"
-echo "exported: $(($(wc -l < "$DIR/out.csv") - 1)) rows, $(wc -c < "$DIR/out.csv") bytes"
+LINES=$(wc -l < "$DIR/out.csv")
+echo "exported: $((LINES - 1)) rows, $(wc -c < "$DIR/out.csv") bytes"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

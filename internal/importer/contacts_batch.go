@@ -2,6 +2,9 @@ package importer
 
 import (
 	"encoding/json"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -62,6 +65,9 @@ func (Contacts) Start(tx *store.Tx, r *Run) (Batch, error) {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if err := stagedKeys(tx, r, col, b.keys); err != nil {
 			return nil, err
 		}
 	}
@@ -138,9 +144,10 @@ var contactInsertCols = []string{"id", "workspace_id", "first_name", "last_name"
 	"phones", "title", "company_id", "owner_id", "lifecycle", "source", "tags", "custom", "external_id", "import_id",
 	"created_by", "updated_by", "created_at", "updated_at", "version"}
 
-// Flush implements Batch: new companies, then new contacts in multi-row
-// INSERTs, then updates one by one (each keeps a before-image the first
-// time it touches a record that existed before the import).
+// Flush implements Batch: new companies, then new contacts into the
+// staging table (stage.go), then updates one by one (each keeps a
+// before-image the first time it touches a record that existed before the
+// import).
 func (b *contactBatch) Flush(tx *store.Tx) error {
 	defer func() {
 		b.creates, b.updates = b.creates[:0], b.updates[:0]
@@ -160,7 +167,7 @@ func (b *contactBatch) Flush(tx *store.Tx) error {
 			jsonText(c.Phones), c.Title, c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom),
 			c.ExternalID, b.run.ID, by, by, c.Created, now, c.Version})
 	}
-	if err := insertRows(tx, "contacts", contactInsertCols, rows); err != nil {
+	if err := insertRows(tx, stageTable, contactInsertCols, rows); err != nil {
 		return err
 	}
 	for _, u := range b.updates {
@@ -193,8 +200,23 @@ func scanContact(row interface{ Scan(...any) error }) (contactRow, error) {
 	return c, nil
 }
 
+// stageSelect reads a staged contact like contactSelect reads a stored one.
+const stageSelect = `SELECT id, first_name, last_name, emails, phones, title, company_id, owner_id, lifecycle, source, tags,
+	custom, external_id, version FROM ` + stageTable + ` WHERE workspace_id = ? AND id = ?`
+
 func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 	ws := b.run.WorkspaceID
+	if u.mine {
+		// Created by this import: staged, unless a cancel or failure
+		// merged it before this run resumed.
+		old, err := scanContact(tx.QueryRow(stageSelect, ws, u.id))
+		switch {
+		case err == nil:
+			return b.updateStaged(tx, old, u)
+		case err != store.ErrNoRows:
+			return errf("read staged contact %d: %w", u.id, err)
+		}
+	}
 	old, err := scanContact(tx.QueryRow(contactSelect+` WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, ws, u.id))
 	if err != nil {
 		if err == store.ErrNoRows {
@@ -231,6 +253,28 @@ func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 	}
 	return tx.Emit(crm.Event{WorkspaceID: ws, Actor: b.run.Principal.Actor(), ObjectType: "contact", ObjectID: c.ID,
 		Action: crm.Updated, Changes: ch})
+}
+
+// updateStaged merges a row into a contact this import staged in an
+// earlier batch: no before-image, no event (it does not exist yet).
+func (b *contactBatch) updateStaged(tx *store.Tx, old contactRow, u contactUpdate) error {
+	c := old
+	c.Emails, c.Phones, c.Tags = slices.Clone(old.Emails), slices.Clone(old.Phones), slices.Clone(old.Tags)
+	c.Custom = maps.Clone(old.Custom)
+	merge(&c, u.p)
+	if reflect.DeepEqual(old, c) {
+		return nil
+	}
+	_, err := tx.Exec(`UPDATE `+stageTable+` SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?,
+		phones = ?, title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?,
+		updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
+		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), records.Digits(c.phone()), jsonText(c.Phones), c.Title,
+		c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
+		b.run.Principal.UserID, store.Micros(b.run.Now), old.Version+1, b.run.WorkspaceID, c.ID)
+	if err != nil {
+		return errf("update staged contact %d: %w", c.ID, err)
+	}
+	return nil
 }
 
 // diffRows lists the changed fields of two rows by their JSON names.
@@ -342,8 +386,7 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// insertRows writes rows. On PostgreSQL: multi-row INSERTs of up to 500
-// rows. On SQLite: one prepared single-row INSERT run per row — a
+// insertRows writes rows. On PostgreSQL: COPY. On SQLite: one prepared single-row INSERT run per row — a
 // multi-row INSERT inside a transaction makes SQLite keep a statement
 // journal of every page it touches (measured: a fifth of an import's
 // time), while a single-row one needs none, and in-process calls cost
@@ -367,25 +410,5 @@ func insertRows(tx *store.Tx, table string, cols []string, rows [][]any) error {
 		}
 		return nil
 	}
-	const chunk = 500
-	var full string
-	args := make([]any, 0, chunk*len(cols))
-	for start := 0; start < len(rows); start += chunk {
-		part := rows[start:min(len(rows), start+chunk)]
-		q := full
-		if len(part) < chunk || full == "" {
-			q = head + strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
-			if len(part) == chunk {
-				full = q
-			}
-		}
-		args = args[:0]
-		for _, r := range part {
-			args = append(args, r...)
-		}
-		if _, err := tx.Exec(q, args...); err != nil {
-			return errf("insert into %s: %w", table, err)
-		}
-	}
-	return nil
+	return copyRows(tx, table, cols, rows)
 }

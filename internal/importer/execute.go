@@ -107,6 +107,9 @@ func Execute(ctx context.Context, db *store.DB, ws, id crm.ID, o Options) (Impor
 		// continues from the checkpoint.
 		return ex.imp, err
 	case err != nil:
+		// What was committed stays, as with a cancel: staged records move
+		// in (if that fails too, a resumed run moves them).
+		_ = ex.merge(context.WithoutCancel(ctx))
 		ex.failWith(err)
 		imp, _ := ex.reload(context.WithoutCancel(ctx))
 		return imp, err
@@ -262,9 +265,15 @@ func (ex *execution) run(ctx context.Context) error {
 			ex.o.OnProgress(ex.imp)
 		}
 		if stop {
+			if err := ex.merge(ctx); err != nil {
+				return err
+			}
 			return errStopped
 		}
 		if eof {
+			if err := ex.merge(ctx); err != nil {
+				return err
+			}
 			if err := ex.index(ctx); err != nil {
 				return err
 			}
@@ -279,6 +288,15 @@ func (ex *execution) run(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// merge moves the records the batches staged into their table (stage.go).
+func (ex *execution) merge(ctx context.Context) error {
+	st, ok := ex.kind.(stager)
+	if !ok || ex.imp.DryRun || ex.rn == nil {
+		return nil
+	}
+	return st.mergeStage(ctx, ex.db, ex.rn)
 }
 
 type counts struct{ rows, created, updated, skipped, errors int }

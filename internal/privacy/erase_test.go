@@ -197,6 +197,10 @@ func (f *fixture) person(t *testing.T) {
 				[]any{p.WorkspaceID, c.ID, `{"email":"` + email1 + `","last_name":"` + lastName + `"}`}},
 			{`INSERT INTO import_issues (id, workspace_id, import_id, line, action, column_name, value, message) VALUES (?, ?, 1, 7, 'warning', 'Email', ?, 'duplicate in the file')`,
 				[]any{tx.NewID(), p.WorkspaceID, email2}},
+			{`INSERT INTO import_stage_contacts (id, workspace_id, import_id, first_name, last_name, email, emails, phone, phone_digits,
+				phones, title, company_id, owner_id, lifecycle, source, tags, custom, external_id, created_by, updated_by, created_at,
+				updated_at, version) VALUES (?, ?, 1, 'Zelda', ?, ?, ?, '', '', '[]', '', 0, 0, 'lead', '', '[]', '{}', '', 0, 0, ?, ?, 1)`,
+				[]any{tx.NewID(), p.WorkspaceID, lastName, email2, `[{"email":"` + email2 + `"}]`, now, now}},
 		} {
 			if _, err := tx.Exec(q.sql, q.args...); err != nil {
 				return err

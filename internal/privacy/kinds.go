@@ -36,6 +36,7 @@ func Default() *Registry {
 		"A person's former employers, with their title and dates."))
 	r.Register(ByObject("import_before", "Import undo copies",
 		"A person's record as it was before an import changed it, kept for the import's undo window (7 days)."))
+	r.Register(stagedContactsKind())
 	r.Register(Mentions("import_issues", "Import reports", "Lines of import reports whose cell value or message names the person.",
 		"value", "message"))
 	r.Register(companiesKind())
@@ -306,4 +307,19 @@ func Mentions(table, title, description string, cols ...string) Kind {
 			return scrubRows(tx, s, table, cols...)
 		},
 	}
+}
+
+// stagedContactsKind: people a running import is about to create (they
+// move into contacts after its last row). A staged row that names the
+// person is deleted whole, so the import does not create them after all.
+func stagedContactsKind() Kind {
+	cols := []string{"first_name", "last_name", "email", "emails", "phone", "phone_digits", "phones", "title"}
+	k := Mentions("import_stage_contacts", "Contacts being imported",
+		"People an import is about to create, held until its last row is read.", cols...)
+	k.Erase = func(tx *store.Tx, s *Subject, _ *Env) (int, error) {
+		cond, args := s.mentions(cols...)
+		n, err := tx.Exec(`DELETE FROM import_stage_contacts WHERE workspace_id = ? AND `+cond, append([]any{s.WorkspaceID}, args...)...)
+		return int(n), err
+	}
+	return k
 }

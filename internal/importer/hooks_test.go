@@ -1,0 +1,10 @@
+package importer
+
+// SetRebuildMinRows lowers the staged-row count from which a merge
+// rebuilds the contacts indexes (SQLite), so a small test takes that path;
+// it returns a function restoring the default.
+func SetRebuildMinRows(n int) func() {
+	old := rebuildMinRows
+	rebuildMinRows = n
+	return func() { rebuildMinRows = old }
+}

@@ -1,0 +1,189 @@
+package importer
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// The contacts an import creates go first to a staging table (migration
+// 00030), batch by batch with the checkpoints; after the last row one
+// statement moves them into contacts. Written row by row into contacts,
+// every new contact cost ten random B-tree inserts (contacts carries ten
+// indexes), and with more rows than the page cache holds each batch rewrote
+// most index pages: at a million rows that was most of the import's time.
+// The staging table has no secondary index, so a batch is an append.
+//
+// While an import runs its new contacts are not visible; a cancelled or
+// failed import merges what it staged, so "what was committed stays" holds
+// as before, and a crashed one keeps its staged rows for the resumed run.
+
+const stageTable = "import_stage_contacts"
+
+// stager is implemented by kinds whose batches stage the records they
+// create; execution calls mergeStage after the last row, and when an import
+// stops early (cancel, failure), in transactions of its own.
+type stager interface {
+	mergeStage(ctx context.Context, db *store.DB, r *Run) error
+}
+
+// Rebuilding the indexes sorts every row of contacts (all workspaces) once
+// per index; inserting into them costs per staged row, but several times
+// more. Rebuild when the import brings at least rebuildMinRows contacts and
+// at least a quarter of what the table will hold.
+var rebuildMinRows = 50_000
+
+// inOrder are the contacts indexes a merge (in id order) fills in their
+// own order, appending: (workspace, id), (workspace, owner) with the
+// importer as the usual owner, (workspace, updated_at, id) with one
+// updated_at. They are kept; rebuilding them would cost a scan and a sort
+// each. Indexes not named here are rebuilt.
+var inOrder = map[string]bool{"contacts_recent": true, "contacts_owner": true, "contacts_updated_id": true}
+
+func (Contacts) mergeStage(ctx context.Context, db *store.DB, r *Run) error {
+	var staged, total int
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		err := tx.QueryRow(`SELECT count(*) FROM `+stageTable+` WHERE workspace_id = ? AND import_id = ?`, r.WorkspaceID, r.ID).Scan(&staged)
+		if err != nil || staged < rebuildMinRows || tx.Dialect() != store.SQLite {
+			return err
+		}
+		// Instance-wide on purpose: the indexes cover every workspace.
+		return tx.Unscoped().QueryRow(`SELECT count(*) FROM contacts`).Scan(&total)
+	})
+	if err != nil || staged == 0 {
+		return err
+	}
+	rebuild := db.Dialect() == store.SQLite && staged >= rebuildMinRows && staged*4 >= total+staged
+	if rebuild {
+		// The index sorts spill to temporary files; in memory (the import's
+		// setting, for statement journals) they would hold a copy of every
+		// index at once.
+		if _, err := db.SQLDB().ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+			return errf("temp store: %w", err)
+		}
+		defer db.SQLDB().ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) //nolint:errcheck // a setting
+	}
+	return db.Write(ctx, func(tx *store.Tx) error { return moveStaged(tx, r, rebuild) })
+}
+
+// moveStaged moves import r's staged contacts into contacts, in id order,
+// and empties its part of the staging table. With rebuild (SQLite) the
+// secondary indexes of contacts are dropped first and created again after:
+// all in this one transaction, so readers keep seeing the old table with
+// its indexes until the commit, and a crash leaves everything as it was.
+func moveStaged(tx *store.Tx, r *Run, rebuild bool) error {
+	u := tx.Unscoped()
+	var indexes [][2]string
+	if rebuild {
+		rows, err := u.Query(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL`)
+		if err != nil {
+			return errf("contacts indexes: %w", err)
+		}
+		for rows.Next() {
+			var name, sql string
+			if err := rows.Scan(&name, &sql); err != nil {
+				rows.Close()
+				return err
+			}
+			indexes = append(indexes, [2]string{name, sql})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		indexes = slices.DeleteFunc(indexes, func(ix [2]string) bool { return inOrder[ix[0]] })
+		for _, ix := range indexes {
+			if _, err := u.Exec(`DROP INDEX ` + ix[0]); err != nil {
+				return errf("drop index %s: %w", ix[0], err)
+			}
+		}
+	}
+	cols := strings.Join(contactInsertCols, ", ")
+	sel, verb := cols, "INSERT"
+	if tx.Dialect() == store.Postgres {
+		sel = strings.NewReplacer("emails", "emails::jsonb", "phones", "phones::jsonb", "tags", "tags::jsonb", "custom", "custom::jsonb").Replace(cols)
+	} else {
+		// OR FAIL: no statement journal (ids are unique by construction;
+		// a clash still stops the statement).
+		verb = "INSERT OR FAIL"
+	}
+	if _, err := tx.Exec(verb+` INTO contacts (`+cols+`) SELECT `+sel+` FROM `+stageTable+`
+		WHERE workspace_id = ? AND import_id = ? ORDER BY id`, r.WorkspaceID, r.ID); err != nil {
+		return errf("merge staged contacts: %w", err)
+	}
+	for _, ix := range indexes {
+		if _, err := u.Exec(ix[1]); err != nil {
+			return errf("create index %s: %w", ix[0], err)
+		}
+	}
+	if rebuild {
+		// Fresh statistics for the planner (dropping an index drops its
+		// statistics); a sample per index keeps this cheap.
+		for _, q := range []string{`PRAGMA analysis_limit = 1000`, `ANALYZE contacts`} {
+			if _, err := u.Exec(q); err != nil {
+				return errf("analyze: %w", err)
+			}
+		}
+	}
+	return clearStaged(tx, r)
+}
+
+// clearStaged removes import r's rows from the staging table. On SQLite,
+// when no other import has rows there (the usual case), the whole table is
+// emptied: SQLite then frees its pages at once instead of deleting a
+// million rows one by one (no other writer can add rows meanwhile, which
+// PostgreSQL could not promise).
+func clearStaged(tx *store.Tx, r *Run) error {
+	u := tx.Unscoped() // instance-wide on purpose: the table is shared
+	others := 1
+	if tx.Dialect() == store.SQLite {
+		err := u.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM `+stageTable+` WHERE import_id <> ? LIMIT 1) o`, r.ID).Scan(&others)
+		if err != nil {
+			return errf("staged contacts: %w", err)
+		}
+	}
+	var err error
+	if others == 0 {
+		_, err = u.Exec(`DELETE FROM ` + stageTable)
+	} else {
+		_, err = tx.Exec(`DELETE FROM `+stageTable+` WHERE workspace_id = ? AND import_id = ?`, r.WorkspaceID, r.ID)
+	}
+	if err != nil {
+		return errf("clear staged contacts: %w", err)
+	}
+	return nil
+}
+
+// stagedKeys adds the match keys of the contacts import r staged before a
+// restart to keys (they are its own: no before-image when updated).
+func stagedKeys(tx *store.Tx, r *Run, col string, keys map[string]entry) error {
+	rows, err := tx.Query(`SELECT `+col+`, id, owner_id FROM `+stageTable+`
+		WHERE workspace_id = ? AND import_id = ? AND `+col+` <> '' ORDER BY id`, r.WorkspaceID, r.ID)
+	if err != nil {
+		return errf("load staged contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		e := entry{mine: true}
+		if err := rows.Scan(&k, &e.id, &e.owner); err != nil {
+			return err
+		}
+		if _, dup := keys[k]; !dup {
+			keys[k] = e
+		}
+	}
+	return rows.Err()
+}
+
+// copyRows writes rows with COPY (PostgreSQL), in the caller's transaction.
+func copyRows(tx *store.Tx, table string, cols []string, rows [][]any) error {
+	if _, err := tx.PgxTx().CopyFrom(tx.Context(), pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return errf("copy into %s: %w", table, err)
+	}
+	return nil
+}
