@@ -38,11 +38,11 @@ type stager interface {
 var rebuildMinRows = 50_000
 
 // inOrder are the contacts indexes a merge (in id order) fills in their
-// own order, appending: (workspace, id), (workspace, owner) with the
-// importer as the usual owner, (workspace, updated_at, id) with one
-// updated_at. They are kept; rebuilding them would cost a scan and a sort
+// own order, appending: (workspace, id), (workspace, owner, created_at,
+// id) with the importer as the usual owner and one created_at,
+// (workspace, updated_at, id) with one updated_at. They are kept; rebuilding them would cost a scan and a sort
 // each. Indexes not named here are rebuilt.
-var inOrder = map[string]bool{"contacts_recent": true, "contacts_owner": true, "contacts_updated_id": true}
+var inOrder = map[string]bool{"contacts_recent": true, "contacts_owner_created": true, "contacts_updated_id": true}
 
 func (Contacts) mergeStage(ctx context.Context, db *store.DB, r *Run) error {
 	var staged, total int
