@@ -22,6 +22,10 @@ type Tx struct {
 	write       bool
 	unscoped    bool
 	afterCommit []func()
+	// beforeCommit runs in the transaction once fn has succeeded; locals
+	// is state those callbacks keep per transaction (the audit log's batch).
+	beforeCommit []func(*Tx) error
+	locals       map[any]any
 
 	// Now is fixed when the transaction begins (UTC, microsecond precision),
 	// so every row written in it carries the same time and tests control it.
@@ -69,6 +73,13 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		tx.rollback()
 		return err
 	}
+	// A callback may register another (it is appended and still runs).
+	for i := 0; i < len(tx.beforeCommit); i++ {
+		if err := tx.beforeCommit[i](tx); err != nil {
+			tx.rollback()
+			return err
+		}
+	}
 	if db.dialect == Postgres {
 		err = tx.pgTx.Commit(ctx)
 	} else {
@@ -103,6 +114,23 @@ func (tx *Tx) NewID() crm.ID { return tx.db.NewID() }
 // AfterCommit runs f once the transaction has committed (never if it rolls
 // back): for signalling workers, never for work that must not be lost.
 func (tx *Tx) AfterCommit(f func()) { tx.afterCommit = append(tx.afterCommit, f) }
+
+// BeforeCommit runs f inside the transaction after the function given to
+// Write has returned nil, in the order registered; an error rolls back. It
+// lets work that must be in the transaction happen last (the audit log
+// locks its chain head there, so the lock is held only until commit).
+func (tx *Tx) BeforeCommit(f func(*Tx) error) { tx.beforeCommit = append(tx.beforeCommit, f) }
+
+// Local returns the value stored under key for this transaction, or nil.
+func (tx *Tx) Local(key any) any { return tx.locals[key] }
+
+// SetLocal stores v under key for the rest of this transaction.
+func (tx *Tx) SetLocal(key, v any) {
+	if tx.locals == nil {
+		tx.locals = map[any]any{}
+	}
+	tx.locals[key] = v
+}
 
 // SQLTx is the underlying transaction on SQLite (nil on PostgreSQL), for
 // libraries that enqueue in our transaction (River).
