@@ -73,8 +73,8 @@ type row struct {
 // Record appends e to its workspace's chain in tx and returns its id. The
 // time is e.At when set (a view recorded a moment later), else tx.Now. The
 // caller's IP is truncated before it is stored; an entry without IP and
-// user agent takes those of the request that started the transaction (see
-// WithClient), if any.
+// user agent, by a member or an API key, takes those of the request that
+// started the transaction (see WithClient), if any.
 func Record(tx *store.Tx, e Entry) (crm.ID, error) {
 	r, err := newRow(tx, e)
 	if err != nil {
@@ -95,7 +95,9 @@ func newRow(tx *store.Tx, e Entry) (*row, error) {
 	if e.Actor.Type == "" {
 		e.Actor = crm.System
 	}
-	if e.IP == "" && e.UserAgent == "" {
+	// Only a member's or an API key's own client: a data subject using a
+	// public page leaves no network trace in the log.
+	if e.IP == "" && e.UserAgent == "" && (e.Actor.Type == "user" || e.Actor.Type == "apikey") {
 		c := ClientFrom(tx.Context())
 		e.IP, e.UserAgent = c.IP, c.UserAgent
 	}

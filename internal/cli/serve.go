@@ -119,8 +119,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	errHTTP := httpSrv.Shutdown(sctx)
+	errAudit := srv.FlushAudit(sctx) // record views still waiting for their batch
 	errJobs := runner.Stop(sctx)
-	if err := errors.Join(errHTTP, errJobs); err != nil {
+	if err := errors.Join(errHTTP, errAudit, errJobs); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped cleanly")
