@@ -153,7 +153,7 @@ func registry(db *store.DB, sender sysmail.Sender, pv privacy.Service, log *slog
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
 	privacy.RegisterJobs(reg, db, pv, log)
-	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}, Optimize: true})
+	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired, privacy.PruneRateLimits}, Optimize: true})
 	importer.Register(reg, db, log)
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg

@@ -53,9 +53,6 @@ type Handlers struct {
 	// Privacy runs export, erasure, requests and retention.
 	Privacy privacy.Service
 
-	privacyLimit rateLimit     // the public privacy pages (privacy_public.go)
-	publicLimit  publicLimiter // public pages without sign-in (preferences.go)
-
 	// ImportDir keeps uploaded import files ("" : a temp directory).
 	ImportDir string
 	// Views records who viewed or exported personal data (nil: nobody).
