@@ -15,12 +15,12 @@ import (
 // Tx is one transaction. Every helper that writes takes a *Tx so that several
 // compose in one transaction, and they all agree on Now.
 type Tx struct {
-	ctx         context.Context
-	db          *DB
-	sqlTx       *sql.Tx // SQLite
-	pgTx        pgx.Tx  // PostgreSQL
-	write       bool
-	unscoped    bool
+	ctx      context.Context
+	db       *DB
+	sqlTx    *sql.Tx // SQLite
+	pgTx     pgx.Tx  // PostgreSQL
+	write    bool
+	unscoped bool
 	// hooks is shared with the views Unscoped makes, so a callback
 	// registered through one of them still runs.
 	hooks *txHooks
