@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	cd "github.com/chromedp/chromedp"
 )
@@ -15,7 +16,9 @@ import (
 // TestPrivacyRequestAndErasure is the privacy centre end to end: a person
 // sends an access request through the public form, confirms it from the
 // emailed link, the owner fulfils it and downloads the bundle; then the
-// owner erases the person after looking at the preview.
+// owner erases the person after looking at the preview; the audit log,
+// searched by the person's record id, shows who created, viewed, exported
+// and erased them.
 func TestPrivacyRequestAndErasure(t *testing.T) {
 	srv := StartServer(t, Options{})
 	ctx := Browser(t)
@@ -131,6 +134,24 @@ func TestPrivacyRequestAndErasure(t *testing.T) {
 		t.Fatalf("audit log:\n%.600s", log)
 	}
 	look(t, ctx, "audit-log")
+
+	// Searching the log for the person's record id finds who created,
+	// viewed and erased it (record views are written in batches a moment
+	// after the view, so wait for them), pseudonymised since the erasure.
+	contactID := contactURL[strings.LastIndex(contactURL, "/")+1:]
+	var byRecord string
+	for range 20 {
+		Do(t, ctx, cd.Navigate(srv.BaseURL+"/settings/audit?object_id="+contactID), cd.WaitVisible(cd.CSS(`main`)))
+		if byRecord = Text(t, ctx, `main`); strings.Contains(byRecord, "record.viewed") {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for _, want := range []string{"record.created", "record.viewed", "data.exported", "data.erased", "pseudonymised"} {
+		if !strings.Contains(byRecord, want) {
+			t.Errorf("audit log for contact %s lacks %s:\n%.800s", contactID, want, byRecord)
+		}
+	}
 	for _, path := range []string{"/settings/privacy", "/settings/audit", "/settings/privacy/requests/" + requestID} {
 		Do(t, ctx, cd.EmulateViewport(390, 844), cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`main`)))
 		if !Fits(t, ctx) {

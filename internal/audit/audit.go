@@ -28,7 +28,9 @@ const (
 	APIKeyRevoked    = "apikey.revoked"
 	SessionRevoked   = "session.revoked"
 	RecordViewed     = "record.viewed"
-	RecordChanged    = "record.changed"
+	RecordCreated    = "record.created"
+	RecordUpdated    = "record.updated"
+	RecordDeleted    = "record.deleted"
 	DataExported     = "data.exported"
 	DataErased       = "data.erased"
 )
@@ -69,13 +71,35 @@ type row struct {
 }
 
 // Record appends e to its workspace's chain in tx and returns its id. The
-// time is tx.Now; the caller's IP is truncated before it is stored.
+// time is e.At when set (a view recorded a moment later), else tx.Now. The
+// caller's IP is truncated before it is stored; an entry without IP and
+// user agent, by a member or an API key, takes those of the request that
+// started the transaction (see WithClient), if any.
 func Record(tx *store.Tx, e Entry) (crm.ID, error) {
+	r, err := newRow(tx, e)
+	if err != nil {
+		return 0, err
+	}
+	if err := appendRows(tx, []*row{r}); err != nil {
+		return 0, fmt.Errorf("audit: record %s: %w", e.Action, err)
+	}
+	return crm.ID(r.id), nil
+}
+
+// newRow turns e into a row ready to be linked (everything but seq and the
+// chain hashes).
+func newRow(tx *store.Tx, e Entry) (*row, error) {
 	if e.Action == "" {
-		return 0, errors.New("audit: an entry needs an action")
+		return nil, errors.New("audit: an entry needs an action")
 	}
 	if e.Actor.Type == "" {
 		e.Actor = crm.System
+	}
+	// Only a member's or an API key's own client: a data subject using a
+	// public page leaves no network trace in the log.
+	if e.IP == "" && e.UserAgent == "" && (e.Actor.Type == "user" || e.Actor.Type == "apikey") {
+		c := ClientFrom(tx.Context())
+		e.IP, e.UserAgent = c.IP, c.UserAgent
 	}
 	details := []byte("{}")
 	if len(e.Details) > 0 {
@@ -83,53 +107,78 @@ func Record(tx *store.Tx, e Entry) (crm.ID, error) {
 		// encoding/json sorts map keys, but the hash covers the stored text
 		// anyway, so a different encoder later cannot break old entries.
 		if details, err = json.Marshal(e.Details); err != nil {
-			return 0, fmt.Errorf("audit: encode details: %w", err)
+			return nil, fmt.Errorf("audit: encode details: %w", err)
 		}
 	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
-		return 0, fmt.Errorf("audit: salt: %w", err)
+		return nil, fmt.Errorf("audit: salt: %w", err)
 	}
-	r := row{
-		id: int64(tx.NewID()), ws: int64(e.WorkspaceID), at: store.Micros(tx.Now),
+	at := tx.Now
+	if !e.At.IsZero() {
+		at = e.At
+	}
+	r := &row{
+		id: int64(tx.NewID()), ws: int64(e.WorkspaceID), at: store.Micros(at),
 		actorType: e.Actor.Type, actorID: int64(e.Actor.ID), action: e.Action,
 		objectType: e.ObjectType, objectID: int64(e.ObjectID),
 		ip: TruncateIP(e.IP), userAgent: clip(e.UserAgent, maxUserAgent),
 		details: string(details), pdSalt: base64.RawURLEncoding.EncodeToString(salt),
 	}
 	r.pdDigest = r.personalDigest()
-	if err := appendRow(tx, &r); err != nil {
-		return 0, fmt.Errorf("audit: record %s: %w", e.Action, err)
-	}
-	return crm.ID(r.id), nil
+	return r, nil
 }
 
-// appendRow links r to the end of its chain: it locks the head, so the
-// (seq, prev_hash) pair it reads is still the end when it writes.
-func appendRow(tx *store.Tx, r *row) error {
+// appendRows links rows, in order, to the ends of their chains. For each
+// workspace it locks the head once, so the (seq, prev_hash) pair it reads is
+// still the end when it writes, and moves the head once at the end.
+func appendRows(tx *store.Tx, rows []*row) error {
+	var order []int64
+	byWS := map[int64][]*row{}
+	for _, r := range rows {
+		if _, ok := byWS[r.ws]; !ok {
+			order = append(order, r.ws)
+		}
+		byWS[r.ws] = append(byWS[r.ws], r)
+	}
+	for _, ws := range order {
+		if err := appendChain(tx, ws, byWS[ws]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendChain(tx *store.Tx, ws int64, rows []*row) error {
 	if _, err := tx.Exec(`INSERT INTO audit_heads (workspace_id, seq, last_id, hash) VALUES (?, 0, 0, '')
-		ON CONFLICT (workspace_id) DO NOTHING`, r.ws); err != nil {
+		ON CONFLICT (workspace_id) DO NOTHING`, ws); err != nil {
 		return err
 	}
 	q := `SELECT seq, hash FROM audit_heads WHERE workspace_id = ?`
 	if tx.Dialect() == store.Postgres {
 		q += ` FOR UPDATE`
 	}
-	var headSeq int64
-	if err := tx.QueryRow(q, r.ws).Scan(&headSeq, &r.prevHash); err != nil {
+	var seq int64
+	var prev string
+	if err := tx.QueryRow(q, ws).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("lock head: %w", err)
 	}
-	r.seq = headSeq + 1
-	r.hash = r.chainHash()
-	if _, err := tx.Exec(`INSERT INTO audit_log (id, workspace_id, seq, at, actor_type, actor_id, action,
+	for _, r := range rows {
+		seq++
+		r.seq, r.prevHash = seq, prev
+		r.hash = r.chainHash()
+		prev = r.hash
+		if _, err := tx.Exec(`INSERT INTO audit_log (id, workspace_id, seq, at, actor_type, actor_id, action,
 		object_type, object_id, ip, user_agent, details, pd_salt, pd_digest, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.id, r.ws, r.seq, r.at, r.actorType, r.actorID, r.action, r.objectType, r.objectID,
-		r.ip, r.userAgent, r.details, r.pdSalt, r.pdDigest, r.prevHash, r.hash); err != nil {
-		return err
+			r.id, r.ws, r.seq, r.at, r.actorType, r.actorID, r.action, r.objectType, r.objectID,
+			r.ip, r.userAgent, r.details, r.pdSalt, r.pdDigest, r.prevHash, r.hash); err != nil {
+			return err
+		}
 	}
+	last := rows[len(rows)-1]
 	_, err := tx.Exec(`UPDATE audit_heads SET seq = ?, last_id = ?, hash = ? WHERE workspace_id = ?`,
-		r.seq, r.id, r.hash, r.ws)
+		last.seq, last.id, last.hash, ws)
 	return err
 }
 

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -134,9 +135,14 @@ func newLogger(c config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// openDB opens the configured database.
+// openDB opens the configured database. Changes to personal data made
+// through it are written to the audit log (audit.Install).
 func openDB(ctx context.Context, c config.Config, log *slog.Logger) (*store.DB, error) {
-	return store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir, Logger: log, CountBudget: c.CountBudget})
+	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir, Logger: log, CountBudget: c.CountBudget})
+	if err == nil {
+		audit.Install(db)
+	}
+	return db, err
 }
 
 var _ = os.Stdout

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -58,6 +59,9 @@ func runExport(ctx context.Context, env Env, args []string) error {
 			n, err := importer.ExportContacts(ctx, db, p, records.ListQuery{Filter: *filter, Sort: *sortBy}, *format, cols, w)
 			if err != nil {
 				return describe(err)
+			}
+			if err := audit.ListExported(ctx, db, p, "contact", *format, n); err != nil {
+				return err
 			}
 			fmt.Fprintf(env.Stderr, "exported %d contacts in %s\n", n, time.Since(start).Round(time.Millisecond))
 			return nil

@@ -119,8 +119,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	errHTTP := httpSrv.Shutdown(sctx)
+	errAudit := srv.FlushAudit(sctx) // record views still waiting for their batch
 	errJobs := runner.Stop(sctx)
-	if err := errors.Join(errHTTP, errJobs); err != nil {
+	if err := errors.Join(errHTTP, errAudit, errJobs); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped cleanly")
@@ -152,7 +153,7 @@ func registry(db *store.DB, sender sysmail.Sender, pv privacy.Service, log *slog
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, sender, log)
 	privacy.RegisterJobs(reg, db, pv, log)
-	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired}, Optimize: true})
+	jobs.Register(reg, &jobs.PurgeWorker{DB: db, Also: []func(*store.Tx) (int64, error){account.PruneExpired, privacy.PruneRateLimits}, Optimize: true})
 	importer.Register(reg, db, log)
 	reg.Every(time.Hour, true, func() river.JobArgs { return jobs.PurgeArgs{} })
 	return reg

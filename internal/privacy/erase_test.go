@@ -86,6 +86,7 @@ func owner(t *testing.T, db *store.DB, role crm.Role) crm.Principal {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
+	audit.Install(db) // changes are audited, as in the server: erasure must cope with those entries too
 	f := &fixture{db: db, p: owner(t, db, crm.RoleOwner)}
 	reg := jobs.NewRegistry()
 	sysmail.Register(reg, db, nil, nil)
@@ -239,6 +240,13 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		f := newFixture(t, db)
 		f.person(t)
 		p := f.p
+		f.write(t, func(tx *store.Tx) error {
+			got, _, err := audit.List(tx, p.WorkspaceID, audit.Filter{Action: audit.RecordCreated, ObjectType: "contact", ObjectID: f.contact}, 10, 0)
+			if err == nil && len(got) != 1 {
+				t.Errorf("the contact's creation was not audited: %+v", got)
+			}
+			return err
+		})
 
 		// Under legal hold: refused, with the reason, and nothing changes.
 		err := db.Write(ctx, func(tx *store.Tx) error { _, err := f.sv.Erase(tx, p, f.contact); return err })

@@ -87,6 +87,7 @@ func registerNonPersonal(r *Registry) {
 		"lost_reasons":       "the workspace's list of reasons deals are lost",
 		"products":           "the product catalogue",
 		"product_prices":     "the product catalogue's prices",
+		"rate_limits":        "public pages' hit counters: keyed hashes of client networks, gone after two hours",
 		"goose_db_version":   "schema migration bookkeeping",
 		"goose_lock":         "migration lock (PostgreSQL)",
 		"river_leader":       "job-queue leader election",

@@ -61,6 +61,7 @@ type DB struct {
 	ids      *ids.Generator
 	node     *nodeLease
 	guard    sync.Map // query text → error (nil when allowed)
+	hooks    []namedHook
 }
 
 // Open connects to the database named by opts.URL. It does not migrate.

@@ -31,7 +31,35 @@ func (tx *Tx) Emit(ev crm.Event) error {
 	if err != nil {
 		return fmt.Errorf("store: emit %s %s: %w", ev.ObjectType, ev.Action, err)
 	}
+	for _, h := range tx.db.hooks {
+		if err := h.fn(tx, ev); err != nil {
+			return fmt.Errorf("store: emit %s %s: %s: %w", ev.ObjectType, ev.Action, h.name, err)
+		}
+	}
 	return nil
+}
+
+// EmitHook sees every event in the transaction that emits it.
+type EmitHook func(tx *Tx, ev crm.Event) error
+
+type namedHook struct {
+	name string
+	fn   EmitHook
+}
+
+// OnEmit makes fn see every event emitted through db from now on, in the
+// emitting transaction (an error rolls it back). The audit log hooks in here,
+// so a change to personal data is logged by construction. Installing under a
+// name already taken replaces that hook. Call it while setting up, before
+// db is shared between goroutines.
+func (db *DB) OnEmit(name string, fn EmitHook) {
+	for i := range db.hooks {
+		if db.hooks[i].name == name {
+			db.hooks[i].fn = fn
+			return
+		}
+	}
+	db.hooks = append(db.hooks, namedHook{name, fn})
 }
 
 // Events returns the events of one object, newest first, at most limit.

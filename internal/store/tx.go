@@ -15,17 +15,27 @@ import (
 // Tx is one transaction. Every helper that writes takes a *Tx so that several
 // compose in one transaction, and they all agree on Now.
 type Tx struct {
-	ctx         context.Context
-	db          *DB
-	sqlTx       *sql.Tx // SQLite
-	pgTx        pgx.Tx  // PostgreSQL
-	write       bool
-	unscoped    bool
-	afterCommit []func()
+	ctx      context.Context
+	db       *DB
+	sqlTx    *sql.Tx // SQLite
+	pgTx     pgx.Tx  // PostgreSQL
+	write    bool
+	unscoped bool
+	// hooks is shared with the views Unscoped makes, so a callback
+	// registered through one of them still runs.
+	hooks *txHooks
 
 	// Now is fixed when the transaction begins (UTC, microsecond precision),
 	// so every row written in it carries the same time and tests control it.
 	Now time.Time
+}
+
+type txHooks struct {
+	afterCommit []func()
+	// beforeCommit runs in the transaction once fn has succeeded; locals
+	// is state those callbacks keep per transaction (the audit log's batch).
+	beforeCommit []func(*Tx) error
+	locals       map[any]any
 }
 
 // Write runs fn in a read-write transaction and commits it when fn returns
@@ -42,7 +52,7 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
-	tx := &Tx{ctx: ctx, db: db, write: write, Now: db.Now().Truncate(time.Microsecond)}
+	tx := &Tx{ctx: ctx, db: db, write: write, hooks: &txHooks{}, Now: db.Now().Truncate(time.Microsecond)}
 	if db.dialect == Postgres {
 		mode := pgx.ReadWrite
 		if !write {
@@ -69,6 +79,13 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		tx.rollback()
 		return err
 	}
+	// A callback may register another (it is appended and still runs).
+	for i := 0; i < len(tx.hooks.beforeCommit); i++ {
+		if err := tx.hooks.beforeCommit[i](tx); err != nil {
+			tx.rollback()
+			return err
+		}
+	}
 	if db.dialect == Postgres {
 		err = tx.pgTx.Commit(ctx)
 	} else {
@@ -77,7 +94,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", translate(err))
 	}
-	for _, f := range tx.afterCommit {
+	for _, f := range tx.hooks.afterCommit {
 		f()
 	}
 	return nil
@@ -102,7 +119,26 @@ func (tx *Tx) NewID() crm.ID { return tx.db.NewID() }
 
 // AfterCommit runs f once the transaction has committed (never if it rolls
 // back): for signalling workers, never for work that must not be lost.
-func (tx *Tx) AfterCommit(f func()) { tx.afterCommit = append(tx.afterCommit, f) }
+func (tx *Tx) AfterCommit(f func()) { tx.hooks.afterCommit = append(tx.hooks.afterCommit, f) }
+
+// BeforeCommit runs f inside the transaction after the function given to
+// Write has returned nil, in the order registered; an error rolls back. It
+// lets work that must be in the transaction happen last (the audit log
+// locks its chain head there, so the lock is held only until commit).
+func (tx *Tx) BeforeCommit(f func(*Tx) error) {
+	tx.hooks.beforeCommit = append(tx.hooks.beforeCommit, f)
+}
+
+// Local returns the value stored under key for this transaction, or nil.
+func (tx *Tx) Local(key any) any { return tx.hooks.locals[key] }
+
+// SetLocal stores v under key for the rest of this transaction.
+func (tx *Tx) SetLocal(key, v any) {
+	if tx.hooks.locals == nil {
+		tx.hooks.locals = map[any]any{}
+	}
+	tx.hooks.locals[key] = v
+}
 
 // SQLTx is the underlying transaction on SQLite (nil on PostgreSQL), for
 // libraries that enqueue in our transaction (River).

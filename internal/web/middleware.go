@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/ids"
 )
@@ -123,7 +125,7 @@ func (s *Server) observe(h http.Handler) http.Handler {
 			id = ids.Token(9)
 		}
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(crm.WithRequestID(r.Context(), id))
+		r = r.WithContext(audit.WithClient(crm.WithRequestID(r.Context(), id), audit.Client{IP: peerIP(r), UserAgent: r.UserAgent()}))
 		sw := &statusWriter{ResponseWriter: w}
 		s.metrics.inflight.Inc()
 		defer s.metrics.inflight.Dec()
@@ -143,4 +145,14 @@ func (s *Server) observe(h http.Handler) http.Handler {
 		s.Log.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path, "route", route,
 			"status", sw.status, "bytes", sw.bytes, "ms", float64(d.Microseconds())/1000, "request_id", id)
 	})
+}
+
+// peerIP is the client's address without port (no proxy headers are
+// trusted), for the audit log.
+func peerIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/ids"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 	"github.com/tandemcrm/tandem/internal/web"
@@ -19,7 +21,8 @@ import (
 // rate-limited), and the audit log search and CSV export.
 func TestPrivacyPages(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
-		srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}})
+		key, _ := secrets.ParseKey(ids.Token(32)) // the instance key outlives a restart
+		srv := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}, Key: key})
 		b := &browser{t: t, h: srv, cookies: map[string]*http.Cookie{}}
 		var token string
 		db.Write(context.Background(), func(tx *store.Tx) (err error) { token, err = account.NewSetupToken(tx); return err })
@@ -79,6 +82,17 @@ func TestPrivacyPages(t *testing.T) {
 		}
 		if rec := visitor.do("POST", form, url.Values{"type": {"access"}, "email": {"spam@spam.test"}}); rec.Code != http.StatusTooManyRequests {
 			t.Errorf("rate limit: %d", rec.Code)
+		}
+		// The limit is in the database: a restarted (or another) server keeps it,
+		// for the whole network, while other networks are served.
+		restarted := web.NewServer(web.Deps{DB: db, Jobs: fakeJobs{}, Key: key})
+		neighbour := &browser{t: t, h: restarted, cookies: map[string]*http.Cookie{}, ip: "198.51.100.99"}
+		if rec := neighbour.do("POST", form, url.Values{"type": {"access"}, "email": {"spam@spam.test"}}); rec.Code != http.StatusTooManyRequests {
+			t.Errorf("rate limit after a restart: %d", rec.Code)
+		}
+		other := &browser{t: t, h: restarted, cookies: map[string]*http.Cookie{}, ip: "203.0.113.5"}
+		if rec := other.do("POST", form, url.Values{"type": {"access"}, "email": {"other@spam.test"}}); rec.Code != 200 {
+			t.Errorf("another network: %d", rec.Code)
 		}
 		if reg := b.do("GET", "/settings/privacy", nil).Body.String(); !strings.Contains(reg, "kit@known.test") || !strings.Contains(reg, "nobody@nowhere.test") {
 			t.Error("the register lacks the form's requests")

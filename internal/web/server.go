@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/config"
 	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/files"
@@ -54,6 +56,7 @@ type Server struct {
 	assets   *assets.Set
 	ui       *ui.Handlers
 	api      *api.API
+	views    *audit.Views
 	patterns []string
 }
 
@@ -76,9 +79,11 @@ func NewServer(d Deps) *Server {
 		s.Deps.Key = d.Key
 	}
 	consent.SetKey(d.Key)
+	audit.Install(d.DB) // every change to personal data is logged from the event stream
+	s.views = &audit.Views{DB: d.DB, Log: d.Log}
 	s.ui = &ui.Handlers{DB: d.DB, Log: d.Log, Errs: s.errs, Assets: s.assets, Queue: d.Queue, Key: d.Key, SMTP: d.Config.SMTPURL != "",
 		Notes: notes.Service{R: notes.NewRenderer()}, Files: files.Store{Dir: filepath.Join(d.Config.DataDir, "files")},
-		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://")}
+		BaseURL: d.Config.PublicURL(), SecureCookies: strings.HasPrefix(d.Config.PublicURL(), "https://"), Views: s.views}
 	if c := d.Config; c.OIDCIssuer != "" {
 		s.ui.SSO = &sso.Provider{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
 			RedirectURL: c.PublicURL() + "/login/sso/callback"}
@@ -95,13 +100,17 @@ func NewServer(d Deps) *Server {
 	s.ui.Privacy = privacy.Service{Registry: privacy.Default(), FilesDir: s.ui.Files.Dir, Key: d.Key,
 		Mail: privacy.SysMailer(d.Queue), BaseURL: d.Config.PublicURL(), Suppress: d.Suppress}
 	s.api = api.New(s.mux, api.Deps{DB: d.DB, Log: d.Log, Version: d.Version, Queue: d.Queue, BaseURL: d.Config.PublicURL(),
-		Privacy: s.ui.Privacy, ImportDir: importDir})
+		Privacy: s.ui.Privacy, ImportDir: importDir, Views: s.views})
 	s.routes()
 	s.handler = s.middleware(s.mux)
 	return s
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// FlushAudit writes the record views still waiting for their batch (at
+// shutdown, after the last request; tests call it before reading the log).
+func (s *Server) FlushAudit(ctx context.Context) error { return s.views.Flush(ctx) }
 
 // Mux exposes the router so tests can enumerate every route.
 func (s *Server) Mux() *http.ServeMux { return s.mux }

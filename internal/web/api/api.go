@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/notes"
 	"github.com/tandemcrm/tandem/internal/privacy"
@@ -37,6 +38,8 @@ type Deps struct {
 	Privacy privacy.Service // export, erasure, requests, retention
 	// ImportDir keeps uploaded import files (default: a temp directory).
 	ImportDir string
+	// Views records who viewed or exported personal data (nil: nobody).
+	Views *audit.Views
 }
 
 // API holds the huma API and its dependencies.
@@ -83,6 +86,17 @@ func New(mux *http.ServeMux, d Deps) *API {
 	// Unknown paths under the API still demand a key first, then 404.
 	mux.HandleFunc(Prefix+"/", a.notFound)
 	return a
+}
+
+// viewed notes in the audit log that the caller saw (or, with an action,
+// exported) personal data. Call it after the read transaction.
+func (a *API) viewed(ctx context.Context, action, object string, id crm.ID, details map[string]any) {
+	if a.Views == nil {
+		return
+	}
+	p := principal(ctx)
+	a.Views.Viewed(ctx, audit.Entry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: action,
+		ObjectType: object, ObjectID: id, Details: details})
 }
 
 // OpenAPI returns the generated document (for tests and docs).

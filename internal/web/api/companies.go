@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -266,6 +267,7 @@ func (a *API) getCompany(ctx context.Context, in *idInput) (*companyOutput, erro
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
+	a.viewed(ctx, audit.RecordViewed, "company", id, nil)
 	return out, nil
 }
 

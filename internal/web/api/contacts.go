@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -112,6 +113,7 @@ func (a *API) getContact(ctx context.Context, in *idInput) (*contactOutput, erro
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
+	a.viewed(ctx, audit.RecordViewed, "contact", id, nil)
 	return out, nil
 }
 

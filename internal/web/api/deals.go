@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -151,6 +152,9 @@ func (a *API) getDeal(ctx context.Context, in *dealGetInput) (*dealOutput, error
 		out, err = a.dealResponse(tx, principal(ctx), d, fieldSet(in.Fields))
 		return err
 	})
+	if err == nil {
+		a.viewed(ctx, audit.RecordViewed, "deal", id, nil)
+	}
 	return out, err
 }
 

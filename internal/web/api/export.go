@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -51,9 +52,13 @@ func (a *API) exportContacts(ctx context.Context, in *exportInput) (*huma.Stream
 		hctx.SetHeader("Content-Type", t.mime)
 		hctx.SetHeader("Content-Disposition", `attachment; filename="contacts.`+t.ext+`"`)
 		hctx.SetStatus(http.StatusOK)
-		if _, err := importer.ExportContacts(ctx, a.DB, p, q, in.Format, cols, hctx.BodyWriter()); err != nil {
+		n, err := importer.ExportContacts(ctx, a.DB, p, q, in.Format, cols, hctx.BodyWriter())
+		if err != nil {
 			// The status is sent; all that is left is to stop and log.
 			a.Log.WarnContext(ctx, "export stopped", "err", err)
+		}
+		if err := audit.ListExported(ctx, a.DB, p, "contact", in.Format, n); err != nil {
+			a.Log.ErrorContext(ctx, "export not audited", "err", err)
 		}
 	}}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/ids"
 	"github.com/tandemcrm/tandem/internal/importer"
@@ -173,6 +174,10 @@ func (a *API) importIssues(ctx context.Context, in *issuesInput) (*issuesOutput,
 	out := &issuesOutput{}
 	err := a.withImport(ctx, in.ID, false, func(tx *store.Tx, p crm.Principal, id crm.ID) (err error) {
 		out.Body.Data, err = importer.Issues(tx, p, id, in.After, in.Limit)
+		if err == nil && len(out.Body.Data) > 0 {
+			// The report quotes the rows' values: personal data was seen.
+			defer a.viewed(ctx, audit.RecordViewed, "import", id, nil)
+		}
 		return err
 	})
 	return out, err

@@ -51,6 +51,7 @@ func (a *API) routes() {
 	a.notificationRoutes()
 
 	a.importRoutes()
+	a.auditRoutes()
 }
 
 func (a *API) getMe(ctx context.Context, _ *struct{}) (*meOutput, error) {

@@ -39,7 +39,9 @@ func (h *Handlers) ContactExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", types[format])
 	w.Header().Set("Content-Disposition", `attachment; filename="contacts.`+format+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := importer.ExportContacts(r.Context(), h.DB, p, lq, format, cols, w); err != nil {
+	n, err := importer.ExportContacts(r.Context(), h.DB, p, lq, format, cols, w)
+	if err != nil {
 		h.Log.WarnContext(r.Context(), "export stopped", "err", err)
 	}
+	h.exported(r.Context(), p, "contact", format, n)
 }

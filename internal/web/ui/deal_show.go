@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -150,6 +151,7 @@ func (h *Handlers) DealShow(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
+	h.viewed(r, audit.RecordViewed, "deal", id, nil)
 	for i := range v.Facts {
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
 	}

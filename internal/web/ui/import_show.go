@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -41,6 +42,9 @@ func (h *Handlers) ImportShow(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.Errs.Error(w, r, err)
 		return
+	}
+	if len(issues) > 0 { // the report quotes the rows' values
+		h.viewed(r, audit.RecordViewed, "import", imp.ID, nil)
 	}
 	rate, eta := imp.Rate(time.Now())
 	v := view.ImportShowView{ID: imp.ID.String(), Kind: imp.Kind, File: imp.FileName, Status: string(imp.Status), Summary: imp.Summary(),

@@ -3,8 +3,6 @@ package ui
 import (
 	"net/http"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/consent"
@@ -38,7 +36,10 @@ func (h *Handlers) PreferencesSave(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) preferences(w http.ResponseWriter, r *http.Request, save bool) {
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	w.Header().Set("X-Robots-Tag", "noindex")
-	if !h.publicLimit.allow(clientIP(r), time.Now()) {
+	if ok, err := h.allow(r, preferencesLimit); err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	} else if !ok {
 		h.render(w, r, http.StatusTooManyRequests, view.PreferencesPage(view.PreferencesView{Limited: true}, h.Assets.URL))
 		return
 	}
@@ -96,38 +97,4 @@ func (h *Handlers) preferences(w http.ResponseWriter, r *http.Request, save bool
 	default:
 		h.Errs.Error(w, r, err)
 	}
-}
-
-// publicLimiter allows each network (IPv4 /24, IPv6 /48) a burst of
-// requests per minute on public pages. In memory: a restart forgets, which
-// is fine for slowing down guessing and scraping.
-type publicLimiter struct {
-	mu   sync.Mutex
-	seen map[string]*window
-}
-
-type window struct {
-	start time.Time
-	n     int
-}
-
-const (
-	publicPerMinute = 30
-	publicMaxKeys   = 50_000
-)
-
-func (l *publicLimiter) allow(ip string, now time.Time) bool {
-	key := audit.TruncateIP(ip)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.seen == nil || len(l.seen) > publicMaxKeys {
-		l.seen = map[string]*window{}
-	}
-	w := l.seen[key]
-	if w == nil || now.Sub(w.start) >= time.Minute {
-		w = &window{start: now}
-		l.seen[key] = w
-	}
-	w.n++
-	return w.n <= publicPerMinute
 }

@@ -1,10 +1,11 @@
 package ui
 
 import (
+	"cmp"
 	"net/http"
-	"sync"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/privacy"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -31,8 +32,8 @@ func (h *Handlers) PublicRequestShow(w http.ResponseWriter, r *http.Request) {
 
 // PublicRequestSave registers the request and sends the confirmation link.
 func (h *Handlers) PublicRequestSave(w http.ResponseWriter, r *http.Request) {
-	if !h.privacyLimit.allow(clientIP(r), time.Now()) {
-		h.Errs.Error(w, r, crm.Errorf(crm.TooMany, "Too many requests from your network. Please try again in an hour."))
+	if ok, err := h.allow(r, privacyFormLimit); !ok {
+		h.Errs.Error(w, r, cmp.Or[error](err, crm.Errorf(crm.TooMany, "Too many requests from your network. Please try again in an hour.")))
 		return
 	}
 	token := r.PathValue("token")
@@ -76,8 +77,8 @@ func (h *Handlers) PublicVerifyShow(w http.ResponseWriter, r *http.Request) {
 
 // PublicVerifySave confirms the request (single use).
 func (h *Handlers) PublicVerifySave(w http.ResponseWriter, r *http.Request) {
-	if !h.privacyLimit.allow(clientIP(r), time.Now()) {
-		h.Errs.Error(w, r, crm.Errorf(crm.TooMany, "Too many attempts from your network. Please try again in an hour."))
+	if ok, err := h.allow(r, privacyFormLimit); !ok {
+		h.Errs.Error(w, r, cmp.Or[error](err, crm.Errorf(crm.TooMany, "Too many attempts from your network. Please try again in an hour.")))
 		return
 	}
 	token := r.PathValue("token")
@@ -93,32 +94,23 @@ func (h *Handlers) PublicVerifySave(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, view.PublicVerifyPage(token, true, false, h.Assets.URL))
 }
 
-// rateLimit allows a few public submissions per client address per hour,
-// in this process's memory (enough to stop a script; several replicas each
-// count their own).
-type rateLimit struct {
-	mu   sync.Mutex
-	seen map[string][]time.Time
-}
+// The public pages' limits, counted in the database (privacy.Limit) so they
+// hold across restarts and replicas: per client network (IPv4 /24, IPv6
+// /48), the privacy form and its confirmation 10 an hour, the preference
+// centre 30 a minute.
+var (
+	privacyFormLimit = privacy.Limit{Bucket: "privacy-form", Max: 10, Window: time.Hour}
+	preferencesLimit = privacy.Limit{Bucket: "preferences", Max: 30, Window: time.Minute}
+)
 
-const publicPerHour = 10
-
-func (l *rateLimit) allow(ip string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.seen == nil || len(l.seen) > 10_000 {
-		l.seen = map[string][]time.Time{}
+// allow counts a hit of the client's network against l, in its own
+// transaction. It stores a keyed hash of the network, not the address.
+func (h *Handlers) allow(r *http.Request, l privacy.Limit) (bool, error) {
+	key, err := h.Key.Hash("ratelimit."+l.Bucket, audit.TruncateIP(clientIP(r)))
+	if err != nil {
+		return false, err
 	}
-	var recent []time.Time
-	for _, t := range l.seen[ip] {
-		if now.Sub(t) < time.Hour {
-			recent = append(recent, t)
-		}
-	}
-	if len(recent) >= publicPerHour {
-		l.seen[ip] = recent
-		return false
-	}
-	l.seen[ip] = append(recent, now)
-	return true
+	var ok bool
+	err = h.write(r.Context(), func(tx *store.Tx) (err error) { ok, err = l.Allow(tx, key); return err })
+	return ok && err == nil, err
 }

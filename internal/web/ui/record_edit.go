@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -92,6 +93,7 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 		h.Errs.Error(w, r, err)
 		return
 	}
+	h.viewed(r, audit.RecordViewed, object, id, nil)
 	v := view.RecordView{Object: object, ID: id.String(), Name: rec.name, Subtitle: rec.subtitle, Back: listKinds[object].path, Facts: rec.facts}
 	for i := range v.Facts {
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly

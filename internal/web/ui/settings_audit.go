@@ -1,11 +1,12 @@
 package ui
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -16,15 +17,20 @@ import (
 )
 
 // AuditShow is the audit log search for owners and admins: filter by
-// action, object, actor and dates, newest first, a page at a time.
+// action, object (type and record id), actor and dates, newest first, a
+// page at a time.
 func (h *Handlers) AuditShow(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	f, v := auditFilter(r.URL.Query())
 	cursor, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	var entries []audit.Entry
 	var next int64
+	var names map[crm.ID]string
 	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
 		if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+			return err
+		}
+		if names, err = ownerNames(tx, p.WorkspaceID); err != nil {
 			return err
 		}
 		entries, next, err = audit.List(tx, p.WorkspaceID, f, 100, cursor)
@@ -34,8 +40,12 @@ func (h *Handlers) AuditShow(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
+	for id, name := range names {
+		v.Members = append(v.Members, view.Option{Value: id.String(), Label: name})
+	}
+	slices.SortFunc(v.Members, func(a, b view.Option) int { return strings.Compare(a.Label, b.Label) })
 	for _, e := range entries {
-		v.Rows = append(v.Rows, auditRow(e))
+		v.Rows = append(v.Rows, auditRow(e, names))
 	}
 	if next > 0 {
 		q := r.URL.Query()
@@ -45,8 +55,8 @@ func (h *Handlers) AuditShow(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, view.AuditPage(h.shell(w, r, "Audit log", "settings"), v))
 }
 
-// AuditExport downloads the filtered log as CSV (up to 50,000 entries). A
-// POST: the export is itself recorded in the log.
+// AuditExport downloads the filtered log as CSV (up to audit.MaxExport
+// entries). A POST: the export is itself recorded in the log.
 func (h *Handlers) AuditExport(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	if err := r.ParseForm(); err != nil {
@@ -55,23 +65,14 @@ func (h *Handlers) AuditExport(w http.ResponseWriter, r *http.Request) {
 	}
 	f, _ := auditFilter(r.PostForm)
 	var all []audit.Entry
-	err := h.write(r.Context(), func(tx *store.Tx) error {
+	err := h.write(r.Context(), func(tx *store.Tx) (err error) {
 		if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
 			return err
 		}
-		var cursor int64
-		for len(all) < 50_000 {
-			page, next, err := audit.List(tx, p.WorkspaceID, f, audit.MaxList, cursor)
-			if err != nil {
-				return err
-			}
-			all = append(all, page...)
-			if next == 0 {
-				break
-			}
-			cursor = next
+		if all, err = audit.Export(tx, p.WorkspaceID, f); err != nil {
+			return err
 		}
-		_, err := audit.Record(tx, audit.Entry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: "audit.exported",
+		_, err = audit.Record(tx, audit.Entry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: "audit.exported",
 			ObjectType: "audit_log", IP: clientIP(r), UserAgent: r.UserAgent(), Details: map[string]any{"entries": len(all)}})
 		return err
 	})
@@ -82,22 +83,7 @@ func (h *Handlers) AuditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-log.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"seq", "at", "actor_type", "actor_id", "action", "object_type", "object_id", "ip", "user_agent", "details", "erased", "hash"})
-	for _, e := range all {
-		d, _ := json.Marshal(e.Details)
-		_ = cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.Format(time.RFC3339), e.Actor.Type, e.Actor.ID.String(), e.Action,
-			e.ObjectType, e.ObjectID.String(), e.IP, csvSafe(e.UserAgent), csvSafe(string(d)), strconv.FormatBool(e.Erased), e.Hash})
-	}
-	cw.Flush()
-}
-
-// csvSafe stops a spreadsheet from running a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
+	_ = audit.WriteCSV(w, all)
 }
 
 func auditFilter(q url.Values) (audit.Filter, view.AuditView) {
@@ -119,16 +105,27 @@ func auditFilter(q url.Values) (audit.Filter, view.AuditView) {
 	return f, v
 }
 
-func auditRow(e audit.Entry) view.AuditRow {
+// recordPaths link an entry's object to its page.
+var recordPaths = map[string]string{"contact": "/contacts/", "company": "/companies/", "deal": "/deals/"}
+
+func auditRow(e audit.Entry, names map[crm.ID]string) view.AuditRow {
 	d := ""
 	if len(e.Details) > 0 {
 		b, _ := json.Marshal(e.Details)
 		d = string(b)
 	}
 	obj := e.ObjectType
+	row := view.AuditRow{When: e.At.Format("Jan 2 2006, 15:04:05"), Actor: e.Actor.Type + " " + e.Actor.ID.String(),
+		Action: e.Action, IP: e.IP, Details: d, Erased: e.Erased}
 	if e.ObjectID != 0 {
 		obj += " " + e.ObjectID.String()
+		if path, ok := recordPaths[e.ObjectType]; ok {
+			row.ObjectURL = path + e.ObjectID.String()
+		}
 	}
-	return view.AuditRow{When: e.At.Format("Jan 2 2006, 15:04:05"), Actor: e.Actor.Type + " " + e.Actor.ID.String(),
-		Action: e.Action, Object: obj, IP: e.IP, Details: d, Erased: e.Erased}
+	row.Object = obj
+	if name, ok := names[e.Actor.ID]; ok && e.Actor.Type == "user" {
+		row.Actor = name + " (" + e.Actor.ID.String() + ")"
+	}
+	return row
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/notes"
@@ -52,11 +53,10 @@ type Handlers struct {
 	// Privacy runs export, erasure, requests and retention.
 	Privacy privacy.Service
 
-	privacyLimit rateLimit     // the public privacy pages (privacy_public.go)
-	publicLimit  publicLimiter // public pages without sign-in (preferences.go)
-
 	// ImportDir keeps uploaded import files ("" : a temp directory).
 	ImportDir string
+	// Views records who viewed or exported personal data (nil: nobody).
+	Views *audit.Views
 }
 
 // render writes a component with status.
@@ -93,6 +93,25 @@ func (h *Handlers) client(r *http.Request) account.Client {
 		s, _ := h.Key.Hash("audit.signin-email", id)
 		return s
 	}}
+}
+
+// viewed notes in the audit log that the signed-in user saw (or, with an
+// action, exported) personal data. Call it after the read, never inside a
+// write transaction: a full buffer writes its batch there and then.
+func (h *Handlers) viewed(r *http.Request, action, object string, id crm.ID, details map[string]any) {
+	if h.Views == nil {
+		return
+	}
+	p := principal(r)
+	h.Views.Viewed(r.Context(), audit.Entry{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), Action: action,
+		ObjectType: object, ObjectID: id, Details: details})
+}
+
+// exported records a list export in the audit log (after it was streamed).
+func (h *Handlers) exported(ctx context.Context, p crm.Principal, object, format string, rows int) {
+	if err := audit.ListExported(ctx, h.DB, p, object, format, rows); err != nil {
+		h.Log.ErrorContext(ctx, "export not audited", "err", err)
+	}
 }
 
 // principal is the signed-in user of a request behind RequireUser.
