@@ -174,3 +174,47 @@ func TestViewsCoalesceAndBatch(t *testing.T) {
 		}
 	})
 }
+
+// A bulk transaction (an import) is summarised: one entry per kind of
+// record and action with its count, on the import, not one per record.
+func TestBulkChangesAreSummarised(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		audit.Install(db)
+		ws, imp := db.NewID(), db.NewID()
+		err := db.Write(context.Background(), func(tx *store.Tx) error {
+			audit.Bulk(tx, "import", imp)
+			for i := range 5 {
+				ev := crm.Event{WorkspaceID: ws, Actor: crm.UserActor(5), ObjectType: "contact", ObjectID: crm.ID(100 + i), Action: crm.Created,
+					Changes: map[string]crm.Change{"email": {After: "x@example.com"}}}
+				if i == 4 {
+					ev.Action = crm.Updated
+				}
+				if err := tx.Emit(ev); err != nil {
+					return err
+				}
+			}
+			return tx.Emit(crm.Event{WorkspaceID: ws, Actor: crm.UserActor(5), ObjectType: "company", ObjectID: 200, Action: crm.Created})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := list(t, db, ws, audit.Filter{})
+		if len(got) != 3 {
+			t.Fatalf("entries = %+v; want three summaries", got)
+		}
+		want := map[string]float64{"contact records.created": 4, "contact records.updated": 1, "company records.created": 1}
+		for _, e := range got {
+			obj, _ := e.Details["object"].(string)
+			n, _ := e.Details["count"].(float64)
+			if e.ObjectType != "import" || e.ObjectID != imp || e.Actor != crm.UserActor(5) || want[obj+" "+e.Action] != n {
+				t.Errorf("entry %+v (object %q, count %v)", e, obj, n)
+			}
+			if strings.Contains(strings.Join([]string{e.Action, e.ObjectType}, " "), "example.com") {
+				t.Errorf("a summary holds a value: %+v", e)
+			}
+		}
+		if n, bad, err := verify(t, db, ws); err != nil || bad != 0 || n != 3 {
+			t.Errorf("Verify = %d, %d, %v", n, bad, err)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -390,6 +391,7 @@ func (ex *execution) commit(ctx context.Context, batch Batch, rd RowSource, c co
 				Cancelled, store.Micros(tx.Now), store.Micros(tx.Now.Add(UndoWindow)), ws, id)
 			return err
 		}
+		audit.Bulk(tx, "import", id) // one audit entry per kind and action, not per row
 		if err := batch.Flush(tx); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -377,6 +378,7 @@ func UndoImport(ctx context.Context, db *store.DB, p crm.Principal, id crm.ID) (
 		if err := account.Can(tx, p, account.ActCreate, p.UserID); err != nil {
 			return err
 		}
+		audit.Bulk(tx, "import", id)
 		switch {
 		case imp.DryRun:
 			return crm.Errorf(crm.Conflict, "A dry run changed nothing; there is nothing to undo.")
