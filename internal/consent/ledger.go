@@ -57,6 +57,17 @@ func Record(tx *store.Tx, ws, contact crm.ID, in Entry, actor crm.Actor) (Consen
 	if err := contactExists(tx, ws, contact); err != nil {
 		return Consent{}, err
 	}
+	return record(tx, ws, contact, in, actor)
+}
+
+// RecordStaged is Record for a contact an import has written to its staging
+// table and moves into contacts after its last row (internal/importer): the
+// importer has found the contact there, so the ledger does not look for it.
+func RecordStaged(tx *store.Tx, ws, contact crm.ID, in Entry, actor crm.Actor) (Consent, error) {
+	return record(tx, ws, contact, in, actor)
+}
+
+func record(tx *store.Tx, ws, contact crm.ID, in Entry, actor crm.Actor) (Consent, error) {
 	ps, err := Purposes(tx, ws)
 	if err != nil {
 		return Consent{}, err

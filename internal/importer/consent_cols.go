@@ -73,6 +73,8 @@ type consentRow struct {
 	line    int
 	vals    map[string]string
 	entries []consent.Entry
+	id      crm.ID // the contact the row wrote, when the batch says
+	staged  bool   // in the staging table until the merge
 }
 
 type consentBatch struct {
@@ -140,7 +142,11 @@ func (b *consentBatch) Row(line int, vals map[string]string) Outcome {
 	}
 	out := b.Batch.Row(line, vals)
 	if (out.Action == Created || out.Action == Updated) && len(entries) > 0 {
-		b.pending = append(b.pending, consentRow{line: line, vals: vals, entries: entries})
+		row := consentRow{line: line, vals: vals, entries: entries}
+		if w, ok := b.Batch.(interface{ Written() (crm.ID, bool) }); ok {
+			row.id, row.staged = w.Written()
+		}
+		b.pending = append(b.pending, row)
 	}
 	return out
 }
@@ -156,9 +162,16 @@ func (b *consentBatch) Flush(tx *store.Tx) error {
 		return nil
 	}
 	for _, c := range pending {
-		id, err := b.contactOf(tx, c.vals)
-		if err != nil {
-			return err
+		id, staged := c.id, c.staged
+		if id == 0 {
+			var err error
+			if id, err = b.contactOf(tx, c.vals); err != nil {
+				return err
+			}
+		}
+		record := consent.Record
+		if staged {
+			record = consent.RecordStaged
 		}
 		if id == 0 {
 			if err := b.issues.issue(tx, c.line, Warned, "", "", "the contact could not be found again to record its consent"); err != nil {
@@ -167,7 +180,7 @@ func (b *consentBatch) Flush(tx *store.Tx) error {
 			continue
 		}
 		for _, e := range c.entries {
-			_, err := consent.Record(tx, b.run.WorkspaceID, id, e, b.run.Principal.Actor())
+			_, err := record(tx, b.run.WorkspaceID, id, e, b.run.Principal.Actor())
 			if crm.ErrorCode(err) == crm.Invalid {
 				err = b.issues.issue(tx, c.line, Warned, "consent."+e.Purpose, c.vals["consent."+e.Purpose], "consent not recorded: "+crm.ErrorMessage(err))
 			}
@@ -179,8 +192,9 @@ func (b *consentBatch) Flush(tx *store.Tx) error {
 	return nil
 }
 
-// contactOf finds the contact a row wrote, by its email, external id or
-// phone (whichever it has, in that order).
+// contactOf finds the stored contact a row wrote, by its email, external
+// id or phone (whichever it has, in that order), for a batch that does not
+// say which contact it wrote.
 func (b *consentBatch) contactOf(tx *store.Tx, vals map[string]string) (crm.ID, error) {
 	ws := b.run.WorkspaceID
 	q, arg := "", ""

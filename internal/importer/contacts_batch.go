@@ -34,7 +34,19 @@ type contactBatch struct {
 	creates []*contactRow
 	pending map[crm.ID]*contactRow // created in the batch not yet flushed
 	updates []contactUpdate
+	written written // the contact the last row created or updated
 }
+
+// written is the contact a row wrote and whether this import created it
+// (then it waits in the staging table until the merge).
+type written struct {
+	id     crm.ID
+	staged bool
+}
+
+// Written is the contact the last Row created or updated (consent columns
+// record their entries on it).
+func (b *contactBatch) Written() (crm.ID, bool) { return b.written.id, b.written.staged }
 
 // matchColumns are the stored columns the dedupe keys read.
 var matchColumns = map[string]string{"email": "email", "phone": "phone_digits", "external_id": "external_id"}
@@ -117,6 +129,7 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 		} else {
 			b.updates = append(b.updates, contactUpdate{id: e.id, mine: e.mine, p: p})
 		}
+		b.written = written{e.id, e.mine}
 		out.Action = Updated
 		return out
 	}
@@ -136,6 +149,7 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 	if key != "" {
 		b.keys[key] = entry{id: c.ID, owner: c.Owner, mine: true}
 	}
+	b.written = written{c.ID, true}
 	out.Action = Created
 	return out
 }
