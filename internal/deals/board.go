@@ -42,7 +42,9 @@ type BoardQuery struct {
 }
 
 // LoadBoard reads the board: counts and sums over every matching open deal
-// of the pipeline (one grouped query), and the first page of each column.
+// of the pipeline, and the first page of each column. Unfiltered, for
+// someone who sees every deal, the counts and sums come from the maintained
+// totals (totals.go); otherwise from one grouped query over the matches.
 func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	var b Board
 	var err error
@@ -71,27 +73,15 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	for i := range b.Columns {
 		byStage[b.Columns[i].Stage.ID] = &b.Columns[i]
 	}
-	rows, err := tx.Query(`SELECT d.stage_id, d.currency, count(*), COALESCE(sum(d.value), 0) FROM deals d WHERE `+clause+
-		` GROUP BY d.stage_id, d.currency`, args...)
+	totals, err := columnTotals(tx, p, b.Pipeline.ID, q.Filter, clause, args)
 	if err != nil {
 		return b, err
 	}
-	for rows.Next() {
-		var sid crm.ID
-		var a Amount
-		var n int
-		if err := rows.Scan(&sid, &a.Currency, &n, &a.Minor); err != nil {
-			rows.Close()
-			return b, err
+	for _, t := range totals {
+		if c := byStage[t.stage]; c != nil {
+			c.Count += t.deals
+			c.Sums = append(c.Sums, Amount{t.currency, t.value})
 		}
-		if c := byStage[sid]; c != nil {
-			c.Count += n
-			c.Sums = append(c.Sums, a)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return b, err
 	}
 	for i := range b.Columns {
 		c := &b.Columns[i]
