@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,5 +63,18 @@ func TestBoardViewsInBrowser(t *testing.T) {
 	}
 	if got := Text(t, ctx, `[aria-label="Lead in"] [data-sum]`); got != "USD 92,000.00" {
 		t.Fatalf("the view's sum: %q", got)
+	}
+
+	if dir := os.Getenv("TANDEM_LOOK"); dir != "" {
+		shoot(t, ctx, filepath.Join(dir, "board-view-desktop.png"), 1280, 800)
+		shoot(t, ctx, filepath.Join(dir, "board-view-phone.png"), 390, 844)
+		Do(t, ctx, cd.EmulateViewport(1280, 800), cd.Reload(), cd.WaitVisible(cd.CSS(`[data-board] .card`)))
+	}
+
+	// A move inside the view answers the view's totals, not the pipeline's.
+	dragTo(t, ctx, `[aria-label="Lead in"] .card`, `[data-board] [aria-label="Proposal"] [data-cards]`)
+	Do(t, ctx, cd.Poll[cd.Void](`document.querySelector('[aria-label="Proposal"] [data-count]').textContent === "1"`))
+	if got := Eval[string](t, ctx, leadCount); got != "1" {
+		t.Fatalf("after a move in the view Lead in counts %s, want 1 (the view's deals)", got)
 	}
 }
