@@ -94,13 +94,20 @@ func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *vi
 	if err != nil {
 		return err
 	}
+	// One look-up of next activities (and of the zone) for every column's
+	// cards, not one per column.
+	var all []deals.Deal
 	for _, c := range b.Columns {
-		cs, err := cards(tx, p, c.Deals, owners)
-		if err != nil {
-			return err
-		}
+		all = append(all, c.Deals...)
+	}
+	cs, err := cards(tx, p, all, owners)
+	if err != nil {
+		return err
+	}
+	for _, c := range b.Columns {
 		col := view.BoardColumn{StageID: c.Stage.ID.String(), Name: c.Stage.Name, Probability: c.Stage.Probability,
-			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cs}
+			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cs[:len(c.Deals):len(c.Deals)]}
+		cs = cs[len(c.Deals):]
 		if c.Next != "" {
 			col.MoreURL = columnURL(c.Stage.ID, v.Filter, c.Next)
 		}
