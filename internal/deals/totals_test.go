@@ -3,7 +3,9 @@ package deals_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/deals"
@@ -131,6 +133,38 @@ func TestStageTotalsFollowEveryWrite(t *testing.T) {
 		}
 		if open == 0 {
 			t.Fatal("no open deals left on the board: the test proves nothing")
+		}
+	})
+}
+
+// TestMoveAnswersTheStoredDeal: Move builds its answer without reading the
+// deal back; it must equal what a fresh read gives, for moves within and
+// across pipelines, of open and closed deals, and a move to the same stage.
+func TestMoveAnswersTheStoredDeal(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		f := newFixture(t, db, crm.RoleAdmin)
+		var other deals.Pipeline
+		var d deals.Deal
+		f.write(func(tx *store.Tx) (err error) {
+			if other, err = deals.CreatePipeline(tx, f.p, "Renewals", []deals.StageInput{{Name: ptr("Due"), RotDays: ptr(3)}}); err != nil {
+				return err
+			}
+			d, err = deals.CreateDeal(tx, f.p, deals.NewDeal{Title: "Moving", Value: 500, Tags: []string{"q4"},
+				Custom: map[string]any{}})
+			return err
+		})
+		targets := []deals.Stage{f.pl.Stages[2], f.pl.Stages[2], other.Stages[0], f.pl.Stages[1]}
+		for i, to := range targets {
+			c.add(time.Hour)
+			if i == 3 {
+				f.write(func(tx *store.Tx) error { _, err := deals.Win(tx, f.p, d.ID, 0); return err })
+			}
+			var got, stored deals.Deal
+			f.write(func(tx *store.Tx) (err error) { got, err = deals.Move(tx, f.p, d.ID, to.ID, 0); return err })
+			f.read(func(tx *store.Tx) (err error) { stored, err = deals.GetDeal(tx, f.p.WorkspaceID, d.ID, false); return err })
+			if !reflect.DeepEqual(got, stored) {
+				t.Fatalf("move %d to %s answered\n%+v\nstored\n%+v", i, to.Name, got, stored)
+			}
 		}
 	})
 }
