@@ -8,7 +8,8 @@
 -- restore, line items recomputing the value, stage and pipeline deletion
 -- moving deals, privacy erasure, the seed's COPY), and a path that forgot to
 -- adjust the totals would corrupt the board silently. A trigger cannot be
--- forgotten. deals.CheckStageTotals compares them with a fresh aggregate.
+-- forgotten. deals.CheckStageTotals compares them with a fresh aggregate
+-- (the tests do, after random writes on both dialects).
 --
 -- A move touches two rows (the old stage's and the new one's); it locks them
 -- in key order so that two opposite moves cannot deadlock.

@@ -9,7 +9,7 @@
 -- moving deals, privacy erasure, the seed's bulk insert), and a path that
 -- forgot to adjust the totals would corrupt the board silently. A trigger
 -- cannot be forgotten. deals.CheckStageTotals compares them with a fresh
--- aggregate (tests, doctor).
+-- aggregate (the tests do, after random writes on both dialects).
 --
 -- Rows whose count falls to zero stay (readers skip them); they are few:
 -- stages × currencies.
