@@ -61,12 +61,14 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	if err != nil {
 		return b, err
 	}
-	clause, args, err := records.Where(tx, "d", p.WorkspaceID, schema, q.Filter, p)
+	// The matching deals (filter and visibility), worked out once for the
+	// totals and every column.
+	base, baseArgs, err := records.Where(tx, "d", p.WorkspaceID, schema, q.Filter, p)
 	if err != nil {
 		return b, err
 	}
-	clause += ` AND d.pipeline_id = ? AND d.status = 'open'`
-	args = append(args, b.Pipeline.ID)
+	clause := base + ` AND d.pipeline_id = ? AND d.status = 'open'`
+	args := append(append([]any(nil), baseArgs...), b.Pipeline.ID)
 	byStage := map[crm.ID]*Column{}
 	for _, s := range b.Pipeline.Stages {
 		b.Columns = append(b.Columns, Column{Stage: s})
@@ -98,7 +100,7 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 		if c.Count == 0 || q.PerColumn < 0 {
 			continue
 		}
-		page, err := columnPage(tx, p, schema, c.Stage.ID, q.Filter, "", q.PerColumn)
+		page, err := columnPage(tx, base, baseArgs, c.Stage.ID, "", q.PerColumn)
 		if err != nil {
 			return b, err
 		}
@@ -114,7 +116,11 @@ func ColumnPage(tx *store.Tx, p crm.Principal, stage crm.ID, expr, cursor string
 	if err != nil {
 		return records.Page[Deal]{}, err
 	}
-	return columnPage(tx, p, schema, stage, expr, cursor, limit)
+	base, args, err := records.Where(tx, "d", p.WorkspaceID, schema, expr, p)
+	if err != nil {
+		return records.Page[Deal]{}, err
+	}
+	return columnPage(tx, base, args, stage, cursor, limit)
 }
 
 // boardSchema is the deal schema a filter is read with; without a filter
@@ -127,17 +133,16 @@ func boardSchema(tx *store.Tx, ws crm.ID, expr string) (*filter.Schema, error) {
 	return schemaFor(tx, ws)
 }
 
-func columnPage(tx *store.Tx, p crm.Principal, schema *filter.Schema, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
+// columnPage reads a page of one stage's open deals among those base
+// selects (alias d).
+func columnPage(tx *store.Tx, base string, baseArgs []any, stage crm.ID, cursor string, limit int) (records.Page[Deal], error) {
 	var page records.Page[Deal]
 	keys, spec, _ := records.ParseSort("-stage_entered_at", sorts, "")
 	cur, err := records.DecodeCursor(cursor, spec, len(keys))
 	if err != nil {
 		return page, err
 	}
-	clause, args, err := records.Where(tx, "d", p.WorkspaceID, schema, expr, p)
-	if err != nil {
-		return page, err
-	}
+	clause, args := base, append([]any(nil), baseArgs...)
 	clause += ` AND d.stage_id = ? AND d.status = 'open'`
 	args = append(args, stage)
 	order, after, afterArgs := records.Keyset(keys, "d", cur)
