@@ -307,14 +307,16 @@ func NoNextActivitySQL(alias string) string {
 }
 
 // nextDueSQL reads the open activities of n deals (workspace, then the deal
-// ids as arguments). It walks from each deal into activities_deal_open: a
+// ids as arguments). It walks from each deal into its open activities: a
 // CROSS JOIN keeps SQLite's loop in that order (PostgreSQL plans it as any
 // join). Asked as "deal_id IN (…)" alone, SQLite with statistics chose, from
 // about 30 ids on, a skip-scan of every open activity through the owner
-// index — a board's 150 cards cost a scan of all open activities.
+// index — a board's 150 cards cost a scan of all open activities. The "+"
+// keeps the workspace condition from offering an index over all the
+// workspace's deals: they are found by id.
 func nextDueSQL(n int) string {
 	return `SELECT a.deal_id, a.type, COALESCE(a.due_at, 0) FROM deals d CROSS JOIN activities a
-		WHERE d.workspace_id = ? AND d.id IN (` + placeholders(n) + `)
+		WHERE +d.workspace_id = ? AND d.id IN (` + placeholders(n) + `)
 		AND a.workspace_id = d.workspace_id AND a.deal_id = d.id AND a.done_at IS NULL AND a.deleted_at IS NULL
 		ORDER BY a.deal_id, CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at, a.id`
 }
