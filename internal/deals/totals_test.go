@@ -161,7 +161,10 @@ func TestMoveAnswersTheStoredDeal(t *testing.T) {
 			}
 			var got, stored deals.Deal
 			f.write(func(tx *store.Tx) (err error) { got, err = deals.Move(tx, f.p, d.ID, to.ID, 0); return err })
-			f.read(func(tx *store.Tx) (err error) { stored, err = deals.GetDeal(tx, f.p.WorkspaceID, d.ID, false); return err })
+			f.read(func(tx *store.Tx) (err error) {
+				stored, err = deals.GetDeal(tx, f.p.WorkspaceID, d.ID, false)
+				return err
+			})
 			if !reflect.DeepEqual(got, stored) {
 				t.Fatalf("move %d to %s answered\n%+v\nstored\n%+v", i, to.Name, got, stored)
 			}
