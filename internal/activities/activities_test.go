@@ -268,17 +268,24 @@ func TestMyDayAcrossTimeZones(t *testing.T) {
 			return err
 		}))
 		create(t, db, other, activities.Input{Title: ptr("not mine"), DueAt: at("2026-12-03T01:00:00Z")})
+		ada, bo := contact(t, db, p, "Ada", "ada@x.test"), contact(t, db, p, "Bo", "bo@x.test")
+		with := map[string][]activities.Participant{ // participants in two buckets
+			"with Ada and Bo": {{ContactID: ada.ID, Role: "required"}, {ContactID: bo.ID, Role: "optional"}},
+			"with Bo":         {{ContactID: bo.ID, Role: "required"}},
+		}
+		create(t, db, p, activities.Input{Title: ptr("with Ada and Bo"), DueAt: at("2026-12-03T01:30:00Z"), Contacts: ptr(with["with Ada and Bo"])})
+		create(t, db, p, activities.Input{Title: ptr("with Bo"), DueAt: at("2026-12-05T01:30:00Z"), Contacts: ptr(with["with Bo"])})
 
 		tokyo, _ := time.LoadLocation("Asia/Tokyo")
 		la, _ := time.LoadLocation("America/Los_Angeles")
 		want := map[*time.Location]map[activities.Bucket]string{
-			tokyo: {activities.Overdue: "all day Dec 2, 11:00 Tokyo, someone else's?",
+			tokyo: {activities.Overdue: "all day Dec 2, with Ada and Bo, 11:00 Tokyo, someone else's?",
 				activities.Today:    "all day Dec 3, 19:00 Tokyo",
-				activities.Upcoming: "01:00 Tokyo +1, all day Dec 4"},
+				activities.Upcoming: "01:00 Tokyo +1, all day Dec 4, with Bo"},
 			// In Los Angeles it is still Dec 2: that all-day item is today's.
-			la: {activities.Overdue: "11:00 Tokyo, someone else's?",
+			la: {activities.Overdue: "with Ada and Bo, 11:00 Tokyo, someone else's?",
 				activities.Today:    "all day Dec 2",
-				activities.Upcoming: "all day Dec 3, 19:00 Tokyo, 01:00 Tokyo +1, all day Dec 4"},
+				activities.Upcoming: "all day Dec 3, 19:00 Tokyo, 01:00 Tokyo +1, all day Dec 4, with Bo"},
 		}
 		for loc, buckets := range want {
 			d := activities.Day{Now: now, Loc: loc}
@@ -294,6 +301,30 @@ func TestMyDayAcrossTimeZones(t *testing.T) {
 				}
 				if strings.Join(got, ", ") != buckets[b] {
 					t.Errorf("%s %s:\n got %q\nwant %q", loc, b, strings.Join(got, ", "), buckets[b])
+				}
+			}
+			// All buckets at once: the same pages, each activity with its own
+			// participants (looked up together, handed back to the right rows).
+			var pages []activities.Page
+			must(t, db.Read(ctx, func(tx *store.Tx) (err error) { pages, err = activities.MyDayAll(tx, p, d, nil, 50); return err }))
+			for i, b := range activities.Buckets {
+				var got []string
+				for _, a := range pages[i].Items {
+					got = append(got, a.Title)
+					var ids []crm.ID
+					for _, c := range a.Contacts {
+						ids = append(ids, c.ContactID)
+					}
+					var want []crm.ID
+					for _, c := range with[a.Title] {
+						want = append(want, c.ContactID)
+					}
+					if fmt.Sprint(ids) != fmt.Sprint(want) {
+						t.Errorf("%s: MyDayAll gave %q participants %v, want %v", loc, a.Title, ids, want)
+					}
+				}
+				if strings.Join(got, ", ") != buckets[b] {
+					t.Errorf("%s %s (MyDayAll):\n got %q\nwant %q", loc, b, strings.Join(got, ", "), buckets[b])
 				}
 			}
 		}

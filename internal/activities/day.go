@@ -85,6 +85,38 @@ type dayCursor struct {
 // time, id) within the bucket's range, so a page costs the same however
 // many activities the person has.
 func MyDay(tx *store.Tx, p crm.Principal, d Day, bucket Bucket, cursor string, limit int) (Page, error) {
+	page, err := myDayPage(tx, p, d, bucket, cursor, limit)
+	if err != nil {
+		return page, err
+	}
+	return page, loadContacts(tx, p.WorkspaceID, page.Items)
+}
+
+// MyDayAll returns a page of every bucket, in Buckets order, each from its
+// cursor (none: the first page), and looks up their participants at once:
+// the "my day" page asks for all three, and each look-up is a statement
+// SQLite parses anew.
+func MyDayAll(tx *store.Tx, p crm.Principal, d Day, cursors map[Bucket]string, limit int) ([]Page, error) {
+	pages := make([]Page, len(Buckets))
+	var all []Activity
+	for i, b := range Buckets {
+		var err error
+		if pages[i], err = myDayPage(tx, p, d, b, cursors[b], limit); err != nil {
+			return nil, err
+		}
+		all = append(all, pages[i].Items...)
+	}
+	if err := loadContacts(tx, p.WorkspaceID, all); err != nil {
+		return nil, err
+	}
+	for i := range pages {
+		n := len(pages[i].Items)
+		pages[i].Items, all = all[:n:n], all[n:]
+	}
+	return pages, nil
+}
+
+func myDayPage(tx *store.Tx, p crm.Principal, d Day, bucket Bucket, cursor string, limit int) (Page, error) {
 	var page Page
 	limit = clamp(limit)
 	q, args, err := myDaySQL(p, d.Bounds(), bucket, cursor)
@@ -102,7 +134,7 @@ func MyDay(tx *store.Tx, p crm.Principal, d Day, bucket Bucket, cursor string, l
 		page.Next = base64.RawURLEncoding.EncodeToString(raw)
 	}
 	page.Items = items
-	return page, loadContacts(tx, p.WorkspaceID, items)
+	return page, nil
 }
 
 // myDaySQL is the query of one bucket's page; its last argument, the

@@ -58,11 +58,35 @@ func BenchmarkMove2000(b *testing.B) {
 	}
 }
 
-func board2000(b *testing.B) (*store.DB, *fixture) {
+// BenchmarkBoard40000 is the board of a pipeline with 40,000 open deals,
+// as the seeded L workspace's default pipeline holds: counts and sums must
+// not grow with the deals (maintained totals), nor a column's first page
+// (an index in the column's order).
+//
+//	go test ./internal/deals -run '^$' -bench Board40000
+func BenchmarkBoard40000(b *testing.B) {
+	db, f := boardN(b, 40000)
+	for b.Loop() {
+		err := db.Read(f.ctx, func(tx *store.Tx) error {
+			bd, err := deals.LoadBoard(tx, f.p, deals.BoardQuery{PerColumn: 30})
+			if err == nil && bd.Columns[0].Count != 8000 {
+				err = fmt.Errorf("count %d", bd.Columns[0].Count)
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func board2000(b *testing.B) (*store.DB, *fixture) { return boardN(b, 2000) }
+
+func boardN(b *testing.B, n int) (*store.DB, *fixture) {
 	db := testdb.New(b)
 	f := newFixture(b, db, crm.RoleMember)
 	err := db.Write(f.ctx, func(tx *store.Tx) error {
-		for i := range 2000 {
+		for i := range n {
 			if _, err := deals.CreateDeal(tx, f.p, deals.NewDeal{Title: fmt.Sprintf("Deal %d", i), Value: int64(1000 + i),
 				StageID: f.pl.Stages[i%len(f.pl.Stages)].ID}); err != nil {
 				return err

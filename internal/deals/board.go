@@ -2,6 +2,7 @@ package deals
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/filter"
@@ -42,7 +43,9 @@ type BoardQuery struct {
 }
 
 // LoadBoard reads the board: counts and sums over every matching open deal
-// of the pipeline (one grouped query), and the first page of each column.
+// of the pipeline, and the first page of each column. Unfiltered, for
+// someone who sees every deal, the counts and sums come from the maintained
+// totals (totals.go); otherwise from one grouped query over the matches.
 func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	var b Board
 	var err error
@@ -54,16 +57,18 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	if err != nil {
 		return b, err
 	}
-	schema, err := schemaFor(tx, p.WorkspaceID)
+	schema, err := boardSchema(tx, p.WorkspaceID, q.Filter)
 	if err != nil {
 		return b, err
 	}
-	clause, args, err := records.Where(tx, "d", p.WorkspaceID, schema, q.Filter, p)
+	// The matching deals (filter and visibility), worked out once for the
+	// totals and every column.
+	base, baseArgs, err := records.Where(tx, "d", p.WorkspaceID, schema, q.Filter, p)
 	if err != nil {
 		return b, err
 	}
-	clause += ` AND d.pipeline_id = ? AND d.status = 'open'`
-	args = append(args, b.Pipeline.ID)
+	clause := base + ` AND d.pipeline_id = ? AND d.status = 'open'`
+	args := append(append([]any(nil), baseArgs...), b.Pipeline.ID)
 	byStage := map[crm.ID]*Column{}
 	for _, s := range b.Pipeline.Stages {
 		b.Columns = append(b.Columns, Column{Stage: s})
@@ -71,27 +76,15 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	for i := range b.Columns {
 		byStage[b.Columns[i].Stage.ID] = &b.Columns[i]
 	}
-	rows, err := tx.Query(`SELECT d.stage_id, d.currency, count(*), COALESCE(sum(d.value), 0) FROM deals d WHERE `+clause+
-		` GROUP BY d.stage_id, d.currency`, args...)
+	totals, err := columnTotals(tx, p, b.Pipeline.ID, q.Filter, clause, args)
 	if err != nil {
 		return b, err
 	}
-	for rows.Next() {
-		var sid crm.ID
-		var a Amount
-		var n int
-		if err := rows.Scan(&sid, &a.Currency, &n, &a.Minor); err != nil {
-			rows.Close()
-			return b, err
+	for _, t := range totals {
+		if c := byStage[t.stage]; c != nil {
+			c.Count += t.deals
+			c.Sums = append(c.Sums, Amount{t.currency, t.value})
 		}
-		if c := byStage[sid]; c != nil {
-			c.Count += n
-			c.Sums = append(c.Sums, a)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return b, err
 	}
 	for i := range b.Columns {
 		c := &b.Columns[i]
@@ -107,7 +100,7 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 		if c.Count == 0 || q.PerColumn < 0 {
 			continue
 		}
-		page, err := columnPage(tx, p, schema, c.Stage.ID, q.Filter, "", q.PerColumn)
+		page, err := columnPage(tx, base, baseArgs, c.Stage.ID, "", q.PerColumn)
 		if err != nil {
 			return b, err
 		}
@@ -119,24 +112,37 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 // ColumnPage is one page of a board column: the stage's open deals that
 // match the filter, the latest to enter the stage first.
 func ColumnPage(tx *store.Tx, p crm.Principal, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
-	schema, err := schemaFor(tx, p.WorkspaceID)
+	schema, err := boardSchema(tx, p.WorkspaceID, expr)
 	if err != nil {
 		return records.Page[Deal]{}, err
 	}
-	return columnPage(tx, p, schema, stage, expr, cursor, limit)
+	base, args, err := records.Where(tx, "d", p.WorkspaceID, schema, expr, p)
+	if err != nil {
+		return records.Page[Deal]{}, err
+	}
+	return columnPage(tx, base, args, stage, cursor, limit)
 }
 
-func columnPage(tx *store.Tx, p crm.Principal, schema *filter.Schema, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
+// boardSchema is the deal schema a filter is read with; without a filter
+// there is nothing to read, and the three field look-ups it costs are
+// skipped (they are a good part of an unfiltered board's statements).
+func boardSchema(tx *store.Tx, ws crm.ID, expr string) (*filter.Schema, error) {
+	if strings.TrimSpace(expr) == "" {
+		return nil, nil
+	}
+	return schemaFor(tx, ws)
+}
+
+// columnPage reads a page of one stage's open deals among those base
+// selects (alias d).
+func columnPage(tx *store.Tx, base string, baseArgs []any, stage crm.ID, cursor string, limit int) (records.Page[Deal], error) {
 	var page records.Page[Deal]
 	keys, spec, _ := records.ParseSort("-stage_entered_at", sorts, "")
 	cur, err := records.DecodeCursor(cursor, spec, len(keys))
 	if err != nil {
 		return page, err
 	}
-	clause, args, err := records.Where(tx, "d", p.WorkspaceID, schema, expr, p)
-	if err != nil {
-		return page, err
-	}
+	clause, args := base, append([]any(nil), baseArgs...)
 	clause += ` AND d.stage_id = ? AND d.status = 'open'`
 	args = append(args, stage)
 	order, after, afterArgs := records.Keyset(keys, "d", cur)

@@ -84,6 +84,7 @@ func registerNonPersonal(r *Registry) {
 		"import_templates":   "saved column mappings",
 		"deal_items":         "products and prices on deals",
 		"deal_stage_history": "when deals entered and left stages",
+		"deal_stage_totals":  "counts and sums of open deals per stage (the board)",
 		"lost_reasons":       "the workspace's list of reasons deals are lost",
 		"products":           "the product catalogue",
 		"product_prices":     "the product catalogue's prices",

@@ -42,11 +42,33 @@ var companyColumns = []Column{
 	{Key: "updated_at", Label: "Updated", Sort: "updated_at"},
 }
 
+// dealColumns are what a deals list can show (the board shows cards and
+// ignores a view's columns).
+var dealColumns = []Column{
+	{Key: "title", Label: "Deal", Sort: "title"},
+	{Key: "value", Label: "Value", Sort: "value", Number: true},
+	{Key: "stage", Label: "Stage"},
+	{Key: "status", Label: "Status", Sort: "status"},
+	{Key: "company", Label: "Company"},
+	{Key: "contact", Label: "Contact"},
+	{Key: "owner", Label: "Owner"},
+	{Key: "expected_close", Label: "Close", Sort: "expected_close"},
+	{Key: "source", Label: "Source"},
+	{Key: "priority", Label: "Priority"},
+	{Key: "tags", Label: "Tags"},
+	{Key: "created_at", Label: "Added", Sort: "created_at"},
+	{Key: "updated_at", Label: "Updated", Sort: "updated_at"},
+}
+
 // DefaultColumns are shown when a list or view names none.
 var DefaultColumns = map[string][]string{
 	"contact": {"name", "email", "company", "lifecycle", "owner", "created_at"},
 	"company": {"name", "domain", "industry", "size", "owner", "created_at"},
+	"deal":    {"title", "value", "stage", "status", "company", "owner", "expected_close"},
 }
+
+// firstColumn is the column every list of the object starts with.
+var firstColumn = map[string]string{"contact": "name", "company": "name", "deal": "title"}
 
 // Columns lists every column of object: the built-in ones, then one per
 // live custom field (defs: the object's field definitions).
@@ -57,6 +79,8 @@ func Columns(object string, defs []records.FieldDef) []Column {
 		out = slices.Clone(contactColumns)
 	case "company":
 		out = slices.Clone(companyColumns)
+	case "deal":
+		out = slices.Clone(dealColumns)
 	}
 	for i := range defs {
 		d := defs[i]
@@ -70,7 +94,8 @@ func Columns(object string, defs []records.FieldDef) []Column {
 }
 
 // Pick returns the columns named in keys, in that order, dropping unknown
-// ones; no keys gives the defaults. "name" always comes first.
+// ones; no keys gives the defaults. The object's first column ("name",
+// or a deal's "title") always comes first.
 func Pick(object string, all []Column, keys []string) []Column {
 	by := map[string]Column{}
 	for _, c := range all {
@@ -87,7 +112,7 @@ func Pick(object string, all []Column, keys []string) []Column {
 	if len(keys) == 0 {
 		keys = DefaultColumns[object]
 	}
-	add("name")
+	add(firstColumn[object])
 	for _, k := range keys {
 		add(strings.TrimSpace(k))
 	}

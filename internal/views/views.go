@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/filter"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -16,7 +17,7 @@ import (
 // View is a saved list view.
 type View struct {
 	ID        crm.ID
-	Object    string // contact or company
+	Object    string // contact, company or deal
 	Name      string
 	Filter    string // canonical filter-language text
 	Sort      string
@@ -39,7 +40,7 @@ type Input struct {
 }
 
 // Objects are what views can list.
-var Objects = []string{"contact", "company"}
+var Objects = []string{"contact", "company", "deal"}
 
 var errNotFound = crm.Errorf(crm.NotFound, "No such view.")
 
@@ -50,7 +51,7 @@ func Create(tx *store.Tx, p crm.Principal, in Input) (View, error) {
 	}
 	v := View{Object: in.Object, OwnerID: p.UserID, CreatedAt: tx.Now, UpdatedAt: tx.Now}
 	if !slices.Contains(Objects, v.Object) {
-		return v, (crm.FieldErrors{"object": "Choose contact or company."}).Err()
+		return v, (crm.FieldErrors{"object": "Choose contact, company or deal."}).Err()
 	}
 	apply(&v, in)
 	if err := validate(tx, p, &v); err != nil {
@@ -233,10 +234,13 @@ func validate(tx *store.Tx, p crm.Principal, v *View) error {
 		v.Filter = e.String()
 	}
 	q := records.ListQuery{Filter: v.Filter, Sort: v.Sort, Limit: 1}
-	if v.Object == "contact" {
+	switch v.Object {
+	case "contact":
 		_, err = records.QueryContacts(tx, p, q)
-	} else {
+	case "company":
 		_, err = records.QueryCompanies(tx, p, q)
+	default:
+		_, err = deals.QueryDeals(tx, p, q)
 	}
 	return err
 }

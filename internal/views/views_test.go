@@ -156,3 +156,49 @@ func TestPickColumns(t *testing.T) {
 		t.Fatalf("defaults: %+v", d)
 	}
 }
+
+func TestDealViews(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ann := member(t, db, 0, crm.RoleMember)
+		bob := member(t, db, ann.WorkspaceID, crm.RoleMember)
+		write := func(p crm.Principal, in views.Input) (v views.View, err error) {
+			err = db.Write(ctx, func(tx *store.Tx) (err error) { v, err = views.Create(tx, p, in); return err })
+			return v, err
+		}
+		in := views.Input{Object: "deal", Name: ptr("X"), Filter: ptr("vaule >= 5000")}
+		if _, err := write(ann, in); !strings.Contains(crm.ErrorFields(err)["filter"], "did you mean 'value'") {
+			t.Fatalf("bad deal filter: %v", err)
+		}
+		in = views.Input{Object: "deal", Name: ptr("X"), Sort: ptr("-lifecycle")}
+		if _, err := write(ann, in); crm.ErrorFields(err)["sort"] == "" {
+			t.Fatalf("bad deal sort: %v", err)
+		}
+		in = views.Input{Object: "deal", Name: ptr("X"), Columns: &[]string{"stage", "email"}}
+		if _, err := write(ann, in); !strings.Contains(crm.ErrorFields(err)["columns"], `"email"`) {
+			t.Fatalf("contact column on a deal view: %v", err)
+		}
+		v, err := write(ann, views.Input{Object: "deal", Name: ptr("Big proposals"), Shared: ptr(true),
+			Filter: ptr(`VALUE >= 5000  and stage = "Proposal"`), Sort: ptr("-value"), Columns: &[]string{"value", "stage"}})
+		if err != nil || v.Object != "deal" || v.Filter != `value >= 5000 and stage = "Proposal"` {
+			t.Fatalf("deal view: %+v %v", v, err)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			vs, err := views.List(tx, bob, "deal")
+			if err != nil || len(vs) != 1 || vs[0].ID != v.ID {
+				return fmt.Errorf("bob's deal views: %v %v", vs, err)
+			}
+			if vs, err := views.List(tx, bob, "contact"); err != nil || len(vs) != 0 {
+				return fmt.Errorf("deal view among contact views: %v %v", vs, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols := views.Pick("deal", views.Columns("deal", nil), v.Columns)
+		if len(cols) != 3 || cols[0].Key != "title" || cols[1].Key != "value" {
+			t.Fatalf("deal columns: %+v", cols)
+		}
+	})
+}

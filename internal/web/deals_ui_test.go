@@ -83,7 +83,7 @@ func TestPipelineUI(t *testing.T) {
 			t.Fatalf("filtered board has %d cards", n)
 		}
 		rec = b.do("GET", "/pipeline?filter="+url.QueryEscape("valu >= 1000"), nil)
-		must(t, rec, 200, rec.Body.String(), "did you mean")
+		must(t, rec, 422, rec.Body.String(), "did you mean", "at 1:1", `aria-invalid="true"`)
 
 		// The deal page edits inline, custom fields included.
 		rec = b.do("POST", "/settings/fields", url.Values{"object": {"deal"}, "label": {"Region"}, "type": {"select"}, "options": {"EMEA, AMER"}})
@@ -176,5 +176,52 @@ func TestBoardShowsNextActivity(t *testing.T) {
 		if strings.Count(body, "No next activity") != 1 {
 			t.Fatalf("%d cards marked without a next activity, want 1", strings.Count(body, "No next activity"))
 		}
+	})
+}
+
+// TestBoardViews saves the board's filter as a deal view, opens it, sees
+// only its deals and unfiltered totals elsewhere, and updates it.
+func TestBoardViews(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for i, v := range []string{"100", "2500", "7000"} {
+			rec := b.do("POST", "/deals", url.Values{"title": {"Deal " + string(rune('A'+i))}, "value": {v}, "currency": {"USD"}})
+			must(t, rec, 303, rec.Body.String())
+		}
+		rec := b.do("POST", "/views", url.Values{"object": {"deal"}, "name": {"Big"}, "filter": {"valu >= 1000"}})
+		must(t, rec, 303, "")
+		if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, "/pipeline?filter=valu") {
+			t.Fatalf("a refused view goes back to the board with its filter, not %q", loc)
+		}
+		rec = b.do("POST", "/views", url.Values{"object": {"deal"}, "name": {"Big"}, "filter": {"value >= 1000"}})
+		must(t, rec, 303, "")
+		loc := rec.Header().Get("Location")
+		m := regexp.MustCompile(`^/pipeline\?view=(\d+)$`).FindStringSubmatch(loc)
+		if m == nil {
+			t.Fatalf("saved view opens at %q", loc)
+		}
+		rec = b.do("GET", loc, nil)
+		body := rec.Body.String()
+		must(t, rec, 200, body, "Deal B", "Deal C", `class="on" data-view-id="`+m[1]+`"`, `value="value &gt;= 1000"`, "USD 9,500.00")
+		if strings.Contains(body, "Deal A") || strings.Contains(body, "data-update-view") {
+			t.Fatal("the view shows a deal it filters out, or offers an update while unchanged")
+		}
+		// All open deals again: the maintained totals.
+		body = b.do("GET", "/pipeline", nil).Body.String()
+		if !strings.Contains(body, "Deal A") || !strings.Contains(body, "USD 9,600.00") {
+			t.Fatal("the unfiltered board lacks a deal or its total")
+		}
+		// The view with another filter differs from it and may be updated.
+		rec = b.do("GET", loc+"&filter="+url.QueryEscape("value >= 5000"), nil)
+		must(t, rec, 200, rec.Body.String(), "data-update-view")
+		rec = b.do("POST", "/views/"+m[1], url.Values{"filter": {"value >= 5000"}})
+		must(t, rec, 303, "")
+		body = b.do("GET", loc, nil).Body.String()
+		if strings.Contains(body, "Deal B") || !strings.Contains(body, "Deal C") {
+			t.Fatal("the updated view does not narrow the board")
+		}
+		// An unknown view is not found (the views package keeps other
+		// people's private views and other workspaces' out the same way).
+		must(t, b.do("GET", "/pipeline?view=99999", nil), 404, "")
 	})
 }

@@ -13,7 +13,12 @@
 
   function boardOf(el) { return el && el.closest ? el.closest("[data-board]") : null; }
   function editable(card) { var b = boardOf(card); return b && b.hasAttribute("data-can-edit"); }
-  function filterText() { return new URLSearchParams(location.search).get("filter") || ""; }
+  // The filter the board shows: the URL's or the chosen view's (the server
+  // writes it on the board; a refused filter shows the whole board).
+  function filterText() {
+    var b = document.querySelector("[data-board]");
+    return (b && b.getAttribute("data-filter")) || "";
+  }
 
   // post sends a board action and resolves with the deal's new state.
   function post(url, fields) {

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/views"
 )
 
 type dealList struct {
@@ -23,6 +24,7 @@ type dealList struct {
 }
 
 type dealListInput struct {
+	View   string `query:"view" doc:"A saved deal view's id (GET /views?object=deal): its filter and sort apply where filter or sort is not given"`
 	Filter string `query:"filter" doc:"A filter-language expression, e.g. stage = \"Proposal\" and value >= 5000 and owner = me() (docs/FILTERS.md)"`
 	Sort   string `query:"sort" doc:"Comma-separated: title, value, expected_close, status, created_at, updated_at, stage_entered_at; - for descending"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
@@ -116,7 +118,11 @@ func (a *API) listDeals(ctx context.Context, in *dealListInput) (*dealListOutput
 	p := principal(ctx)
 	out := &dealListOutput{Body: dealList{Data: []Deal{}}}
 	return out, a.read(ctx, func(tx *store.Tx) error {
-		page, err := deals.QueryDeals(tx, p, records.ListQuery{Filter: in.Filter, Sort: in.Sort, Limit: in.Limit, Cursor: in.Cursor})
+		q := records.ListQuery{Filter: in.Filter, Sort: in.Sort, Limit: in.Limit, Cursor: in.Cursor}
+		if err := applyDealView(tx, p, in.View, &q); err != nil {
+			return err
+		}
+		page, err := deals.QueryDeals(tx, p, q)
 		if err != nil {
 			return err
 		}
@@ -263,4 +269,30 @@ func (a *API) dealHistory(ctx context.Context, in *pathID) (*historyOutput, erro
 		}
 		return err
 	})
+}
+
+// applyDealView fills a deal list's filter and sort from saved view id
+// where the request leaves them empty.
+func applyDealView(tx *store.Tx, p crm.Principal, id string, q *records.ListQuery) error {
+	if id == "" {
+		return nil
+	}
+	vid, err := crm.ParseID(id)
+	if err != nil {
+		return crm.Errorf(crm.NotFound, "No such view.")
+	}
+	v, err := views.Get(tx, p, vid)
+	if err != nil {
+		return err
+	}
+	if v.Object != "deal" {
+		return (crm.FieldErrors{"view": "This view lists " + v.Object + " records, not deals."}).Err()
+	}
+	if q.Filter == "" {
+		q.Filter = v.Filter
+	}
+	if q.Sort == "" {
+		q.Sort = v.Sort
+	}
+	return nil
 }

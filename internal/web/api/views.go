@@ -14,7 +14,7 @@ import (
 // View is a saved list view.
 type View struct {
 	ID      crm.ID   `json:"id"`
-	Object  string   `json:"object" enum:"contact,company"`
+	Object  string   `json:"object" enum:"contact,company,deal"`
 	Name    string   `json:"name"`
 	Filter  string   `json:"filter" doc:"Filter-language text, in canonical form"`
 	Sort    string   `json:"sort" doc:"e.g. -created_at,last_name"`
@@ -33,7 +33,7 @@ func viewOut(v views.View) View {
 }
 
 type viewsInput struct {
-	Object string `query:"object" enum:"contact,company" doc:"Only this object's views"`
+	Object string `query:"object" enum:"contact,company,deal" doc:"Only this object's views"`
 }
 
 type viewsOutput struct {
@@ -52,7 +52,7 @@ type viewBody struct {
 
 type viewCreateInput struct {
 	Body struct {
-		Object  string    `json:"object" enum:"contact,company"`
+		Object  string    `json:"object" enum:"contact,company,deal"`
 		Name    string    `json:"name" maxLength:"80"`
 		Filter  *string   `json:"filter,omitempty" maxLength:"8192"`
 		Sort    *string   `json:"sort,omitempty" maxLength:"200"`

@@ -36,11 +36,16 @@ func (h *Handlers) MyDayShow(w http.ResponseWriter, r *http.Request) {
 		if _, err := time.Parse("2006-01-02", v.Form.Date); err != nil {
 			v.Form.Date = tx.Now.In(loc).Format("2006-01-02")
 		}
+		cursors := map[activities.Bucket]string{}
 		for _, b := range activities.Buckets {
-			page, err := activities.MyDay(tx, p, d, b, r.URL.Query().Get(string(b)), myDayPage)
-			if err != nil {
-				return err
-			}
+			cursors[b] = r.URL.Query().Get(string(b))
+		}
+		pages, err := activities.MyDayAll(tx, p, d, cursors, myDayPage)
+		if err != nil {
+			return err
+		}
+		for i, b := range activities.Buckets {
+			page := pages[i]
 			lb := bucketLabels[b]
 			vb := view.ActivityBucket{Key: string(b), Label: lb[0], Empty: lb[1]}
 			for _, a := range page.Items {

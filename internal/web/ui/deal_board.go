@@ -16,12 +16,19 @@ import (
 // fill a screen, few enough that 2,000 open deals render fast.
 const boardPage = 30
 
-// BoardShow renders the pipeline board (GET /pipeline).
+// BoardShow renders the pipeline board (GET /pipeline). ?view=ID shows a
+// saved deal view: its filter applies unless the URL names one (then the
+// board differs from the view, and its owner may update it).
 func (h *Handlers) BoardShow(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	pid, _ := crm.ParseID(r.URL.Query().Get("pipeline"))
-	v := view.BoardView{Filter: strings.TrimSpace(r.URL.Query().Get("filter"))}
+	q := r.URL.Query()
+	pid, _ := crm.ParseID(q.Get("pipeline"))
+	viewID, _ := crm.ParseID(q.Get("view"))
+	v := view.BoardView{Filter: strings.TrimSpace(q.Get("filter"))}
 	err := h.read(r.Context(), func(tx *store.Tx) error {
+		if err := boardViews(tx, p, viewID, q.Has("filter"), &v); err != nil {
+			return err
+		}
 		b, err := deals.LoadBoard(tx, p, deals.BoardQuery{PipelineID: pid, Filter: v.Filter, PerColumn: boardPage})
 		if crm.ErrorCode(err) == crm.Invalid && v.Filter != "" {
 			v.FilterErr = firstFieldMessage(err)
@@ -36,7 +43,39 @@ func (h *Handlers) BoardShow(w http.ResponseWriter, r *http.Request) {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, view.BoardPage(h.shell(w, r, "Pipeline", "pipeline"), v))
+	status := http.StatusOK
+	if v.FilterErr != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(w, r, status, view.BoardPage(h.shell(w, r, "Pipeline", "pipeline"), v))
+}
+
+// boardViews lists the saved deal views p sees and applies the chosen one.
+func boardViews(tx *store.Tx, p crm.Principal, id crm.ID, urlFilter bool, v *view.BoardView) error {
+	saved, err := views.List(tx, p, "deal")
+	if err != nil {
+		return err
+	}
+	for _, sv := range saved {
+		t := view.ViewTab{ID: sv.ID.String(), Name: sv.Name, Shared: sv.Shared, On: sv.ID == id,
+			Mine: sv.OwnerID == p.UserID || (sv.Shared && p.Role.Rank() >= crm.RoleAdmin.Rank())}
+		if t.On {
+			if !urlFilter {
+				v.Filter = sv.Filter
+			}
+			v.Dirty = v.Filter != sv.Filter
+		}
+		v.Views = append(v.Views, t)
+	}
+	for i := range v.Views {
+		if v.Views[i].On {
+			v.View = &v.Views[i]
+		}
+	}
+	if id != 0 && v.View == nil {
+		return crm.Errorf(crm.NotFound, "No such view.")
+	}
+	return nil
 }
 
 func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *view.BoardView) error {
@@ -48,17 +87,27 @@ func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *vi
 		v.Pipelines = append(v.Pipelines, view.Option{Value: pl.ID.String(), Label: pl.Name})
 	}
 	v.PipelineID = b.Pipeline.ID.String()
+	for i := range v.Views {
+		v.Views[i].URL = "/pipeline?pipeline=" + v.PipelineID + "&view=" + v.Views[i].ID
+	}
 	owners, err := ownerNames(tx, p.WorkspaceID)
 	if err != nil {
 		return err
 	}
+	// One look-up of next activities (and of the zone) for every column's
+	// cards, not one per column.
+	var all []deals.Deal
 	for _, c := range b.Columns {
-		cs, err := cards(tx, p, c.Deals, owners)
-		if err != nil {
-			return err
-		}
+		all = append(all, c.Deals...)
+	}
+	cs, err := cards(tx, p, all, owners)
+	if err != nil {
+		return err
+	}
+	for _, c := range b.Columns {
 		col := view.BoardColumn{StageID: c.Stage.ID.String(), Name: c.Stage.Name, Probability: c.Stage.Probability,
-			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cs}
+			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cs[:len(c.Deals):len(c.Deals)]}
+		cs = cs[len(c.Deals):]
 		if c.Next != "" {
 			col.MoreURL = columnURL(c.Stage.ID, v.Filter, c.Next)
 		}

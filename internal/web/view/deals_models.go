@@ -6,6 +6,9 @@ type BoardView struct {
 	Pipelines  []Option // to pick another pipeline
 	Filter     string
 	FilterErr  string
+	Views      []ViewTab // the saved deal views the user sees
+	View       *ViewTab  // the one shown, nil for all open deals
+	Dirty      bool      // the filter differs from the view's
 	Columns    []BoardColumn
 	Reasons    []string // lost reasons; empty: free text
 	CanEdit    bool

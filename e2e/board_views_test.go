@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	cd "github.com/chromedp/chromedp"
+)
+
+// TestBoardViewsInBrowser filters the pipeline board with the filter
+// language (a typo first: the message says where and what was meant),
+// saves the filter as a view, reloads the whole board, picks the view and
+// sees only the matching deals, with the column's count to match.
+func TestBoardViewsInBrowser(t *testing.T) {
+	srv := StartServer(t, Options{})
+	ctx := Browser(t)
+	SetUpWorkspace(t, ctx, srv, Owner{Workspace: "View Co", Name: "Vi Views", Email: "vi@views.example", Password: "correct horse battery staple"})
+	for _, d := range [][2]string{{"Acme renewal", "12000"}, {"Globex pilot", "4500.50"}, {"Initech rollout", "80000"}} {
+		Post(t, ctx, "/deals", url.Values{"title": {d[0]}, "value": {d[1]}, "currency": {"USD"}})
+	}
+	htmxReady := cd.Poll[cd.Void](`typeof htmx !== "undefined" && document.readyState === "complete"`)
+	cards := func() string {
+		return Eval[string](t, ctx, `[...document.querySelectorAll("[data-board] .card-title")].map(a => a.textContent).sort().join(", ")`)
+	}
+	leadCount := `document.querySelector('[aria-label="Lead in"] [data-count]').textContent`
+
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline"), cd.WaitVisible(cd.CSS(`[data-board] .card`)), htmxReady,
+		cd.SetValue(cd.CSS(`#filter-text`), `valu >= 10000`), cd.Click(cd.CSS(`.board-bar button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`#filter-error`)))
+	if got := Text(t, ctx, `#filter-error`); !strings.Contains(got, "at 1:1") || !strings.Contains(got, "did you mean 'value'") {
+		t.Fatalf("filter error = %q", got)
+	}
+	Do(t, ctx, htmxReady, cd.SetValue(cd.CSS(`#filter-text`), `value >= 10000`), cd.Click(cd.CSS(`.board-bar button[type=submit]`)),
+		cd.Poll[cd.Void](`!document.querySelector("#filter-error") && `+leadCount+` === "2"`))
+	if got := cards(); got != "Acme renewal, Initech rollout" {
+		t.Fatalf("filtered board shows %s", got)
+	}
+
+	// Save it as a view; it opens, selected.
+	Do(t, ctx, htmxReady, cd.Click(cd.CSS(`.board-views .view-actions summary`)), cd.SendKeys(cd.CSS(`#view-name`), "Big deals"),
+		cd.Click(cd.CSS(`[data-save-view]`)), cd.WaitVisible(cd.CSS(`.view-tabs a.on[data-view-id]`)))
+
+	// Reload the whole board: every open deal again.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline"), cd.WaitVisible(cd.CSS(`[data-view-id]`)), htmxReady)
+	if got := cards(); got != "Acme renewal, Globex pilot, Initech rollout" {
+		t.Fatalf("whole board shows %s", got)
+	}
+	if got := Eval[string](t, ctx, leadCount); got != "3" {
+		t.Fatalf("whole board counts %s", got)
+	}
+
+	// Choose the view: only its deals, and its filter in the bar.
+	Do(t, ctx, cd.Click(cd.Search(`//a[@data-view-id][contains(., "Big deals")]`)), cd.WaitVisible(cd.CSS(`.view-tabs a.on[data-view-id]`)),
+		cd.Poll[cd.Void](leadCount+` === "2"`))
+	if got := cards(); got != "Acme renewal, Initech rollout" {
+		t.Fatalf("the view shows %s", got)
+	}
+	if got := Eval[string](t, ctx, `document.querySelector("#filter-text").value`); got != "value >= 10000" {
+		t.Fatalf("the view's filter in the bar: %q", got)
+	}
+	if got := Text(t, ctx, `[aria-label="Lead in"] [data-sum]`); got != "USD 92,000.00" {
+		t.Fatalf("the view's sum: %q", got)
+	}
+
+	if dir := os.Getenv("TANDEM_LOOK"); dir != "" {
+		shoot(t, ctx, filepath.Join(dir, "board-view-desktop.png"), 1280, 800)
+		shoot(t, ctx, filepath.Join(dir, "board-view-phone.png"), 390, 844)
+		Do(t, ctx, cd.EmulateViewport(1280, 800), cd.Reload(), cd.WaitVisible(cd.CSS(`[data-board] .card`)))
+	}
+
+	// A move inside the view answers the view's totals, not the pipeline's.
+	dragTo(t, ctx, `[aria-label="Lead in"] .card`, `[data-board] [aria-label="Proposal"] [data-cards]`)
+	Do(t, ctx, cd.Poll[cd.Void](`document.querySelector('[aria-label="Proposal"] [data-count]').textContent === "1"`))
+	if got := Eval[string](t, ctx, leadCount); got != "1" {
+		t.Fatalf("after a move in the view Lead in counts %s, want 1 (the view's deals)", got)
+	}
+}
