@@ -76,11 +76,7 @@ func QueryDeals(tx *store.Tx, p crm.Principal, q records.ListQuery) (records.Pag
 	if err != nil {
 		return page, err
 	}
-	if cur == nil {
-		if page.Total, page.TotalExact, err = records.Estimate(tx, "deals", "d", clause, args); err != nil {
-			return page, err
-		}
-	}
+	countClause, countArgs := clause, args
 	order, after, afterArgs := records.Keyset(keys, "d", cur)
 	if after != "" {
 		clause += " AND " + after
@@ -101,5 +97,8 @@ func QueryDeals(tx *store.Tx, p crm.Principal, q records.ListQuery) (records.Pag
 		page.Next = records.EncodeCursor(spec, vals, last.ID)
 	}
 	page.Items = items
-	return page, nil
+	if cur == nil { // later pages do not recount
+		page.Total, page.TotalExact, err = records.FirstPageTotal(tx, "deals", "d", countClause, countArgs, len(items), page.Next != "")
+	}
+	return page, err
 }

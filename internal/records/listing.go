@@ -45,11 +45,6 @@ func Where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 	return where(tx, alias, ws, schema, expr, p)
 }
 
-// Estimate counts matches up to the list cap; exact is false at the cap.
-func Estimate(tx *store.Tx, table, alias, clause string, args []any) (n int, exact bool, err error) {
-	return estimate(tx, table, alias, clause, args)
-}
-
 // FirstPageTotal is the total shown next to a first page of n rows (more:
 // there is a next page): free and exact when the page holds every match,
 // else counted up to the cap within the count budget, and never less than
