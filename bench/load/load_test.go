@@ -78,14 +78,16 @@ func TestCapacityStopsAtTheFirstFailingLevel(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer inflight.Add(-1)
 		if inflight.Add(1) > 4 {
-			time.Sleep(30 * time.Millisecond)
+			// Far beyond the 150 ms limit, and the fast path far below
+			// it, so that a loaded test machine does not change the verdict.
+			time.Sleep(400 * time.Millisecond)
 		}
 		time.Sleep(2 * time.Millisecond) // so that concurrent clients overlap
 	}))
 	defer srv.Close()
 	c := &Client{Base: srv.URL, HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
-	steps, held := Capacity(context.Background(), c, pathWorkload("/x"), Options{Duration: 300 * time.Millisecond}, 20*time.Millisecond, 1, 64)
-	if held != 4 || len(steps) != 4 || steps[3].Users != 8 || steps[3].P95 < 20 {
+	steps, held := Capacity(context.Background(), c, pathWorkload("/x"), Options{Duration: time.Second}, 150*time.Millisecond, 1, 64)
+	if held != 4 || len(steps) != 4 || steps[3].Users != 8 || steps[3].P95 < 150 {
 		t.Fatalf("held %d after %+v", held, steps)
 	}
 }
