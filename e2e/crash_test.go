@@ -105,7 +105,17 @@ func burst(t *testing.T, c *http.Client, base string, d time.Duration, stop func
 			}
 		}(g)
 	}
+	// At least d, and until 20 writes were acknowledged (a loaded machine
+	// can take longer), so that the kill lands in the middle of a burst.
 	time.Sleep(d)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 20 {
+			break
+		}
+	}
 	stop()
 	cancel()
 	wg.Wait()
