@@ -92,6 +92,11 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		err = tx.sqlTx.Commit()
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// The caller's context ended (a client that went away):
+			// database/sql has rolled the transaction back; say why.
+			return fmt.Errorf("store: commit: %w", ctx.Err())
+		}
 		return fmt.Errorf("store: commit: %w", translate(err))
 	}
 	for _, f := range tx.hooks.afterCommit {
