@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -66,19 +67,24 @@ func (k contactKind) Start(tx *store.Tx, r *Run) (Batch, error) {
 	if len(ev) > 100 {
 		ev = ev[:100]
 	}
-	return &consentBatch{Batch: inner, run: r, purposes: purposes, evidence: ev, issues: domainBatch{run: r}}, nil
+	contacts, ok := inner.(*contactBatch)
+	if !ok {
+		return nil, fmt.Errorf("importer: consent columns need the contacts batch, got %T", inner)
+	}
+	return &consentBatch{Batch: inner, contacts: contacts, run: r, purposes: purposes, evidence: ev, issues: domainBatch{run: r}}, nil
 }
 
 type consentRow struct {
 	line    int
 	vals    map[string]string
 	entries []consent.Entry
-	id      crm.ID // the contact the row wrote, when the batch says
+	id      crm.ID // the contact the row wrote
 	staged  bool   // in the staging table until the merge
 }
 
 type consentBatch struct {
 	Batch
+	contacts *contactBatch // the same batch: it says which contact a row wrote
 	run      *Run
 	purposes []string
 	evidence string
@@ -143,9 +149,7 @@ func (b *consentBatch) Row(line int, vals map[string]string) Outcome {
 	out := b.Batch.Row(line, vals)
 	if (out.Action == Created || out.Action == Updated) && len(entries) > 0 {
 		row := consentRow{line: line, vals: vals, entries: entries}
-		if w, ok := b.Batch.(interface{ Written() (crm.ID, bool) }); ok {
-			row.id, row.staged = w.Written()
-		}
+		row.id, row.staged = b.contacts.Written()
 		b.pending = append(b.pending, row)
 	}
 	return out
@@ -162,25 +166,12 @@ func (b *consentBatch) Flush(tx *store.Tx) error {
 		return nil
 	}
 	for _, c := range pending {
-		id, staged := c.id, c.staged
-		if id == 0 {
-			var err error
-			if id, err = b.contactOf(tx, c.vals); err != nil {
-				return err
-			}
-		}
 		record := consent.Record
-		if staged {
+		if c.staged {
 			record = consent.RecordStaged
 		}
-		if id == 0 {
-			if err := b.issues.issue(tx, c.line, Warned, "", "", "the contact could not be found again to record its consent"); err != nil {
-				return err
-			}
-			continue
-		}
 		for _, e := range c.entries {
-			_, err := record(tx, b.run.WorkspaceID, id, e, b.run.Principal.Actor())
+			_, err := record(tx, b.run.WorkspaceID, c.id, e, b.run.Principal.Actor())
 			if crm.ErrorCode(err) == crm.Invalid {
 				err = b.issues.issue(tx, c.line, Warned, "consent."+e.Purpose, c.vals["consent."+e.Purpose], "consent not recorded: "+crm.ErrorMessage(err))
 			}
@@ -190,28 +181,4 @@ func (b *consentBatch) Flush(tx *store.Tx) error {
 		}
 	}
 	return nil
-}
-
-// contactOf finds the stored contact a row wrote, by its email, external
-// id or phone (whichever it has, in that order), for a batch that does not
-// say which contact it wrote.
-func (b *consentBatch) contactOf(tx *store.Tx, vals map[string]string) (crm.ID, error) {
-	ws := b.run.WorkspaceID
-	q, arg := "", ""
-	switch {
-	case vals["email"] != "":
-		q, arg = `email = ?`, strings.ToLower(strings.TrimSpace(vals["email"]))
-	case vals["external_id"] != "":
-		q, arg = `external_id = ?`, vals["external_id"]
-	case vals["phone"] != "":
-		q, arg = `phone_digits = ?`, records.Digits(vals["phone"])
-	default:
-		return 0, nil
-	}
-	var id crm.ID
-	err := tx.QueryRow(`SELECT id FROM contacts WHERE workspace_id = ? AND `+q+` AND deleted_at IS NULL ORDER BY id DESC LIMIT 1`, ws, arg).Scan(&id)
-	if err == store.ErrNoRows {
-		return 0, nil
-	}
-	return id, err
 }
