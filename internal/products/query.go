@@ -72,13 +72,7 @@ func QueryProducts(tx *store.Tx, p crm.Principal, q records.ListQuery) (records.
 		}
 		clause, args = clause+" AND "+frag, append(args, fargs...)
 	}
-	if cur == nil {
-		var n int
-		if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM products p WHERE `+clause+` LIMIT 1001) x`, args...).Scan(&n); err != nil {
-			return page, fmt.Errorf("products: count: %w", err)
-		}
-		page.Total, page.TotalExact = min(n, 1000), n <= 1000
-	}
+	countClause, countArgs := clause, args
 	order, after, afterArgs := keyset(keys, cur)
 	if after != "" {
 		clause, args = clause+" AND "+after, append(args, afterArgs...)
@@ -104,7 +98,10 @@ func QueryProducts(tx *store.Tx, p crm.Principal, q records.ListQuery) (records.
 		page.Next = base64.RawURLEncoding.EncodeToString(b)
 	}
 	page.Items = items
-	return page, nil
+	if cur == nil { // later pages do not recount
+		page.Total, page.TotalExact, err = records.FirstPageTotal(tx, "products", "p", countClause, countArgs, len(items), page.Next != "")
+	}
+	return page, err
 }
 
 func parseSort(spec string) ([]sortKey, string, error) {
