@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -339,12 +340,14 @@ func (b *contactBatch) Finish(tx *store.Tx) error {
 // the import updated (those with before-images), set-based.
 func reindexUpdated(tx *store.Tx, r *Run, t IndexTarget) error {
 	ws, id := r.WorkspaceID, r.ID
-	if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = ? AND object_id IN
-		(SELECT object_id FROM import_before WHERE workspace_id = ? AND import_id = ? AND object_type = ?)`, ws, t.Object, ws, id, t.Object); err != nil {
+	if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = ? AND `+
+		search.DocsIn(tx, `SELECT object_id FROM import_before WHERE workspace_id = ? AND import_id = ? AND object_type = ?`),
+		ws, t.Object, ws, id, t.Object); err != nil {
 		return errf("search index: %w", err)
 	}
-	if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-		SELECT x.workspace_id, ?, x.id, `+prefixed(t.Title)+`, `+prefixed(t.Body)+`
+	key, keyValue := search.DocKey(tx, "x.id")
+	if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
+		SELECT `+keyValue+`x.workspace_id, ?, x.id, `+prefixed(t.Title)+`, `+prefixed(t.Body)+`
 		FROM `+t.Table+` x JOIN import_before ib ON ib.workspace_id = x.workspace_id AND ib.object_id = x.id
 		WHERE x.workspace_id = ? AND ib.import_id = ? AND ib.object_type = ? AND x.deleted_at IS NULL`, t.Object, ws, id, t.Object); err != nil {
 		return errf("search index: %w", err)
@@ -376,8 +379,9 @@ func indexChunk(tx *store.Tx, r *Run, t IndexTarget, after crm.ID, limit int) (c
 	if err != nil || n == 0 {
 		return after, 0, err
 	}
-	_, err = tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-		SELECT workspace_id, ?, id, `+t.Title+`, `+t.Body+` FROM `+t.Table+`
+	key, keyValue := search.DocKey(tx, "id")
+	_, err = tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
+		SELECT `+keyValue+`workspace_id, ?, id, `+t.Title+`, `+t.Body+` FROM `+t.Table+`
 		WHERE workspace_id = ? AND id > ? AND id <= ? AND import_id = ? AND deleted_at IS NULL`,
 		t.Object, r.WorkspaceID, after, last, r.ID)
 	if err != nil {

@@ -67,6 +67,30 @@ func rowKeyValue(tx *store.Tx) string {
 	return ""
 }
 
+// DocKey is for set-based writes of documents (INSERT INTO search_index
+// (cols workspace_id, …) SELECT vals …): on SQLite a document's rowid must
+// be its record's id, which Remove and every later change look it up by,
+// so cols is "rowid, " and vals is idExpr and a comma; on PostgreSQL both
+// are empty. A document written without it can never be replaced or
+// removed by record.
+func DocKey(tx *store.Tx, idExpr string) (cols, vals string) {
+	if tx.Dialect() == store.SQLite {
+		return "rowid, ", idExpr + ", "
+	}
+	return "", ""
+}
+
+// DocsIn is a condition on search_index for the documents of the records
+// whose ids the subquery ids selects: a rowid lookup per id on SQLite
+// (a condition on object_id would read every document of the instance).
+// The caller still names workspace_id and object_type.
+func DocsIn(tx *store.Tx, ids string) string {
+	if tx.Dialect() == store.SQLite {
+		return "rowid IN (" + ids + ")"
+	}
+	return "object_id IN (" + ids + ")"
+}
+
 func docArgs(tx *store.Tx, id crm.ID, args ...any) []any {
 	if tx.Dialect() == store.SQLite {
 		return append([]any{id}, args...)
@@ -335,10 +359,7 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 		if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ?`, ws); err != nil {
 			return err
 		}
-		key, keyValue := rowKey(tx), ""
-		if key != "" {
-			keyValue = "id, "
-		}
+		key, keyValue := DocKey(tx, "id")
 		if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
 			SELECT `+keyValue+`workspace_id, 'contact', id, first_name || ' ' || last_name, email || ' ' || phone_digits || ' ' || title
 			FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {

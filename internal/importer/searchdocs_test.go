@@ -1,0 +1,97 @@
+package importer_test
+
+import (
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/search"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// TestImportedSearchDocsFollowTheirRecords: the search documents an import
+// writes belong to their records like any other — after an imported
+// contact is renamed, merged away or deleted, and after a second import
+// updates one, search finds each record once, by its current values only.
+// (Imports once wrote SQLite documents under an automatic rowid, which no
+// later change could find: the old name stayed searchable.)
+func TestImportedSearchDocsFollowTheirRecords(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "docs@example.com")
+		file := "Email,First Name,Last Name,Company\n" +
+			"quill@example.com,Quentin,Quillfeather,Zephyrco\n" +
+			"wren@example.com,Wendeline,Wrenfield,\n" +
+			"dup@example.com,Dorothea,Duplessis,\n" +
+			"gone@example.com,Gustavo,Gonebury,\n"
+		imp := runImport(t, db, p, "contacts", file, nil, false)
+		if imp.Summary() != "created=4 updated=0 skipped=0 errors=0" {
+			t.Fatalf("import: %s", imp.Summary())
+		}
+		ids := map[string]crm.ID{}
+		for _, h := range find(t, db, p, "example.com") {
+			ids[h.Body[:4]] = h.ObjectID
+		}
+		if len(ids) != 4 {
+			t.Fatalf("imported contacts found by email: %v", ids)
+		}
+		if db.Dialect() == store.SQLite {
+			if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND rowid <> object_id`, p.WorkspaceID); n != 0 {
+				t.Fatalf("%d documents not keyed by their record", n)
+			}
+		}
+		first, last := "Quinn", "Quarrington"
+		keep := ids["dup@"]
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			if _, err := records.UpdateContact(tx, p, ids["quil"], records.ContactPatch{FirstName: &first, LastName: &last}, 0); err != nil {
+				return err
+			}
+			if err := records.DeleteContact(tx, p, ids["gone"]); err != nil {
+				return err
+			}
+			into, err := records.CreateContact(tx, p, records.NewContact{FirstName: "Dora", LastName: "Keeper", Email: "keeper@example.org"})
+			keep = into.ID
+			if err != nil {
+				return err
+			}
+			_, err = records.MergeContacts(tx, p, into.ID, ids["dup@"], nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// A second import updates Wendeline.
+		imp2 := runImport(t, db, p, "contacts", "Email,First Name,Last Name\nwren@example.com,Wilhelmina,Wrenfield\n", nil, false)
+		if imp2.Summary() != "created=0 updated=1 skipped=0 errors=0" {
+			t.Fatalf("second import: %s", imp2.Summary())
+		}
+		for q, want := range map[string][]crm.ID{
+			"Quillfeather": nil, "Quarrington": {ids["quil"]},
+			"Gonebury":  nil,
+			"Duplessis": nil, "Keeper": {keep},
+			"Wendeline": nil, "Wilhelmina": {ids["wren"]}, "Wrenfield": {ids["wren"]},
+		} {
+			var got []crm.ID
+			for _, h := range find(t, db, p, q) {
+				if h.ObjectType == "contact" {
+					got = append(got, h.ObjectID)
+				}
+			}
+			if len(got) != len(want) || len(want) == 1 && got[0] != want[0] {
+				t.Errorf("search %q: contacts %v, want %v", q, got, want)
+			}
+		}
+	})
+}
+
+func find(t *testing.T, db *store.DB, p crm.Principal, q string) []search.Hit {
+	t.Helper()
+	var hits []search.Hit
+	if err := db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		hits, err = search.Search(tx, p.WorkspaceID, q, 20, search.Scope{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
