@@ -68,7 +68,14 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		fmt.Fprintf(stderr, "tandem: unknown command %q (try tandem help)\n", args[0])
 		return 2
 	}
-	if err := cmd.run(ctx, env, args[1:]); err != nil {
+	stopProfile, err := startProfiles(getenv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "tandem %s: %s\n", args[0], oneLine(err))
+		return 1
+	}
+	err = cmd.run(ctx, env, args[1:])
+	stopProfile()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

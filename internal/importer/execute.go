@@ -272,12 +272,19 @@ func (ex *execution) run(ctx context.Context) error {
 			return errStopped
 		}
 		if eof {
+			// Each phase's time is logged: where a big import spends it
+			// (docs/BENCHMARKS.md) is read from these lines.
+			log, t := ex.db.Logger(), time.Now()
+			log.Info("import: rows done", "import", ex.imp.ID, "rows", ex.imp.RowsDone, "since_start", time.Since(ex.imp.StartedAt).Round(time.Millisecond))
 			if err := ex.merge(ctx); err != nil {
 				return err
 			}
+			log.Info("import: staged records moved in", "import", ex.imp.ID, "took", time.Since(t).Round(time.Millisecond))
+			t = time.Now()
 			if err := ex.index(ctx); err != nil {
 				return err
 			}
+			log.Info("import: search documents written", "import", ex.imp.ID, "took", time.Since(t).Round(time.Millisecond))
 			err := ex.db.Write(ctx, func(tx *store.Tx) error { return ex.finish(tx, batch) })
 			if err != nil {
 				return err

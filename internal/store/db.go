@@ -124,7 +124,11 @@ func sqliteDSN(path string, write bool) string {
 	if write {
 		return "file:" + path + "?_pragma=journal_mode(WAL)&" + q + "&_txlock=immediate"
 	}
-	return "file:" + path + "?" + q + "&_pragma=query_only(1)"
+	// Readers map the file (up to 1 GiB): a page read is then a memory
+	// access instead of a pread system call, which at a million contacts
+	// was a fifth of an export's CPU. The writer keeps plain reads, so an
+	// import's peak memory counts only what it allocates.
+	return "file:" + path + "?" + q + "&_pragma=query_only(1)&_pragma=mmap_size(1073741824)"
 }
 
 func (db *DB) openSQLite(ctx context.Context, path string, readOnly bool) error {
@@ -210,6 +214,9 @@ func (db *DB) URL() string { return db.url }
 
 // Dialect is the SQL dialect of this database.
 func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Logger is the logger the database was opened with.
+func (db *DB) Logger() *slog.Logger { return db.log }
 
 // Path is the SQLite file, "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
