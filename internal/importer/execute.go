@@ -110,7 +110,10 @@ func Execute(ctx context.Context, db *store.DB, ws, id crm.ID, o Options) (Impor
 	case err != nil:
 		// What was committed stays, as with a cancel: staged records move
 		// in (if that fails too, a resumed run moves them).
-		_ = ex.merge(context.WithoutCancel(ctx))
+		// Records that moved in get their search documents.
+		if ex.merge(context.WithoutCancel(ctx)) == nil {
+			_ = ex.index(context.WithoutCancel(ctx))
+		}
 		ex.failWith(err)
 		imp, _ := ex.reload(context.WithoutCancel(ctx))
 		return imp, err
@@ -266,7 +269,12 @@ func (ex *execution) run(ctx context.Context) error {
 			ex.o.OnProgress(ex.imp)
 		}
 		if stop {
+			// Cancelled: what was committed stays, searchable like any
+			// record (a resumed run goes on from index_progress).
 			if err := ex.merge(ctx); err != nil {
+				return err
+			}
+			if err := ex.index(ctx); err != nil {
 				return err
 			}
 			return errStopped

@@ -90,6 +90,11 @@ func TestCancelResume(t *testing.T) {
 		if err != nil || cancelled.Status != importer.Cancelled || cancelled.RowsDone != 600 {
 			t.Fatalf("cancel: %v %s %d", err, cancelled.Status, cancelled.RowsDone)
 		}
+		// What the cancelled run committed is searchable like any record.
+		if docs, n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, a.WorkspaceID),
+			len(contactsOf(t, db, a.WorkspaceID)); n == 0 || docs != n {
+			t.Fatalf("after cancel: %d contacts, %d search documents", n, docs)
+		}
 		if _, _, err := importer.UndoImport(ctx, db, a, imp.ID); err != nil { // undo a cancelled import, then resume?
 			t.Fatalf("undo cancelled: %v", err)
 		}
