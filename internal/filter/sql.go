@@ -76,8 +76,17 @@ func (c *compiler) cond(n *condNode, neg bool, s *Schema) {
 		c.b.WriteString(isEmpty(x, n.b.field.Type))
 		return
 	}
+	narrow := ""
+	if !neg && n.op == Contains && !n.b.custom && c.env.Narrow != nil {
+		if cond, args := c.env.Narrow(n.b.field.Name, vals[0].s); cond != "" {
+			narrow = strings.ReplaceAll(cond, "{t}", s.alias())
+			c.args = append(c.args, args...)
+		}
+	}
 	core, nullable := c.atom(n, x, vals)
 	switch {
+	case narrow != "":
+		c.b.WriteString("(" + narrow + " AND " + core + ")")
 	case !neg:
 		c.b.WriteString(core)
 	case nullable:

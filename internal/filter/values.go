@@ -236,6 +236,14 @@ type Env struct {
 	UserID   crm.ID
 	Now      time.Time      // zero means time.Now(); pass Tx.Now
 	Location *time.Location // nil means UTC
+	// Narrow, when set, is asked for every "contains" condition (~, not
+	// negated) on a built-in text field of the filtered object: it may
+	// return an SQL condition that holds for every record whose field
+	// contains value — a superset from a text index, "{t}" standing for
+	// the table alias — which the compiler ANDs with the exact condition,
+	// so the result never changes, only how the database finds it. ""
+	// means no narrowing.
+	Narrow func(field, value string) (cond string, args []any)
 }
 
 func (e Env) now() time.Time {

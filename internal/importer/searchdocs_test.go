@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -78,6 +79,39 @@ func TestImportedSearchDocsFollowTheirRecords(t *testing.T) {
 			}
 			if len(got) != len(want) || len(want) == 1 && got[0] != want[0] {
 				t.Errorf("search %q: contacts %v, want %v", q, got, want)
+			}
+		}
+	})
+}
+
+// TestImportedContactsFilteredByContains: a "contains" filter, which SQLite
+// narrows by the search index, finds imported contacts by their current
+// values (the documents an import writes must be keyed by record).
+func TestImportedContactsFilteredByContains(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "filter@example.com")
+		imp := runImport(t, db, p, "contacts", "Email,First Name,Last Name\nxylo@rarehost.example,Xavier,Xylophone\nyork@common.example,Yuri,York\n", nil, false)
+		if imp.Summary() != "created=2 updated=0 skipped=0 errors=0" {
+			t.Fatalf("import: %s", imp.Summary())
+		}
+		for expr, want := range map[string]string{
+			`email ~ "rarehost"`:   "Xylophone",
+			`last_name ~ "lophon"`: "Xylophone",
+			`name ~ "uri Yo"`:      "York",
+			`email ~ "nowhere.ex"`: "",
+		} {
+			var got []string
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				page, err := records.QueryContacts(tx, p, records.ListQuery{Filter: expr})
+				for _, c := range page.Items {
+					got = append(got, c.LastName)
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, ",") != want {
+				t.Errorf("%s: %v, want %q", expr, got, want)
 			}
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/filter"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -133,7 +134,7 @@ func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 	if err != nil {
 		return "", nil, filter.Invalid(err, "filter")
 	}
-	frag, fargs, err := f.SQL(tx.Dialect(), filter.Env{UserID: p.UserID, Now: tx.Now})
+	frag, fargs, err := f.SQL(tx.Dialect(), filter.Env{UserID: p.UserID, Now: tx.Now, Narrow: narrower(tx, ws, schema.Object)})
 	if err != nil {
 		return "", nil, filter.Invalid(err, "filter")
 	}
@@ -144,11 +145,21 @@ func where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 // free when the page holds every match, else counted up to countCap within
 // the store's count budget. A count stopped by the budget is a lower bound ("300+"),
 // never less than the page and the one row that proved there is more.
-func firstPageTotal(tx *store.Tx, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
+//
+// key (CountKey; "" for none) names the list for the cache of counts that
+// ran out of budget (countcache.go): within its lifetime such a list is
+// not counted again, and its total stays the lower bound it was.
+func firstPageTotal(tx *store.Tx, key, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
 	if !more {
 		return n, true, nil
 	}
+	if total, ok := cachedSlowCount(key, tx.Now); ok {
+		return max(total, n+1), false, nil
+	}
 	total, exact, err := estimate(tx, table, alias, clause, args)
+	if err == nil && !exact {
+		rememberSlowCount(key, total, tx.Now)
+	}
 	if !exact && total < n+1 {
 		total = n + 1
 	}
@@ -179,4 +190,50 @@ func clampLimit(n int) int {
 		return 50
 	}
 	return min(n, MaxLimit)
+}
+
+// narrowFields are the built-in text fields whose values a record's search
+// document holds verbatim (searchdocs.go, and the importer's and Reindex's
+// set-based documents): a "contains" filter on them can be narrowed by the
+// search index first. A name holds first and last name with a space, and
+// is trimmed, hence no narrowing for text that starts or ends with a space.
+var narrowFields = map[string]map[string]bool{
+	"contact": {"name": true, "first_name": true, "last_name": true, "email": true, "title": true},
+	"company": {"name": true, "domain": true, "industry": true},
+}
+
+// narrowMax is the most search documents a contains filter is narrowed to;
+// above it the list walks its own order instead. 6,000 candidates (`email
+// ~ "gmail"` at a million contacts) cost tens of milliseconds; reading a
+// quarter of the table without them, seconds.
+const narrowMax = 10_000
+
+// narrower gives the filter compiler the search index as a first cut for
+// "contains" conditions (search.Narrowing) — unless an import of the
+// workspace is running: it writes its records' documents after moving the
+// records in, and until then the index does not hold them all.
+func narrower(tx *store.Tx, ws crm.ID, object string) func(field, value string) (string, []any) {
+	fields := narrowFields[object]
+	if fields == nil || tx.Dialect() != store.SQLite {
+		return nil
+	}
+	checked, importing := false, false
+	return func(field, value string) (string, []any) {
+		if !fields[field] || strings.TrimSpace(value) != value {
+			return "", nil
+		}
+		if !checked {
+			checked = true
+			err := tx.QueryRow(`SELECT 1 FROM imports WHERE workspace_id = ? AND status = 'running' LIMIT 1`, ws).Scan(new(int))
+			importing = err != store.ErrNoRows
+		}
+		if importing {
+			return "", nil
+		}
+		cond, args, err := search.Narrowing(tx, value, narrowMax)
+		if err != nil {
+			return "", nil // the exact condition alone is still right
+		}
+		return cond, args
+	}
 }

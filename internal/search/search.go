@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -382,4 +383,32 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 		err = db.Write(ctx, func(tx *store.Tx) error { _, err := tx.Exec(`ANALYZE search_index`); return err })
 	}
 	return err
+}
+
+// Narrowing serves the filter language's "contains" on fields a record's
+// document holds verbatim (filter.Env.Narrow): it returns a condition on
+// the record's id ("{t}.id") that holds for every record whose document
+// contains text — on SQLite the trigram index finds them, and a document's
+// rowid is its record's id — or "" when narrowing would not pay: text
+// shorter than a trigram, or found in more than max documents (a common
+// substring is met quickly by walking the list in its own order, while a
+// rare one, such as "gmail" among a million addresses, would read most of
+// the table). PostgreSQL returns "": its planner has the statistics to
+// choose by itself.
+func Narrowing(tx *store.Tx, text string, max int) (string, []any, error) {
+	if tx.Dialect() != store.SQLite || utf8.RuneCountInString(text) < 3 {
+		return "", nil, nil
+	}
+	q := quote(text)
+	var n int
+	// Instance-wide on purpose: an estimate from the index alone (checking
+	// workspace_id would read each matching document's row).
+	err := tx.Unscoped().QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, q, max+1).Scan(&n)
+	if err != nil {
+		return "", nil, fmt.Errorf("search: narrowing: %w", err)
+	}
+	if n > max {
+		return "", nil, nil
+	}
+	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{q}, nil
 }
