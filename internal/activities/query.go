@@ -116,7 +116,7 @@ func Query(tx *store.Tx, p crm.Principal, q ListQuery) (ListPage, error) {
 	}
 	page.Items = items
 	if cur == nil { // later pages do not recount
-		if page.Total, page.TotalExact, err = records.FirstPageTotal(tx, "activities", "a", countClause, countArgs, len(items), page.Next != ""); err != nil {
+		if page.Total, page.TotalExact, err = records.FirstPageTotal(tx, records.CountKey("activities", p, q.Filter), "activities", "a", countClause, countArgs, len(items), page.Next != ""); err != nil {
 			return page, err
 		}
 	}

@@ -98,7 +98,7 @@ func QueryDeals(tx *store.Tx, p crm.Principal, q records.ListQuery) (records.Pag
 	}
 	page.Items = items
 	if cur == nil { // later pages do not recount
-		page.Total, page.TotalExact, err = records.FirstPageTotal(tx, "deals", "d", countClause, countArgs, len(items), page.Next != "")
+		page.Total, page.TotalExact, err = records.FirstPageTotal(tx, records.CountKey("deals", p, q.Filter), "deals", "d", countClause, countArgs, len(items), page.Next != "")
 	}
 	return page, err
 }

@@ -99,7 +99,7 @@ func QueryProducts(tx *store.Tx, p crm.Principal, q records.ListQuery) (records.
 	}
 	page.Items = items
 	if cur == nil { // later pages do not recount
-		page.Total, page.TotalExact, err = records.FirstPageTotal(tx, "products", "p", countClause, countArgs, len(items), page.Next != "")
+		page.Total, page.TotalExact, err = records.FirstPageTotal(tx, records.CountKey("products", p, q.Filter), "products", "p", countClause, countArgs, len(items), page.Next != "")
 	}
 	return page, err
 }

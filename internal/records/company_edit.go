@@ -159,7 +159,7 @@ func QueryCompanies(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Company], 
 	}
 	page.Items = items
 	if cur == nil { // later pages do not recount
-		page.Total, page.TotalExact, err = firstPageTotal(tx, "companies", "co", countClause, countArgs, len(items), page.Next != "")
+		page.Total, page.TotalExact, err = firstPageTotal(tx, CountKey("companies", p, q.Filter), "companies", "co", countClause, countArgs, len(items), page.Next != "")
 	}
 	return page, err
 }

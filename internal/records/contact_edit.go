@@ -255,7 +255,7 @@ func QueryContacts(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Contact], e
 	}
 	page.Items = items
 	if cur == nil { // later pages do not recount
-		page.Total, page.TotalExact, err = firstPageTotal(tx, "contacts", "c", countClause, countArgs, len(items), page.Next != "")
+		page.Total, page.TotalExact, err = firstPageTotal(tx, CountKey("contacts", p, q.Filter), "contacts", "c", countClause, countArgs, len(items), page.Next != "")
 	}
 	return page, err
 }

@@ -49,8 +49,10 @@ func Where(tx *store.Tx, alias string, ws crm.ID, schema *filter.Schema, expr st
 // there is a next page): free and exact when the page holds every match,
 // else counted up to the cap within the count budget, and never less than
 // the page and the row that proved there is more.
-func FirstPageTotal(tx *store.Tx, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
-	return firstPageTotal(tx, table, alias, clause, args, n, more)
+// key names the list for the cache of counts that ran out of budget
+// (CountKey).
+func FirstPageTotal(tx *store.Tx, key, table, alias, clause string, args []any, n int, more bool) (int, bool, error) {
+	return firstPageTotal(tx, key, table, alias, clause, args, n, more)
 }
 
 // ClampLimit bounds a page size to 1..MaxLimit (0 means 50).
