@@ -28,6 +28,7 @@ type Result struct {
 	Size      string           `json:"size"`
 	Seed      uint64           `json:"seed"`
 	SeedSecs  float64          `json:"seed_seconds"`
+	Reused    bool             `json:"reused_data,omitempty"` // --data: seeded by an earlier run, holding its writes too
 	Workloads []WorkloadResult `json:"workloads"`
 }
 
@@ -55,7 +56,7 @@ type WorkloadResult struct {
 
 type runFlags struct {
 	size, dialect, workloads, bin, out, pg string
-	profile, budgets                       string
+	profile, budgets, data                 string
 	concurrency, maxUsers                  int
 	duration, warmup                       time.Duration
 	seed                                   uint64
@@ -76,6 +77,7 @@ func runCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&f.out, "out", "bench/results", "folder for the JSON results")
 	fs.StringVar(&f.profile, "profile", "", "after the run, profile the worst offender under load and write CPU and allocation profiles to this folder")
 	fs.StringVar(&f.budgets, "budgets", "bench/budgets.json", "budgets file (picks the worst offender for --profile)")
+	fs.StringVar(&f.data, "data", "", "SQLite only: a data directory to seed once and reuse in later runs (the workloads' writes accumulate in it; seeding L takes many minutes)")
 	fs.StringVar(&f.pg, "pg", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for --dialect postgres")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -113,11 +115,15 @@ func runCmd(ctx context.Context, args []string) error {
 func runDialect(ctx context.Context, f runFlags, dialect string) (Result, error) {
 	r := Result{Started: time.Now().UTC(), Commit: commit(), Dialect: dialect, Size: strings.ToUpper(f.size), Seed: f.seed,
 		Machine: Machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}}
-	dir, err := os.MkdirTemp("", "tandembench-")
-	if err != nil {
-		return r, err
+	dir := f.data
+	if dir == "" || dialect != "sqlite" {
+		tmp, err := os.MkdirTemp("", "tandembench-")
+		if err != nil {
+			return r, err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
 	}
-	defer os.RemoveAll(dir)
 	in := &instance{bin: f.bin, dataDir: dir, wantPprof: f.profile != ""}
 	if dialect == "postgres" {
 		name := fmt.Sprintf("tandem_bench_%d", time.Now().UnixNano())
@@ -132,13 +138,20 @@ func runDialect(ctx context.Context, f runFlags, dialect string) (Result, error)
 		u.Path = "/" + name
 		in.dbURL = u.String()
 	}
-	fmt.Printf("== %s, size %s: seeding…\n", dialect, r.Size)
-	took, err := in.seed(ctx, f.size, f.seed)
-	if err != nil {
+	if reused, err := in.reuse(f.size, f.seed); err != nil {
 		return r, err
+	} else if reused {
+		fmt.Printf("== %s, size %s: reusing the data seeded before in %s\n", dialect, r.Size, dir)
+		r.Reused = true
+	} else {
+		fmt.Printf("== %s, size %s: seeding…\n", dialect, r.Size)
+		took, err := in.seed(ctx, f.size, f.seed)
+		if err != nil {
+			return r, err
+		}
+		r.SeedSecs = took.Seconds()
+		fmt.Printf("   seeded in %.1fs\n", r.SeedSecs)
 	}
-	r.SeedSecs = took.Seconds()
-	fmt.Printf("   seeded in %.1fs\n", r.SeedSecs)
 	if err := in.start(ctx); err != nil {
 		in.stop()
 		return r, err

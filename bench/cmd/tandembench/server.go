@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -62,7 +63,34 @@ func (in *instance) seed(ctx context.Context, size string, seed uint64) (time.Du
 		return 0, fmt.Errorf("unexpected seed output: %s", out)
 	}
 	in.workspace, in.password = m[1], p[1]
-	return time.Since(start), nil
+	// What reuse reads back when the data directory is kept (--data).
+	err = os.WriteFile(filepath.Join(in.dataDir, seedFile), []byte(fmt.Sprintf("%s %d\n%s", size, seed, out)), 0o600)
+	return time.Since(start), err
+}
+
+// seedFile, in a data directory, records the seed that filled it.
+const seedFile = "tandembench-seed.txt"
+
+// reuse picks up a data directory an earlier run seeded with the same size
+// and seed; false when there is none.
+func (in *instance) reuse(size string, seed uint64) (bool, error) {
+	b, err := os.ReadFile(filepath.Join(in.dataDir, seedFile))
+	if os.IsNotExist(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	head, out, _ := strings.Cut(string(b), "\n")
+	if head != fmt.Sprintf("%s %d", size, seed) {
+		return false, fmt.Errorf("%s was seeded as %q, not size %s seed %d: use another --data folder", in.dataDir, head, size, seed)
+	}
+	m, p := seededRE.FindStringSubmatch(out), passwordRE.FindStringSubmatch(out)
+	if m == nil || p == nil {
+		return false, fmt.Errorf("%s: unreadable %s", in.dataDir, seedFile)
+	}
+	in.workspace, in.password = m[1], p[1]
+	return true, nil
 }
 
 // start runs `tandem serve` on a free port and signs in.
