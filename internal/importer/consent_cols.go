@@ -7,7 +7,6 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -30,18 +29,35 @@ var consentSynonyms = map[string][]string{
 	"profiling": {"profilingconsent", "profiling", "scoringconsent"},
 }
 
-// Fields implements Kind: the contact fields and the consent columns.
-func (k contactKind) Fields(custom []records.FieldDef) []FieldSpec {
-	specs := k.Contacts.Fields(custom)
-	for _, p := range consent.DefaultPurposes {
+// Fields implements Kind: the contact fields and a consent column for
+// every purpose the workspace has (d.Purposes; the defaults when none are
+// given), matched by its key or label with "consent" or "opt-in" around it
+// ("Webinar invitations consent", "consent_webinars"), and for the default
+// purposes also by the headers other tools export.
+func (k contactKind) Fields(d Defs) []FieldSpec {
+	specs := k.Contacts.Fields(d)
+	for _, p := range purposesOf(d) {
+		var syn []string
+		for _, name := range []string{norm(p.Key), norm(p.Label)} {
+			syn = append(syn, "consent"+name, name+"consent", name+"optin", "optin"+name)
+		}
 		specs = append(specs, FieldSpec{Key: "consent." + p.Key, Label: "Consent: " + p.Label, Options: consent.Statuses,
-			Synonyms: append([]string{"consent" + norm(p.Key)}, consentSynonyms[p.Key]...)})
+			Synonyms: append(syn, consentSynonyms[p.Key]...)})
 	}
 	return append(specs,
 		FieldSpec{Key: "consent_basis", Label: "Consent: lawful basis", Options: consent.Bases, Synonyms: []string{"lawfulbasis",
 			"legalbasis", "consentbasis", "legalbasisforprocessingcontactsdata", "basisforprocessing"}},
 		FieldSpec{Key: "consent_at", Label: "Consent: date of the decision", Synonyms: []string{"consentdate", "optindate",
 			"consentgivenat", "consentedat", "subscribedat", "optintime"}})
+}
+
+// purposesOf is the purposes a mapping offers: the workspace's, or the
+// defaults when the caller loaded none (a zero Defs).
+func purposesOf(d Defs) []consent.Purpose {
+	if len(d.Purposes) == 0 {
+		return consent.DefaultPurposes
+	}
+	return d.Purposes
 }
 
 // Start implements Kind.

@@ -12,7 +12,6 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -163,19 +162,19 @@ func PreviewSheet(tx *store.Tx, ws crm.ID, kind Kind, path, sheet string, t *Tem
 	} else if !errors.Is(err, io.EOF) && src.Format != FileCSV {
 		return pv, err
 	}
-	custom, err := records.ListFields(tx, ws, kind.Object(), false)
+	defs, err := LoadDefs(tx, ws, kind)
 	if err != nil {
 		return pv, err
 	}
 	if t == nil {
-		pv.Template = AutoMap(kind, pv.Header, custom)
+		pv.Template = AutoMap(kind, pv.Header, defs)
 	} else {
 		pv.Template = *t
 		if pv.Template.Kind == "" {
 			pv.Template.Kind = kind.Name()
 		}
 	}
-	_, pv.Err = Resolve(kind, pv.Template, pv.Header, custom)
+	_, pv.Err = Resolve(kind, pv.Template, pv.Header, defs)
 	return pv, nil
 }
 

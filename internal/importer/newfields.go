@@ -93,7 +93,7 @@ func ValuesField(kind string) string {
 // label; custom fields by key, e.g. "custom.region: Europe = EMEA").
 func ParseValueLines(kind Kind, text string) map[string]map[string]string {
 	var out map[string]map[string]string
-	specs := kind.Fields(nil)
+	specs := kind.Fields(Defs{})
 	for _, line := range strings.Split(text, "\n") {
 		field := ValuesField(kind.Name())
 		if pre, rest, ok := strings.Cut(line, ":"); ok && strings.Contains(rest, "=") {
