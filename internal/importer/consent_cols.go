@@ -14,9 +14,10 @@ import (
 // purpose of the consent ledger (granted / withdrawn / denied, in the words
 // other tools export), an optional lawful basis and date of the decision.
 // Each row that creates or updates a contact records its consents in the
-// ledger (internal/consent) with source "import" and, as evidence, the
-// import's id and file name — after the contact is written, in the same
-// transaction. A dry run records nothing.
+// ledger (internal/consent) with source "import", the import's id
+// (Entry.ImportID) and, as evidence, its id and file name — after the
+// contact is written, in the same transaction. A dry run records nothing;
+// undo takes the entries back (Undo below).
 type contactKind struct{ Contacts }
 
 // consentSynonyms are the usual consent headers, by purpose.
@@ -58,6 +59,20 @@ func purposesOf(d Defs) []consent.Purpose {
 		return consent.DefaultPurposes
 	}
 	return d.Purposes
+}
+
+// Undo implements Kind: the contacts' undo, then the consent entries the
+// import recorded are taken back (consent.RevertImport): appended
+// "reverted" entries put each purpose of a surviving contact back to its
+// state before the import; the entries of contacts it created go with them.
+func (k contactKind) Undo(tx *store.Tx, r *Run) (UndoResult, error) {
+	res, err := k.Contacts.Undo(tx, r)
+	if err != nil {
+		return res, err
+	}
+	cr, err := consent.RevertImport(tx, r.WorkspaceID, r.ID, r.Principal.Actor())
+	res.Consents = cr.Erased + cr.Reverted
+	return res, err
 }
 
 // Start implements Kind.
@@ -160,7 +175,8 @@ func (b *consentBatch) Row(line int, vals map[string]string) Outcome {
 		if !ok {
 			return fail("consent."+p, v, "use granted, withdrawn or denied (or yes / no, opted in / out)")
 		}
-		entries = append(entries, consent.Entry{Purpose: p, Status: st, Basis: basis, Source: "import", NoticeVersion: b.evidence, At: at})
+		entries = append(entries, consent.Entry{Purpose: p, Status: st, Basis: basis, Source: "import", NoticeVersion: b.evidence, At: at,
+			ImportID: b.run.ID})
 	}
 	out := b.Batch.Row(line, vals)
 	if (out.Action == Created || out.Action == Updated) && len(entries) > 0 {

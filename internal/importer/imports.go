@@ -408,7 +408,8 @@ func UndoImport(ctx context.Context, db *store.DB, p crm.Principal, id crm.ID) (
 		imp.Status, imp.UndoneAt = Undone, tx.Now
 		return tx.Emit(crm.Event{WorkspaceID: imp.WorkspaceID, Actor: p.Actor(), ObjectType: "import", ObjectID: imp.ID,
 			Action: crm.Updated, Changes: map[string]crm.Change{"status": {Before: "done", After: "undone"},
-				"removed": {After: res.Removed}, "restored": {After: res.Restored}, "left_alone": {After: res.LeftAlone}}})
+				"removed": {After: res.Removed}, "restored": {After: res.Restored}, "left_alone": {After: res.LeftAlone},
+				"consents": {After: res.Consents}}})
 	})
 	return imp, res, err
 }

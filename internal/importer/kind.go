@@ -96,6 +96,10 @@ func skip(field, value, msg string) Outcome {
 // UndoResult counts what an undo did.
 type UndoResult struct {
 	Removed, Restored, LeftAlone int
+	// Consents counts consent entries taken back: purposes of surviving
+	// contacts put back to their state before the import, and entries
+	// deleted with the contacts the import created.
+	Consents int
 }
 
 // Kinds lists the importable kinds by name.
