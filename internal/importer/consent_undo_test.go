@@ -218,3 +218,33 @@ func TestUndoConsent(t *testing.T) {
 		}
 	})
 }
+
+// TestUndoConsentChunks: an undo reverting more purposes than one chunk
+// holds reverts them all, each once.
+func TestUndoConsentChunks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "chunks@example.com")
+		var plain, opted strings.Builder
+		plain.WriteString("Email\n")
+		opted.WriteString("Email,Email Opt-In,SMS Consent\n")
+		for i := range 700 {
+			fmt.Fprintf(&plain, "p%d@example.com\n", i)
+			fmt.Fprintf(&opted, "p%d@example.com,yes,no\n", i)
+		}
+		runImport(t, db, p, "contacts", plain.String(), nil, false)
+		imp := runImport(t, db, p, "contacts", opted.String(), nil, false)
+		if imp.Summary() != "created=0 updated=700 skipped=0 errors=0" {
+			t.Fatalf("import: %s", imp.Summary())
+		}
+		_, res, err := importer.UndoImport(ctx, db, p, imp.ID)
+		if err != nil || res.Consents != 1400 {
+			t.Fatalf("undo: %+v %v", res, err)
+		}
+		if n := count(t, db, `SELECT count(*) FROM consent_current WHERE workspace_id = ?`, p.WorkspaceID); n != 0 {
+			t.Fatalf("%d current states left", n)
+		}
+		if n := count(t, db, `SELECT count(*) FROM consent_records WHERE workspace_id = ? AND status = 'reverted'`, p.WorkspaceID); n != 1400 {
+			t.Fatalf("%d reverted entries, want 1400", n)
+		}
+	})
+}
