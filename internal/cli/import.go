@@ -247,7 +247,7 @@ func importAgain(ctx context.Context, env Env, db *store.DB, p crm.Principal, su
 		if err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(env.Stdout, "removed=%d restored=%d left_alone=%d\n", res.Removed, res.Restored, res.LeftAlone)
+		fmt.Fprintf(env.Stdout, "removed=%d restored=%d left_alone=%d consents=%d\n", res.Removed, res.Restored, res.LeftAlone, res.Consents)
 		return nil
 	case "resume":
 		var imp importer.Import

@@ -68,7 +68,7 @@ func TestImportExportCommands(t *testing.T) {
 		t.Fatalf("status: %d %q", code, out)
 	}
 	out, errs, code = run(t, env, "", "import", "undo", id, "--workspace", ws)
-	if code != 0 || out != "removed=2 restored=0 left_alone=0\n" {
+	if code != 0 || out != "removed=2 restored=0 left_alone=0 consents=0\n" {
 		t.Fatalf("undo: %d %q %q", code, out, errs)
 	}
 	if _, errs, code = run(t, env, "", "import", "undo", id, "--workspace", ws); code != 1 || !strings.Contains(errs, "undone already") {

@@ -4,6 +4,10 @@
 // addresses, phone numbers and domains), the workspace's privacy switches,
 // and the one question every sender must ask: MayContact.
 //
+// The ledger's current state is its latest entry per contact and purpose,
+// with one exception: undoing an import appends "reverted" entries and
+// puts the state back to the entry before the import (revert.go).
+//
 // The suppression list never stores an identifier in clear. Values are
 // normalised (Normalize) and hashed with an HMAC key derived from the
 // instance key, so a suppression survives the erasure of the person it

@@ -31,6 +31,7 @@ type Entry struct {
 	IP            string    // stored truncated to /24 or /48
 	UserAgent     string    // stored up to 300 bytes
 	At            time.Time // when the person decided; zero means now
+	ImportID      crm.ID    // the import that recorded it (internal/importer); 0 otherwise
 }
 
 // Consent is one ledger entry.
@@ -47,6 +48,7 @@ type Consent struct {
 	At            time.Time // evidence timestamp
 	Actor         crm.Actor // who recorded it
 	CreatedAt     time.Time
+	ImportID      crm.ID // the import that recorded it, or that a "reverted" entry takes back
 }
 
 // Record appends an entry to the contact's ledger, makes it the current
@@ -83,10 +85,10 @@ func record(tx *store.Tx, ws, contact crm.ID, in Entry, actor crm.Actor) (Consen
 	}
 	now := store.Micros(tx.Now)
 	if _, err := tx.Exec(`INSERT INTO consent_records (id, workspace_id, contact_id, purpose, status, basis, source,
-		notice_version, ip, user_agent, evidence_at, actor_type, actor_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		notice_version, ip, user_agent, evidence_at, actor_type, actor_id, created_at, import_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, ws, contact, c.Purpose, c.Status, c.Basis, c.Source, c.NoticeVersion, c.IP, c.UserAgent,
-		store.Micros(c.At), actorType(actor), actor.ID, now); err != nil {
+		store.Micros(c.At), actorType(actor), actor.ID, now, c.ImportID); err != nil {
 		return Consent{}, fmt.Errorf("consent: record: %w", err)
 	}
 	if _, err := tx.Exec(`INSERT INTO consent_current (workspace_id, contact_id, purpose, status, basis, record_id, updated_at)
@@ -101,7 +103,7 @@ func record(tx *store.Tx, ws, contact crm.ID, in Entry, actor crm.Actor) (Consen
 
 func validateEntry(tx *store.Tx, ps []Purpose, in Entry) (Consent, error) {
 	c := Consent{Purpose: strings.TrimSpace(in.Purpose), Status: in.Status, Basis: in.Basis, Source: in.Source,
-		NoticeVersion: strings.TrimSpace(in.NoticeVersion), At: in.At.UTC().Truncate(time.Microsecond)}
+		NoticeVersion: strings.TrimSpace(in.NoticeVersion), At: in.At.UTC().Truncate(time.Microsecond), ImportID: in.ImportID}
 	if c.Basis == "" {
 		c.Basis = "consent"
 	}
@@ -197,7 +199,7 @@ func Current(tx *store.Tx, ws, contact crm.ID) ([]State, error) {
 	}
 	latest := map[string]Consent{}
 	rows, err := tx.Query(`SELECT r.id, r.purpose, r.status, r.basis, r.source, r.notice_version, r.ip, r.user_agent,
-		r.evidence_at, r.actor_type, r.actor_id, r.created_at
+		r.evidence_at, r.actor_type, r.actor_id, r.created_at, r.import_id
 		FROM consent_current cc JOIN consent_records r ON r.workspace_id = cc.workspace_id AND r.id = cc.record_id
 		WHERE cc.workspace_id = ? AND cc.contact_id = ?`, ws, contact)
 	if err != nil {
@@ -234,7 +236,7 @@ func History(tx *store.Tx, ws, contact crm.ID, before crm.ID, limit int) ([]Cons
 		before = crm.ID(1<<63 - 1)
 	}
 	rows, err := tx.Query(`SELECT id, purpose, status, basis, source, notice_version, ip, user_agent, evidence_at,
-		actor_type, actor_id, created_at FROM consent_records
+		actor_type, actor_id, created_at, import_id FROM consent_records
 		WHERE workspace_id = ? AND contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, ws, contact, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("consent: history: %w", err)
@@ -255,7 +257,7 @@ func scanConsent(rows *store.Rows, contact crm.ID) (Consent, error) {
 	c := Consent{ContactID: contact}
 	var at, created int64
 	if err := rows.Scan(&c.ID, &c.Purpose, &c.Status, &c.Basis, &c.Source, &c.NoticeVersion, &c.IP, &c.UserAgent,
-		&at, &c.Actor.Type, &c.Actor.ID, &created); err != nil {
+		&at, &c.Actor.Type, &c.Actor.ID, &created, &c.ImportID); err != nil {
 		return c, err
 	}
 	c.At, c.CreatedAt = store.FromMicros(at), store.FromMicros(created)

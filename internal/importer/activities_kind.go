@@ -9,7 +9,6 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -29,7 +28,7 @@ func (Activities) Object() string { return "activity" }
 func (Activities) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, Match: "external_id"} }
 
 // Fields implements Kind.
-func (Activities) Fields([]records.FieldDef) []FieldSpec {
+func (Activities) Fields(Defs) []FieldSpec {
 	return []FieldSpec{
 		{Key: "type", Label: "Type", Options: activities.Types, Synonyms: []string{"type", "activitytype", "tasktype", "kind", "category"}},
 		{Key: "title", Label: "Title", Synonyms: []string{"title", "subject", "activityname", "task", "name", "description"}},

@@ -24,7 +24,7 @@ func (Companies) Object() string { return "company" }
 func (Companies) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, Match: "domain"} }
 
 // Fields implements Kind.
-func (Companies) Fields(custom []records.FieldDef) []FieldSpec {
+func (Companies) Fields(d Defs) []FieldSpec {
 	return append([]FieldSpec{
 		{Key: "name", Label: "Name", Match: true, Synonyms: []string{"companyname", "company", "name", "accountname", "account",
 			"organization", "organisation", "organizationname", "firma", "entreprise"}},
@@ -37,7 +37,7 @@ func (Companies) Fields(custom []records.FieldDef) []FieldSpec {
 		{Key: "owner", Label: "Owner (email)", Synonyms: []string{"owner", "companyowner", "accountowner", "owneremail", "recordowner", "assignedto"}},
 		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "recordid", "companyid",
 			"accountid", "salesforceid", "hubspotid"}},
-	}, customSpecs(custom)...)
+	}, customSpecs(d.Custom)...)
 }
 
 // Adjust implements Kind.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -15,9 +14,10 @@ import (
 // purpose of the consent ledger (granted / withdrawn / denied, in the words
 // other tools export), an optional lawful basis and date of the decision.
 // Each row that creates or updates a contact records its consents in the
-// ledger (internal/consent) with source "import" and, as evidence, the
-// import's id and file name — after the contact is written, in the same
-// transaction. A dry run records nothing.
+// ledger (internal/consent) with source "import", the import's id
+// (Entry.ImportID) and, as evidence, its id and file name — after the
+// contact is written, in the same transaction. A dry run records nothing;
+// undo takes the entries back (Undo below).
 type contactKind struct{ Contacts }
 
 // consentSynonyms are the usual consent headers, by purpose.
@@ -30,18 +30,49 @@ var consentSynonyms = map[string][]string{
 	"profiling": {"profilingconsent", "profiling", "scoringconsent"},
 }
 
-// Fields implements Kind: the contact fields and the consent columns.
-func (k contactKind) Fields(custom []records.FieldDef) []FieldSpec {
-	specs := k.Contacts.Fields(custom)
-	for _, p := range consent.DefaultPurposes {
+// Fields implements Kind: the contact fields and a consent column for
+// every purpose the workspace has (d.Purposes; the defaults when none are
+// given), matched by its key or label with "consent" or "opt-in" around it
+// ("Webinar invitations consent", "consent_webinars"), and for the default
+// purposes also by the headers other tools export.
+func (k contactKind) Fields(d Defs) []FieldSpec {
+	specs := k.Contacts.Fields(d)
+	for _, p := range purposesOf(d) {
+		var syn []string
+		for _, name := range []string{norm(p.Key), norm(p.Label)} {
+			syn = append(syn, "consent"+name, name+"consent", name+"optin", "optin"+name)
+		}
 		specs = append(specs, FieldSpec{Key: "consent." + p.Key, Label: "Consent: " + p.Label, Options: consent.Statuses,
-			Synonyms: append([]string{"consent" + norm(p.Key)}, consentSynonyms[p.Key]...)})
+			Synonyms: append(syn, consentSynonyms[p.Key]...)})
 	}
 	return append(specs,
 		FieldSpec{Key: "consent_basis", Label: "Consent: lawful basis", Options: consent.Bases, Synonyms: []string{"lawfulbasis",
 			"legalbasis", "consentbasis", "legalbasisforprocessingcontactsdata", "basisforprocessing"}},
 		FieldSpec{Key: "consent_at", Label: "Consent: date of the decision", Synonyms: []string{"consentdate", "optindate",
 			"consentgivenat", "consentedat", "subscribedat", "optintime"}})
+}
+
+// purposesOf is the purposes a mapping offers: the workspace's, or the
+// defaults when the caller loaded none (a zero Defs).
+func purposesOf(d Defs) []consent.Purpose {
+	if len(d.Purposes) == 0 {
+		return consent.DefaultPurposes
+	}
+	return d.Purposes
+}
+
+// Undo implements Kind: the contacts' undo, then the consent entries the
+// import recorded are taken back (consent.RevertImport): appended
+// "reverted" entries put each purpose of a surviving contact back to its
+// state before the import; the entries of contacts it created go with them.
+func (k contactKind) Undo(tx *store.Tx, r *Run) (UndoResult, error) {
+	res, err := k.Contacts.Undo(tx, r)
+	if err != nil {
+		return res, err
+	}
+	cr, err := consent.RevertImport(tx, r.WorkspaceID, r.ID, r.Principal.Actor())
+	res.Consents = cr.Erased + cr.Reverted
+	return res, err
 }
 
 // Start implements Kind.
@@ -144,7 +175,8 @@ func (b *consentBatch) Row(line int, vals map[string]string) Outcome {
 		if !ok {
 			return fail("consent."+p, v, "use granted, withdrawn or denied (or yes / no, opted in / out)")
 		}
-		entries = append(entries, consent.Entry{Purpose: p, Status: st, Basis: basis, Source: "import", NoticeVersion: b.evidence, At: at})
+		entries = append(entries, consent.Entry{Purpose: p, Status: st, Basis: basis, Source: "import", NoticeVersion: b.evidence, At: at,
+			ImportID: b.run.ID})
 	}
 	out := b.Batch.Row(line, vals)
 	if (out.Action == Created || out.Action == Updated) && len(entries) > 0 {

@@ -25,7 +25,7 @@ func (Contacts) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, M
 // Fields implements Kind. Synonyms are normalised headers (see norm) from
 // the exports of Salesforce, HubSpot, Pipedrive, Zoho, Outlook, Google
 // Contacts and Apple/vCard tools, and a few German and French ones.
-func (Contacts) Fields(custom []records.FieldDef) []FieldSpec {
+func (Contacts) Fields(d Defs) []FieldSpec {
 	return append([]FieldSpec{
 		{Key: "first_name", Label: "First name", Synonyms: []string{"firstname", "first", "givenname", "forename", "vorname", "prénom", "prenom"}},
 		{Key: "last_name", Label: "Last name", Synonyms: []string{"lastname", "last", "surname", "familyname", "nachname", "nom", "nomdefamille"}},
@@ -53,7 +53,7 @@ func (Contacts) Fields(custom []records.FieldDef) []FieldSpec {
 			"leadid", "salesforceid", "hubspotid", "crmid"}},
 		{Key: "created_at", Label: "Created at", Synonyms: []string{"createdat", "created", "createdate", "createddate",
 			"datecreated", "createdon", "createdtime"}},
-	}, customSpecs(custom)...)
+	}, customSpecs(d.Custom)...)
 }
 
 // Adjust: with no phone column, a mobile column is the phone.

@@ -25,7 +25,7 @@ func (Deals) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, Matc
 
 // Fields implements Kind, with the export headers of HubSpot, Pipedrive,
 // Salesforce and Zoho.
-func (Deals) Fields(custom []records.FieldDef) []FieldSpec {
+func (Deals) Fields(d Defs) []FieldSpec {
 	return append([]FieldSpec{
 		{Key: "title", Label: "Title", Match: true, Synonyms: []string{"title", "dealname", "dealtitle", "name", "opportunityname",
 			"opportunity", "deal", "potentialname", "subject"}},
@@ -49,7 +49,7 @@ func (Deals) Fields(custom []records.FieldDef) []FieldSpec {
 		{Key: "tags", Label: "Tags", Synonyms: []string{"tags", "labels", "label", "categories"}},
 		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "dealid", "recordid",
 			"opportunityid", "salesforceid", "hubspotid"}},
-	}, customSpecs(custom)...)
+	}, customSpecs(d.Custom)...)
 }
 
 // Adjust: without an id column, deals are matched by nothing (each row is

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -176,11 +175,11 @@ func (ex *execution) prepare(tx *store.Tx, header []string) error {
 	if ex.kind, err = KindNamed(imp.Kind); err != nil {
 		return err
 	}
-	custom, err := records.ListFields(tx, imp.WorkspaceID, ex.kind.Object(), false)
+	defs, err := LoadDefs(tx, imp.WorkspaceID, ex.kind)
 	if err != nil {
 		return err
 	}
-	if ex.plan, err = Resolve(ex.kind, imp.Template, header, custom); err != nil {
+	if ex.plan, err = Resolve(ex.kind, imp.Template, header, defs); err != nil {
 		return err
 	}
 	ex.headers, ex.cols = map[string]string{}, header
@@ -190,7 +189,7 @@ func (ex *execution) prepare(tx *store.Tx, header []string) error {
 		}
 	}
 	ex.rn = &Run{ID: imp.ID, WorkspaceID: imp.WorkspaceID, Principal: p, Plan: ex.plan, DryRun: imp.DryRun,
-		Custom: custom, Now: tx.Now, NewID: ex.db.NewID}
+		Custom: defs.Custom, Now: tx.Now, NewID: ex.db.NewID}
 	return ex.rn.load(tx)
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -163,19 +162,19 @@ func PreviewSheet(tx *store.Tx, ws crm.ID, kind Kind, path, sheet string, t *Tem
 	} else if !errors.Is(err, io.EOF) && src.Format != FileCSV {
 		return pv, err
 	}
-	custom, err := records.ListFields(tx, ws, kind.Object(), false)
+	defs, err := LoadDefs(tx, ws, kind)
 	if err != nil {
 		return pv, err
 	}
 	if t == nil {
-		pv.Template = AutoMap(kind, pv.Header, custom)
+		pv.Template = AutoMap(kind, pv.Header, defs)
 	} else {
 		pv.Template = *t
 		if pv.Template.Kind == "" {
 			pv.Template.Kind = kind.Name()
 		}
 	}
-	_, pv.Err = Resolve(kind, pv.Template, pv.Header, custom)
+	_, pv.Err = Resolve(kind, pv.Template, pv.Header, defs)
 	return pv, nil
 }
 
@@ -409,7 +408,8 @@ func UndoImport(ctx context.Context, db *store.DB, p crm.Principal, id crm.ID) (
 		imp.Status, imp.UndoneAt = Undone, tx.Now
 		return tx.Emit(crm.Event{WorkspaceID: imp.WorkspaceID, Actor: p.Actor(), ObjectType: "import", ObjectID: imp.ID,
 			Action: crm.Updated, Changes: map[string]crm.Change{"status": {Before: "done", After: "undone"},
-				"removed": {After: res.Removed}, "restored": {After: res.Restored}, "left_alone": {After: res.LeftAlone}}})
+				"removed": {After: res.Removed}, "restored": {After: res.Restored}, "left_alone": {After: res.LeftAlone},
+				"consents": {After: res.Consents}}})
 	})
 	return imp, res, err
 }

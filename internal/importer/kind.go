@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -17,7 +18,7 @@ import (
 type Kind interface {
 	Name() string   // plural, as in the CLI: "contacts"
 	Object() string // the event stream's object type: "contact"
-	Fields(custom []records.FieldDef) []FieldSpec
+	Fields(d Defs) []FieldSpec
 	DefaultDedupe() Dedupe
 	// Adjust refines an automatic mapping (e.g. a lone "Mobile" column
 	// becomes the phone); taken holds the fields already mapped.
@@ -95,6 +96,10 @@ func skip(field, value, msg string) Outcome {
 // UndoResult counts what an undo did.
 type UndoResult struct {
 	Removed, Restored, LeftAlone int
+	// Consents counts consent entries taken back: purposes of surviving
+	// contacts put back to their state before the import, and entries
+	// deleted with the contacts the import created.
+	Consents int
 }
 
 // Kinds lists the importable kinds by name.
@@ -118,6 +123,30 @@ func KindNamed(name string) (Kind, error) {
 		return nil, crm.Errorf(crm.Invalid, "Cannot import %q; choose one of: %v.", name, names)
 	}
 	return k, nil
+}
+
+// Defs is what a workspace defines that the mapping step can offer beside
+// a kind's built-in fields: its custom fields and its consent purposes
+// (only contacts use those). LoadDefs reads both; a zero Defs means none
+// of the first and the default purposes.
+type Defs struct {
+	Custom   []records.FieldDef
+	Purposes []consent.Purpose
+}
+
+// LoadDefs reads the workspace's live custom fields of kind's object and
+// its consent purposes. Removing a purpose deletes it from the workspace's
+// list (its ledger history stays), so a removed one is not offered.
+func LoadDefs(tx *store.Tx, ws crm.ID, kind Kind) (Defs, error) {
+	custom, err := records.ListFields(tx, ws, kind.Object(), false)
+	if err != nil {
+		return Defs{}, err
+	}
+	purposes, err := consent.Purposes(tx, ws)
+	if err != nil {
+		return Defs{}, err
+	}
+	return Defs{Custom: custom, Purposes: purposes}, nil
 }
 
 // customSpecs are the field specs of a workspace's live custom fields.

@@ -84,8 +84,8 @@ func norm(s string) string {
 // AutoMap maps each header to the field whose key, label or known synonym
 // (the export headers of the usual CRMs and address books) it names. Each
 // field takes at most one column, the first that names it.
-func AutoMap(kind Kind, header []string, custom []records.FieldDef) Template {
-	specs := kind.Fields(custom)
+func AutoMap(kind Kind, header []string, d Defs) Template {
+	specs := kind.Fields(d)
 	by := map[string]string{}
 	for _, f := range specs {
 		for _, s := range append([]string{norm(f.Key), norm(f.Label)}, f.Synonyms...) {
@@ -121,9 +121,9 @@ type Plan struct {
 // Resolve checks t against kind's fields and the file's header. Columns the
 // template names but the file lacks are an error (a wrong file or a wrong
 // template); columns it does not name are ignored.
-func Resolve(kind Kind, t Template, header []string, custom []records.FieldDef) (Plan, error) {
+func Resolve(kind Kind, t Template, header []string, d Defs) (Plan, error) {
 	p := Plan{Template: t, Fields: make([]string, len(header)), specs: map[string]FieldSpec{}}
-	for _, f := range kind.Fields(custom) {
+	for _, f := range kind.Fields(d) {
 		p.specs[f.Key] = f
 	}
 	fe := crm.FieldErrors{}
@@ -140,7 +140,7 @@ func Resolve(kind Kind, t Template, header []string, custom []records.FieldDef) 
 			continue
 		}
 		if _, ok := p.specs[c.Field]; !ok {
-			fe.Add("columns."+c.Header, fmt.Sprintf("There is no field %q for %s.", c.Field, kind.Name()))
+			fe.Add("columns."+c.Header, unknownField(kind, c.Field, d))
 			continue
 		}
 		i, ok := col[strings.ToLower(strings.TrimSpace(c.Header))]
@@ -160,7 +160,7 @@ func Resolve(kind Kind, t Template, header []string, custom []records.FieldDef) 
 		if t.Dedupe.Match == "" {
 			fe.Add("dedupe.match", "Say which field finds existing records (for example email).")
 		} else if s, ok := p.specs[t.Dedupe.Match]; !ok || !s.Match {
-			fe.Add("dedupe.match", fmt.Sprintf("%s cannot match %s; use one of: %s.", t.Dedupe.Match, kind.Name(), strings.Join(matchKeys(kind, custom), ", ")))
+			fe.Add("dedupe.match", fmt.Sprintf("%s cannot match %s; use one of: %s.", t.Dedupe.Match, kind.Name(), strings.Join(matchKeys(kind, d), ", ")))
 		} else if _, mapped := used[t.Dedupe.Match]; !mapped {
 			fe.Add("dedupe.match", fmt.Sprintf("No column is mapped to %s, so rows cannot be matched by it.", t.Dedupe.Match))
 		}
@@ -177,9 +177,26 @@ func Resolve(kind Kind, t Template, header []string, custom []records.FieldDef) 
 	return p, fe.Err()
 }
 
-func matchKeys(kind Kind, custom []records.FieldDef) []string {
+// unknownField says why a template's field is not one of kind's. A consent
+// column names a purpose the workspace does not have (a template saved
+// before the purpose was removed, or from another workspace): say which
+// purposes there are, rather than only "no such field".
+func unknownField(kind Kind, field string, d Defs) string {
+	purpose, isConsent := strings.CutPrefix(field, "consent.")
+	if !isConsent || kind.Name() != "contacts" {
+		return fmt.Sprintf("There is no field %q for %s.", field, kind.Name())
+	}
+	var keys []string
+	for _, p := range purposesOf(d) {
+		keys = append(keys, p.Key)
+	}
+	return fmt.Sprintf("There is no consent purpose %q in this workspace; map the column to one of: %s (Settings → Consent lists them).",
+		purpose, strings.Join(keys, ", "))
+}
+
+func matchKeys(kind Kind, d Defs) []string {
 	var out []string
-	for _, f := range kind.Fields(custom) {
+	for _, f := range kind.Fields(d) {
 		if f.Match {
 			out = append(out, f.Key)
 		}

@@ -39,7 +39,7 @@ func TestAutoMap(t *testing.T) {
 		if strings.Contains(c.header, ";") {
 			sep = ";"
 		}
-		got := AutoMap(Contacts{}, strings.Split(c.header, sep), custom)
+		got := AutoMap(Contacts{}, strings.Split(c.header, sep), Defs{Custom: custom})
 		if fieldsOf(got) != c.want {
 			t.Errorf("%s: %s\nwant %s", c.name, fieldsOf(got), c.want)
 		}
@@ -51,7 +51,7 @@ func TestResolve(t *testing.T) {
 	header := []string{"Email", "Name", "Stage"}
 	ok := Template{Kind: "contacts", Columns: []ColumnMap{{"email", "email"}, {"Name", "full_name"}, {"Stage", "lifecycle"}},
 		Values: map[string]map[string]string{"lifecycle": {"Closed Won": "customer"}}, Dedupe: Dedupe{Policy: CreateOrUpdate, Match: "email"}}
-	p, err := Resolve(Contacts{}, ok, header, nil)
+	p, err := Resolve(Contacts{}, ok, header, Defs{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestResolve(t *testing.T) {
 		{Template{}, "columns"},
 	}
 	for i, b := range bad {
-		_, err := Resolve(Contacts{}, b.t, header, nil)
+		_, err := Resolve(Contacts{}, b.t, header, Defs{})
 		if msg := fieldErrors(err)[b.field]; msg == "" {
 			t.Errorf("case %d: want an error on %s, got %v", i, b.field, err)
 		}
@@ -88,7 +88,7 @@ func FuzzMapping(f *testing.F) {
 	f.Add("Website;Lifecycle Stage", "https://x.io;MQL")
 	f.Fuzz(func(t *testing.T, header, row string) {
 		h := Header(strings.Split(header, ","))
-		tmpl := AutoMap(Contacts{}, h, nil)
+		tmpl := AutoMap(Contacts{}, h, Defs{})
 		if len(tmpl.Columns) != len(h) {
 			t.Fatalf("%d columns mapped of %d", len(tmpl.Columns), len(h))
 		}
@@ -97,7 +97,7 @@ func FuzzMapping(f *testing.F) {
 			mapped = mapped || c.Field != ""
 		}
 		tmpl.Dedupe = Dedupe{}
-		p, err := Resolve(Contacts{}, tmpl, h, nil)
+		p, err := Resolve(Contacts{}, tmpl, h, Defs{})
 		if mapped && err != nil {
 			t.Fatalf("automatic mapping of %q does not resolve: %v", h, err)
 		}

@@ -90,10 +90,11 @@ func ValuesField(kind string) string {
 
 // ParseValueLines reads value mappings, one per line: "from = to" for the
 // kind's ValuesField, "field: from = to" for any other field (its key or
-// label; custom fields by key, e.g. "custom.region: Europe = EMEA").
+// label; custom fields and consent purposes by key, e.g.
+// "custom.region: Europe = EMEA", "consent.webinars: Ja = granted").
 func ParseValueLines(kind Kind, text string) map[string]map[string]string {
 	var out map[string]map[string]string
-	specs := kind.Fields(nil)
+	specs := kind.Fields(Defs{})
 	for _, line := range strings.Split(text, "\n") {
 		field := ValuesField(kind.Name())
 		if pre, rest, ok := strings.Cut(line, ":"); ok && strings.Contains(rest, "=") {
@@ -102,7 +103,9 @@ func ParseValueLines(kind Kind, text string) map[string]map[string]string {
 					field, line = s.Key, rest
 				}
 			}
-			if strings.HasPrefix(strings.TrimSpace(pre), "custom.") {
+			// Custom fields and consent purposes by key: the workspace's
+			// own are not among specs.
+			if k := strings.TrimSpace(pre); strings.HasPrefix(k, "custom.") || strings.HasPrefix(k, "consent.") {
 				field, line = strings.TrimSpace(pre), rest
 			}
 		}

@@ -82,4 +82,9 @@ func TestParseValueLines(t *testing.T) {
 	if len(got) != len(want) || got["stage"]["Verhandlung"] != "Negotiation" || got["priority"]["Hoch"] != "high" || got["custom.region"]["Europe"] != "EMEA" || len(got["stage"]) != 2 {
 		t.Fatalf("%v", got)
 	}
+	// A workspace's own consent purpose, by key.
+	got = importer.ParseValueLines(importer.Kinds["contacts"], "consent.webinars: Ja = granted")
+	if len(got) != 1 || got["consent.webinars"]["Ja"] != "granted" {
+		t.Fatalf("consent purpose: %v", got)
+	}
 }

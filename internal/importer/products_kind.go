@@ -7,7 +7,6 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/products"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -27,7 +26,7 @@ func (Products) Object() string { return "product" }
 func (Products) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, Match: "sku"} }
 
 // Fields implements Kind.
-func (Products) Fields([]records.FieldDef) []FieldSpec {
+func (Products) Fields(Defs) []FieldSpec {
 	specs := []FieldSpec{
 		{Key: "name", Label: "Name", Match: true, Synonyms: []string{"name", "productname", "product", "itemname", "item", "title"}},
 		{Key: "sku", Label: "SKU", Match: true, Synonyms: []string{"sku", "productcode", "itemcode", "code", "articlenumber",

@@ -17,7 +17,7 @@ type ConsentEntry struct {
 	ID            crm.ID    `json:"id"`
 	ContactID     crm.ID    `json:"contact_id"`
 	Purpose       string    `json:"purpose"`
-	Status        string    `json:"status" enum:"granted,withdrawn,denied"`
+	Status        string    `json:"status" enum:"granted,withdrawn,denied,reverted" doc:"reverted: an undone import's entry for this purpose was taken back (source import_undo); the state before the import applies again"`
 	Basis         string    `json:"basis"`
 	Source        string    `json:"source"`
 	NoticeVersion string    `json:"notice_version"`

@@ -90,6 +90,7 @@ type undoOutput struct {
 		Removed   int    `json:"removed" doc:"Records the import created, now in the trash"`
 		Restored  int    `json:"restored" doc:"Records the import updated, restored to before"`
 		LeftAlone int    `json:"left_alone" doc:"Records the import updated that someone changed since; not restored"`
+		Consents  int    `json:"consents" doc:"Consent entries taken back: purposes put back to their state before the import, and entries deleted with the contacts it created"`
 	}
 }
 
@@ -214,6 +215,7 @@ func (a *API) undoImport(ctx context.Context, in *importIDInput) (*undoOutput, e
 	}
 	out := &undoOutput{}
 	out.Body.Import, out.Body.Removed, out.Body.Restored, out.Body.LeftAlone = importBody(imp), res.Removed, res.Restored, res.LeftAlone
+	out.Body.Consents = res.Consents
 	return out, nil
 }
 

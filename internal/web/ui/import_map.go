@@ -6,7 +6,6 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
@@ -33,9 +32,9 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		return
 	}
 	var pv importer.Preview
-	var custom []records.FieldDef
+	var defs importer.Defs
 	err = h.read(r.Context(), func(tx *store.Tx) (err error) {
-		if custom, err = records.ListFields(tx, p.WorkspaceID, kind.Object(), false); err != nil {
+		if defs, err = importer.LoadDefs(tx, p.WorkspaceID, kind); err != nil {
 			return err
 		}
 		pv, err = importer.PreviewSheet(tx, p.WorkspaceID, kind, path, r.FormValue("sheet"), nil)
@@ -56,7 +55,7 @@ func (h *Handlers) importMap(w http.ResponseWriter, r *http.Request, t *importer
 		v.FileName = "Your file"
 	}
 	var opts []view.Option
-	for _, f := range kind.Fields(custom) {
+	for _, f := range kind.Fields(defs) {
 		opts = append(opts, view.Option{Value: f.Key, Label: f.Label})
 		if f.Match {
 			v.MatchOptions = append(v.MatchOptions, view.Option{Value: f.Key, Label: f.Label})

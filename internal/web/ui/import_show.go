@@ -142,7 +142,11 @@ func (h *Handlers) ImportAction(action string) http.HandlerFunc {
 		case "undo":
 			var res importer.UndoResult
 			if _, res, err = importer.UndoImport(r.Context(), h.DB, p, id); err == nil {
-				h.flash(w, "ok", fmt.Sprintf("Undone: %d records removed, %d restored, %d left alone (changed since).", res.Removed, res.Restored, res.LeftAlone))
+				msg := fmt.Sprintf("Undone: %d records removed, %d restored, %d left alone (changed since).", res.Removed, res.Restored, res.LeftAlone)
+				if res.Consents > 0 {
+					msg += fmt.Sprintf(" %d consent entries taken back.", res.Consents)
+				}
+				h.flash(w, "ok", msg)
 			}
 		case "cancel":
 			err = h.write(r.Context(), func(tx *store.Tx) error { _, err := importer.Cancel(tx, p, id); return err })
