@@ -46,7 +46,10 @@ var inOrder = map[string]bool{"contacts_recent": true, "contacts_owner_created":
 
 func (Contacts) mergeStage(ctx context.Context, db *store.DB, r *Run) error {
 	var staged, total int
-	err := db.Read(ctx, func(tx *store.Tx) error {
+	// On the writer, which the merge takes next anyway: the read-only
+	// connections map the file, and counting every contact through them
+	// would add the whole index to the import's resident memory.
+	err := db.Write(ctx, func(tx *store.Tx) error {
 		err := tx.QueryRow(`SELECT count(*) FROM `+stageTable+` WHERE workspace_id = ? AND import_id = ?`, r.WorkspaceID, r.ID).Scan(&staged)
 		if err != nil || staged < rebuildMinRows || tx.Dialect() != store.SQLite {
 			return err
