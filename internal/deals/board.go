@@ -197,12 +197,25 @@ func columnPage(tx *store.Tx, base string, baseArgs []any, q ColumnQuery) (recor
 		vals := make([]any, len(keys))
 		for i, k := range keys {
 			vals[i] = sortValue(last, k.Name())
+			if k.Name() == "expected_close" && !k.Desc() && last.ExpectedClose == "" {
+				vals[i] = undated
+			}
 		}
 		page.Next = records.EncodeCursor(spec, vals, last.ID)
 	}
 	page.Items = items
 	return page, nil
 }
+
+// undated is where a deal without a close date sorts when a column is
+// sorted by earliest close: after every dated one, as people expect of
+// "what closes next" (a plain sort would put them first). Sorted by latest
+// close they come last as they are. closeFirst is that order's expression;
+// migration 00032 indexes it as written here.
+const (
+	undated    = "9999-12-31"
+	closeFirst = `CASE WHEN d.expected_close = '' THEN '` + undated + `' ELSE d.expected_close END`
+)
 
 // columnSQL is the query of a column page: one row more than the page, to
 // tell whether there is a next one.
@@ -218,10 +231,21 @@ func columnSQL(base string, baseArgs []any, q ColumnQuery) (string, []any, error
 	clause, args := base, append([]any(nil), baseArgs...)
 	clause += ` AND d.stage_id = ? AND d.status = 'open'`
 	args = append(args, q.Stage)
-	order, after, afterArgs := records.Keyset(keys, "d", cur)
-	if after != "" {
-		clause += " AND " + after
-		args = append(args, afterArgs...)
+	sk := make([]store.SortKey, len(keys))
+	for i, k := range keys {
+		sk[i] = store.SortKey{Expr: "d." + boardSorts[k.Name()], Desc: k.Desc()}
+		if k.Name() == "expected_close" && !k.Desc() {
+			sk[i].Expr = closeFirst
+		}
+	}
+	var after []any
+	if cur != nil {
+		after = append(append(after, cur.Values...), cur.ID)
+	}
+	order, cond, condArgs := store.Keyset(sk, "d.id", after)
+	if cond != "" {
+		clause += " AND " + cond
+		args = append(args, condArgs...)
 	}
 	args = append(args, records.ClampLimit(q.Limit)+1)
 	return dealCols + dealFrom + ` WHERE ` + clause + ` ORDER BY ` + order + ` LIMIT ?`, args, nil

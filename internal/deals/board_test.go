@@ -100,7 +100,16 @@ func TestBoardColumnSorts(t *testing.T) {
 		}{
 			{"-value", "-value", then(func(a, b deals.Deal) int { return cmp.Compare(b.Value, a.Value) }, true)},
 			{"value", "value", then(func(a, b deals.Deal) int { return cmp.Compare(a.Value, b.Value) }, false)},
-			{"expected_close", "expected_close", then(func(a, b deals.Deal) int { return cmp.Compare(a.ExpectedClose, b.ExpectedClose) }, false)},
+			// Earliest close first: the deals without a date after the dated.
+			{"expected_close", "expected_close", then(func(a, b deals.Deal) int {
+				undated := func(d deals.Deal) int {
+					if d.ExpectedClose == "" {
+						return 1
+					}
+					return 0
+				}
+				return cmp.Or(cmp.Compare(undated(a), undated(b)), cmp.Compare(a.ExpectedClose, b.ExpectedClose))
+			}, false)},
 			{"-expected_close, title", "-expected_close,title", then(func(a, b deals.Deal) int {
 				return cmp.Or(cmp.Compare(b.ExpectedClose, a.ExpectedClose), cmp.Compare(a.Title, b.Title))
 			}, false)},
@@ -108,6 +117,9 @@ func TestBoardColumnSorts(t *testing.T) {
 			{"created_at", "created_at", then(func(a, b deals.Deal) int { return a.CreatedAt.Compare(b.CreatedAt) }, false)},
 			{"-updated_at", "-updated_at", then(func(a, b deals.Deal) int { return b.UpdatedAt.Compare(a.UpdatedAt) }, true)},
 			{"", deals.BoardSort, then(func(a, b deals.Deal) int { return b.StageEnteredAt.Compare(a.StageEnteredAt) }, true)},
+		}
+		if got, _ := f.column(prop.ID, "expected_close", 2); got[len(got)-1] != "Foxtrot" || got[len(got)-2] != "Alpha" {
+			t.Fatalf("earliest close first ends %v, want the undated Alpha and Foxtrot", got)
 		}
 		for _, tc := range cases {
 			want := titlesOf(slices.SortedStableFunc(slices.Values(ds), tc.order))

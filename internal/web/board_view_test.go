@@ -96,7 +96,7 @@ func TestBoardViewSortAndFields(t *testing.T) {
 		}
 		rec = b.do("GET", loc, nil)
 		body = rec.Body.String()
-		must(t, rec, 200, body, `<option value="-value" selected>Value, highest first`,
+		must(t, rec, 200, body, `<option value="-value" selected>Highest value`,
 			`<dt>Close</dt><dd data-field="expected_close">Mar 1, 2027</dd>`, `<dt>Source</dt><dd data-field="source">Referral</dd>`,
 			`<dt>Region</dt><dd data-field="custom.region">EMEA</dd>`, `<span class="tag">vip</span>`,
 			`name="fields" value="source" checked`)
@@ -111,7 +111,7 @@ func TestBoardViewSortAndFields(t *testing.T) {
 		// saving the board keeps both.
 		rec = b.do("GET", loc+"&sort=value&fields=&fields=source", nil)
 		body = rec.Body.String()
-		must(t, rec, 200, body, "data-update-view", `<option value="value" selected>Value, lowest first`,
+		must(t, rec, 200, body, "data-update-view", `<option value="value" selected>Lowest value`,
 			`<input type="hidden" name="sort" value="value">`, `<input type="hidden" name="columns" value="source">`)
 		if got := cardTitles(body); !slices.Equal(got, []string{"Small", "Medium", "Large"}) || strings.Contains(body, "<dt>Close</dt>") {
 			t.Fatalf("sorted by value with source only: %v", got)
