@@ -107,6 +107,16 @@ func TestBoardViewSortAndFields(t *testing.T) {
 			strings.Contains(body, "data-update-view") {
 			t.Fatal("the view's cards show the standard meta, a field without a value, or the unchanged view offers an update")
 		}
+		// The board's form sent again as it is (the picker lists the shown
+		// fields first, in the view's order): still the view, unchanged.
+		if strings.Index(body, `value="custom.region" checked`) > strings.Index(body, `value="tags" checked`) {
+			t.Fatal("the field picker does not list the view's fields in the view's order")
+		}
+		rec = b.do("GET", loc+"&sort=-value&filter=&fields=&fields=expected_close&fields=source&fields=custom.region&fields=tags", nil)
+		must(t, rec, 200, rec.Body.String())
+		if strings.Contains(rec.Body.String(), "data-update-view") || !slices.Equal(cardTitles(rec.Body.String()), []string{"Large", "Medium", "Small"}) {
+			t.Fatal("the board's own form, unchanged, makes it differ from the view")
+		}
 		// Another order and other fields in the URL: the view differs, and
 		// saving the board keeps both.
 		rec = b.do("GET", loc+"&sort=value&fields=&fields=source", nil)

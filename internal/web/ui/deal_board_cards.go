@@ -56,9 +56,16 @@ func loadCardFields(tx *store.Tx, ws crm.ID, keys string) (cardFields, error) {
 			cf.cols = append(cf.cols, all[i])
 		}
 	}
+	// The shown fields first, in their order: the picker submits its boxes
+	// in page order, so the board keeps the view's order (and does not
+	// differ from the view) when its form is sent again.
+	for _, c := range cf.cols {
+		cf.picks = append(cf.picks, view.ColumnChoice{Key: c.Key, Label: c.Label, On: true})
+	}
 	for _, c := range all {
-		on := slices.ContainsFunc(cf.cols, func(x views.Column) bool { return x.Key == c.Key })
-		cf.picks = append(cf.picks, view.ColumnChoice{Key: c.Key, Label: c.Label, On: on})
+		if !slices.ContainsFunc(cf.cols, func(x views.Column) bool { return x.Key == c.Key }) {
+			cf.picks = append(cf.picks, view.ColumnChoice{Key: c.Key, Label: c.Label})
+		}
 	}
 	return cf, nil
 }
