@@ -65,6 +65,44 @@ func TestBoardViewsInBrowser(t *testing.T) {
 		t.Fatalf("the view's sum: %q", got)
 	}
 
+	// Order the view's cards by value, lowest first, and put the owner and
+	// the time in stage on them: the board shows the order in its menu, and
+	// the view, now different, may be updated to keep both.
+	leadTitles := `[...document.querySelectorAll('[aria-label="Lead in"] .card-title')].map(a => a.textContent).join(", ")`
+	// htmx boosts the forms of swapped-in content as it settles: a form
+	// submitted before that would load a whole page under the test.
+	settled := cd.Poll[cd.Void](`typeof htmx !== "undefined" && document.readyState === "complete" && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")`)
+	if got := Eval[string](t, ctx, leadTitles); got != "Initech rollout, Acme renewal" {
+		t.Fatalf("the view's cards, latest first: %s", got)
+	}
+	Do(t, ctx, settled, cd.SetValue(cd.CSS(`[data-board-sort]`), "value"),
+		cd.Evaluate[cd.Void](`document.querySelector("[data-board-sort]").dispatchEvent(new Event("change", {bubbles: true}))`),
+		cd.Poll[cd.Void](leadTitles+` === "Acme renewal, Initech rollout"`), cd.WaitVisible(cd.CSS(`[data-update-view]`)), settled,
+		cd.Click(cd.CSS(`.board-fields summary`)), cd.Click(cd.CSS(`[data-card-field][value="owner"]`)),
+		cd.Click(cd.CSS(`[data-card-field][value="stage_entered_at"]`)), cd.Click(cd.CSS(`.board-fields button[type=submit]`)),
+		cd.Poll[cd.Void](`document.querySelectorAll('[data-board] .card-fields [data-field="owner"]').length === 2`), settled)
+	cardFields := `[...document.querySelectorAll('[aria-label="Lead in"] .card')[0].querySelectorAll(".card-fields dt, .card-fields dd")].map(e => e.textContent.trim()).join("|")`
+	if got := Eval[string](t, ctx, cardFields); got != "Owner|Vi Views|In stage|today" {
+		t.Fatalf("the first card's fields: %q", got)
+	}
+	if got := Eval[string](t, ctx, leadTitles); got != "Acme renewal, Initech rollout" {
+		t.Fatalf("choosing fields lost the order: %s", got)
+	}
+	Do(t, ctx, cd.Click(cd.CSS(`[data-update-view]`)), cd.Poll[cd.Void](`!document.querySelector("[data-update-view]")`), settled)
+	// Back to the whole board and into the view again: it kept both.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline"), cd.WaitVisible(cd.CSS(`[data-view-id]`)), htmxReady,
+		cd.Click(cd.Search(`//a[@data-view-id][contains(., "Big deals")]`)), cd.WaitVisible(cd.CSS(`.view-tabs a.on[data-view-id]`)),
+		cd.Poll[cd.Void](`document.querySelectorAll('[data-board] .card-fields').length === 2`))
+	if got := Eval[string](t, ctx, leadTitles); got != "Acme renewal, Initech rollout" {
+		t.Fatalf("the updated view's order: %s", got)
+	}
+	if got := Eval[string](t, ctx, `document.querySelector("[data-board-sort]").selectedOptions[0].textContent`); got != "Lowest value" {
+		t.Fatalf("the sort menu shows %q", got)
+	}
+	if got := Eval[string](t, ctx, cardFields); got != "Owner|Vi Views|In stage|today" {
+		t.Fatalf("the updated view's card fields: %q", got)
+	}
+
 	if dir := os.Getenv("TANDEM_LOOK"); dir != "" {
 		shoot(t, ctx, filepath.Join(dir, "board-view-desktop.png"), 1280, 800)
 		shoot(t, ctx, filepath.Join(dir, "board-view-phone.png"), 390, 844)

@@ -37,9 +37,21 @@ func TestLookPipeline(t *testing.T) {
 		}
 		Post(t, ctx, "/deals/"+id+"/edit", url.Values{"field": {"company"}, "value": {companies[i%len(companies)]}})
 		Post(t, ctx, "/deals/"+id+"/edit", url.Values{"field": {"stage"}, "value": {stages[(i*3)%len(stages)]}})
+		if i%4 != 3 {
+			Post(t, ctx, "/deals/"+id+"/edit", url.Values{"field": {"expected_close"}, "value": {fmt.Sprintf("2027-%02d-%02d", 1+i%12, 1+i*5%28)}})
+		}
+		if i%3 == 0 {
+			Post(t, ctx, "/deals/"+id+"/edit", url.Values{"field": {"tags"}, "value": {[]string{"vip,renewal", "inbound", "partner"}[i%3/1%3]}})
+		}
 	}
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline"), cd.WaitVisible(cd.CSS(`[data-board] .card`)))
 	look(t, ctx, "pipeline-board")
+	// A deal view's order and card fields, and the field picker open.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline?sort=expected_close&fields=company,expected_close,tags,stage_entered_at"),
+		cd.WaitVisible(cd.CSS(`[data-board] .card-fields`)))
+	look(t, ctx, "pipeline-board-fields")
+	Do(t, ctx, cd.Click(cd.CSS(`.board-fields summary`)), cd.WaitVisible(cd.CSS(`.board-fields .popover-body`)))
+	look(t, ctx, "pipeline-board-picker")
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/deals"), cd.WaitVisible(cd.CSS(`.deal-table`)))
 	look(t, ctx, "pipeline-deals")
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/settings/pipelines"), cd.WaitVisible(cd.CSS(`.pipeline-edit`)))

@@ -37,7 +37,7 @@ func BenchmarkMove2000(b *testing.B) {
 	db, f := board2000(b)
 	var d deals.Deal
 	f.read(func(tx *store.Tx) error {
-		page, err := deals.ColumnPage(tx, f.p, f.pl.Stages[0].ID, "", "", 1)
+		page, err := deals.ColumnPage(tx, f.p, deals.ColumnQuery{Stage: f.pl.Stages[0].ID, Limit: 1})
 		d = page.Items[0]
 		return err
 	})
@@ -80,6 +80,31 @@ func BenchmarkBoard40000(b *testing.B) {
 	}
 }
 
+// BenchmarkBoard40000Sorted is that board with its cards sorted as a deal
+// view may ask: each column's first page must still come from an index in
+// that order, not from sorting the stage's 8,000 deals.
+//
+//	go test ./internal/deals -run '^$' -bench Board40000Sorted
+func BenchmarkBoard40000Sorted(b *testing.B) {
+	db, f := boardN(b, 40000)
+	for _, sort := range []string{deals.BoardSort, "-value", "expected_close", "title", "-updated_at"} {
+		b.Run(sort, func(b *testing.B) {
+			for b.Loop() {
+				err := db.Read(f.ctx, func(tx *store.Tx) error {
+					bd, err := deals.LoadBoard(tx, f.p, deals.BoardQuery{Sort: sort, PerColumn: 30})
+					if err == nil && len(bd.Columns[0].Deals) != 30 {
+						err = fmt.Errorf("cards %d", len(bd.Columns[0].Deals))
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func board2000(b *testing.B) (*store.DB, *fixture) { return boardN(b, 2000) }
 
 func boardN(b *testing.B, n int) (*store.DB, *fixture) {
@@ -88,7 +113,7 @@ func boardN(b *testing.B, n int) (*store.DB, *fixture) {
 	err := db.Write(f.ctx, func(tx *store.Tx) error {
 		for i := range n {
 			if _, err := deals.CreateDeal(tx, f.p, deals.NewDeal{Title: fmt.Sprintf("Deal %d", i), Value: int64(1000 + i),
-				StageID: f.pl.Stages[i%len(f.pl.Stages)].ID}); err != nil {
+				ExpectedClose: fmt.Sprintf("2027-%02d-%02d", 1+i%12, 1+i%28), StageID: f.pl.Stages[i%len(f.pl.Stages)].ID}); err != nil {
 				return err
 			}
 		}

@@ -32,14 +32,55 @@ type Column struct {
 type Board struct {
 	Pipeline Pipeline
 	Columns  []Column
+	Sort     string // the order the columns' cards are in (canonical), BoardSort when the asked one is refused
 }
 
 // BoardQuery asks for a board: a pipeline (0: the default one), a filter in
-// the filter language and how many cards each column shows at first.
+// the filter language, the order of the cards within a column (a deal
+// list's sort, "" for BoardSort) and how many cards each column shows at
+// first.
 type BoardQuery struct {
 	PipelineID crm.ID
 	Filter     string
+	Sort       string
 	PerColumn  int // 0 means 50; below 0: counts and sums only
+}
+
+// ColumnQuery asks for one page of a board column: the stage's open deals
+// that match Filter, in the order Sort gives (as BoardQuery's), after
+// Cursor (from the previous page, made under the same sort).
+type ColumnQuery struct {
+	Stage  crm.ID
+	Filter string
+	Sort   string
+	Cursor string
+	Limit  int
+}
+
+// BoardSort is the board's own order: the latest to enter the stage first.
+const BoardSort = "-stage_entered_at"
+
+// boardSorts are the orders a column may take: the deal list's, but for
+// status (every card on the board is open, so it orders nothing).
+var boardSorts = func() map[string]string {
+	m := map[string]string{}
+	for k, v := range sorts {
+		if k != "status" {
+			m[k] = v
+		}
+	}
+	return m
+}()
+
+// BoardOrder is the order a board shows for sort: its canonical form
+// (BoardSort for ""), or BoardSort and ok false when the board cannot sort
+// by it (unknown, or status). A view made for the deal list may carry such
+// a sort; the board shows its cards anyway rather than refusing the view.
+func BoardOrder(sort string) (order string, ok bool) {
+	if _, canon, err := records.ParseSort(sort, boardSorts, BoardSort); err == nil {
+		return canon, true
+	}
+	return BoardSort, false
 }
 
 // LoadBoard reads the board: counts and sums over every matching open deal
@@ -57,6 +98,7 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 	if err != nil {
 		return b, err
 	}
+	b.Sort, _ = BoardOrder(q.Sort)
 	schema, err := boardSchema(tx, p.WorkspaceID, q.Filter)
 	if err != nil {
 		return b, err
@@ -100,7 +142,7 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 		if c.Count == 0 || q.PerColumn < 0 {
 			continue
 		}
-		page, err := columnPage(tx, base, baseArgs, c.Stage.ID, "", q.PerColumn)
+		page, err := columnPage(tx, base, baseArgs, ColumnQuery{Stage: c.Stage.ID, Sort: b.Sort, Limit: q.PerColumn})
 		if err != nil {
 			return b, err
 		}
@@ -110,17 +152,18 @@ func LoadBoard(tx *store.Tx, p crm.Principal, q BoardQuery) (Board, error) {
 }
 
 // ColumnPage is one page of a board column: the stage's open deals that
-// match the filter, the latest to enter the stage first.
-func ColumnPage(tx *store.Tx, p crm.Principal, stage crm.ID, expr, cursor string, limit int) (records.Page[Deal], error) {
-	schema, err := boardSchema(tx, p.WorkspaceID, expr)
+// match the filter, in the column's order (BoardOrder of q.Sort).
+func ColumnPage(tx *store.Tx, p crm.Principal, q ColumnQuery) (records.Page[Deal], error) {
+	schema, err := boardSchema(tx, p.WorkspaceID, q.Filter)
 	if err != nil {
 		return records.Page[Deal]{}, err
 	}
-	base, args, err := records.Where(tx, "d", p.WorkspaceID, schema, expr, p)
+	base, args, err := records.Where(tx, "d", p.WorkspaceID, schema, q.Filter, p)
 	if err != nil {
 		return records.Page[Deal]{}, err
 	}
-	return columnPage(tx, base, args, stage, cursor, limit)
+	q.Sort, _ = BoardOrder(q.Sort)
+	return columnPage(tx, base, args, q)
 }
 
 // boardSchema is the deal schema a filter is read with; without a filter
@@ -134,32 +177,76 @@ func boardSchema(tx *store.Tx, ws crm.ID, expr string) (*filter.Schema, error) {
 }
 
 // columnPage reads a page of one stage's open deals among those base
-// selects (alias d).
-func columnPage(tx *store.Tx, base string, baseArgs []any, stage crm.ID, cursor string, limit int) (records.Page[Deal], error) {
+// selects (alias d), q.Sort being a board order. The cursor holds the last
+// card's sort values and id, so a page starts where the previous ended
+// however many cards share a value.
+func columnPage(tx *store.Tx, base string, baseArgs []any, q ColumnQuery) (records.Page[Deal], error) {
 	var page records.Page[Deal]
-	keys, spec, _ := records.ParseSort("-stage_entered_at", sorts, "")
-	cur, err := records.DecodeCursor(cursor, spec, len(keys))
+	query, args, err := columnSQL(base, baseArgs, q)
 	if err != nil {
 		return page, err
 	}
-	clause, args := base, append([]any(nil), baseArgs...)
-	clause += ` AND d.stage_id = ? AND d.status = 'open'`
-	args = append(args, stage)
-	order, after, afterArgs := records.Keyset(keys, "d", cur)
-	if after != "" {
-		clause += " AND " + after
-		args = append(args, afterArgs...)
-	}
-	limit = records.ClampLimit(limit)
-	items, err := scanDeals(tx, dealCols+dealFrom+` WHERE `+clause+` ORDER BY `+order+` LIMIT ?`, append(args, limit+1)...)
+	items, err := scanDeals(tx, query, args...)
 	if err != nil {
 		return page, err
 	}
-	if len(items) > limit {
+	keys, spec, _ := records.ParseSort(q.Sort, boardSorts, BoardSort)
+	if limit := records.ClampLimit(q.Limit); len(items) > limit {
 		items = items[:limit]
 		last := items[len(items)-1]
-		page.Next = records.EncodeCursor(spec, []any{store.Micros(last.StageEnteredAt)}, last.ID)
+		vals := make([]any, len(keys))
+		for i, k := range keys {
+			vals[i] = sortValue(last, k.Name())
+			if k.Name() == "expected_close" && !k.Desc() && last.ExpectedClose == "" {
+				vals[i] = undated
+			}
+		}
+		page.Next = records.EncodeCursor(spec, vals, last.ID)
 	}
 	page.Items = items
 	return page, nil
+}
+
+// undated is where a deal without a close date sorts when a column is
+// sorted by earliest close: after every dated one, as people expect of
+// "what closes next" (a plain sort would put them first). Sorted by latest
+// close they come last as they are. closeFirst is that order's expression;
+// migration 00032 indexes it as written here.
+const (
+	undated    = "9999-12-31"
+	closeFirst = `CASE WHEN d.expected_close = '' THEN '` + undated + `' ELSE d.expected_close END`
+)
+
+// columnSQL is the query of a column page: one row more than the page, to
+// tell whether there is a next one.
+func columnSQL(base string, baseArgs []any, q ColumnQuery) (string, []any, error) {
+	keys, spec, err := records.ParseSort(q.Sort, boardSorts, BoardSort)
+	if err != nil {
+		return "", nil, err
+	}
+	cur, err := records.DecodeCursor(q.Cursor, spec, len(keys))
+	if err != nil {
+		return "", nil, err
+	}
+	clause, args := base, append([]any(nil), baseArgs...)
+	clause += ` AND d.stage_id = ? AND d.status = 'open'`
+	args = append(args, q.Stage)
+	sk := make([]store.SortKey, len(keys))
+	for i, k := range keys {
+		sk[i] = store.SortKey{Expr: "d." + boardSorts[k.Name()], Desc: k.Desc()}
+		if k.Name() == "expected_close" && !k.Desc() {
+			sk[i].Expr = closeFirst
+		}
+	}
+	var after []any
+	if cur != nil {
+		after = append(append(after, cur.Values...), cur.ID)
+	}
+	order, cond, condArgs := store.Keyset(sk, "d.id", after)
+	if cond != "" {
+		clause += " AND " + cond
+		args = append(args, condArgs...)
+	}
+	args = append(args, records.ClampLimit(q.Limit)+1)
+	return dealCols + dealFrom + ` WHERE ` + clause + ` ORDER BY ` + order + ` LIMIT ?`, args, nil
 }

@@ -265,7 +265,7 @@ func TestWeightedSumsAndBoard(t *testing.T) {
 		}
 		var page records.Page[deals.Deal]
 		f.read(func(tx *store.Tx) (err error) {
-			page, err = deals.ColumnPage(tx, f.p, prop.ID, `value >= 1000 and currency = "USD"`, col.Next, 1)
+			page, err = deals.ColumnPage(tx, f.p, deals.ColumnQuery{Stage: prop.ID, Filter: `value >= 1000 and currency = "USD"`, Cursor: col.Next, Limit: 1})
 			return err
 		})
 		if len(page.Items) != 1 || page.Items[0].ID == col.Deals[0].ID || page.Next != "" {

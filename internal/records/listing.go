@@ -16,6 +16,9 @@ type SortKey = sortKey
 // Name is the sort key as users write it ("created_at").
 func (k sortKey) Name() string { return k.name }
 
+// Desc is whether the key sorts descending.
+func (k sortKey) Desc() bool { return k.desc }
+
 // Cursor is a decoded list cursor.
 type Cursor = cursorState
 

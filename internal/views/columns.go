@@ -42,8 +42,10 @@ var companyColumns = []Column{
 	{Key: "updated_at", Label: "Updated", Sort: "updated_at"},
 }
 
-// dealColumns are what a deals list can show (the board shows cards and
-// ignores a view's columns).
+// dealColumns are what a deal view can show: a list's columns, or on the
+// board the fields of each card (beyond the title and value, which every
+// card shows; stage and status say nothing on a board of open deals by
+// stage).
 var dealColumns = []Column{
 	{Key: "title", Label: "Deal", Sort: "title"},
 	{Key: "value", Label: "Value", Sort: "value", Number: true},
@@ -56,6 +58,7 @@ var dealColumns = []Column{
 	{Key: "source", Label: "Source"},
 	{Key: "priority", Label: "Priority"},
 	{Key: "tags", Label: "Tags"},
+	{Key: "stage_entered_at", Label: "In stage", Sort: "stage_entered_at"},
 	{Key: "created_at", Label: "Added", Sort: "created_at"},
 	{Key: "updated_at", Label: "Updated", Sort: "updated_at"},
 }

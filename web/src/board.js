@@ -81,6 +81,8 @@
         card.classList.remove("saving", "rotting");
         var rot = card.querySelector(".card-rot");
         if (rot) rot.remove();
+        var age = card.querySelector('[data-field="stage_entered_at"]');
+        if (age) age.textContent = "today";
         totals(s);
         if (!silent) toast("Moved to " + stageName(to) + ".", function () { moveCard(card, from, true); });
       })

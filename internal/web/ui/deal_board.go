@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"github.com/tandemcrm/tandem/internal/activities"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -17,27 +17,33 @@ import (
 const boardPage = 30
 
 // BoardShow renders the pipeline board (GET /pipeline). ?view=ID shows a
-// saved deal view: its filter applies unless the URL names one (then the
-// board differs from the view, and its owner may update it).
+// saved deal view: its filter, its sort (the cards' order in each column)
+// and its card fields apply unless the URL names its own (then the board
+// differs from the view, and its owner may update it).
 func (h *Handlers) BoardShow(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	q := r.URL.Query()
 	pid, _ := crm.ParseID(q.Get("pipeline"))
 	viewID, _ := crm.ParseID(q.Get("view"))
-	v := view.BoardView{Filter: strings.TrimSpace(q.Get("filter"))}
+	st := boardState{filter: strings.TrimSpace(q.Get("filter")), sort: q.Get("sort"), fields: fieldsParam(q),
+		hasFilter: q.Has("filter"), hasSort: q.Has("sort"), hasFields: q.Has("fields")}
+	var v view.BoardView
 	err := h.read(r.Context(), func(tx *store.Tx) error {
-		if err := boardViews(tx, p, viewID, q.Has("filter"), &v); err != nil {
+		if err := boardViews(tx, p, viewID, &st, &v); err != nil {
 			return err
 		}
-		b, err := deals.LoadBoard(tx, p, deals.BoardQuery{PipelineID: pid, Filter: v.Filter, PerColumn: boardPage})
+		v.Filter = st.filter
+		bq := deals.BoardQuery{PipelineID: pid, Filter: v.Filter, Sort: st.sort, PerColumn: boardPage}
+		b, err := deals.LoadBoard(tx, p, bq)
 		if crm.ErrorCode(err) == crm.Invalid && v.Filter != "" {
 			v.FilterErr = firstFieldMessage(err)
-			b, err = deals.LoadBoard(tx, p, deals.BoardQuery{PipelineID: pid, PerColumn: boardPage})
+			bq.Filter = ""
+			b, err = deals.LoadBoard(tx, p, bq)
 		}
 		if err != nil {
 			return err
 		}
-		return h.fillBoard(tx, p, b, &v)
+		return h.fillBoard(tx, p, b, st, &v)
 	})
 	if err != nil {
 		h.Errs.Error(w, r, err)
@@ -50,8 +56,44 @@ func (h *Handlers) BoardShow(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, status, view.BoardPage(h.shell(w, r, "Pipeline", "pipeline"), v))
 }
 
-// boardViews lists the saved deal views p sees and applies the chosen one.
-func boardViews(tx *store.Tx, p crm.Principal, id crm.ID, urlFilter bool, v *view.BoardView) error {
+// boardState is what the board shows: from the URL, else from the view.
+type boardState struct {
+	filter, sort, fields          string
+	hasFilter, hasSort, hasFields bool
+	sortFromView                  bool
+}
+
+// saveSort is the sort a view saved from the board keeps: the order the
+// cards are in ("" for the board's own when none was asked). A sort the
+// board cannot show stays as the view had it (the deal list may use it);
+// one the URL asked for is dropped, as the board did.
+func (st boardState) saveSort() string {
+	order, ok := deals.BoardOrder(st.sort)
+	switch {
+	case strings.TrimSpace(st.sort) == "":
+		return ""
+	case !ok && st.sortFromView:
+		return st.sort
+	case !ok:
+		return ""
+	}
+	return order
+}
+
+// fieldsParam reads the card fields: "a,b" from a link, or one value per
+// checkbox from the board's field picker (whose empty first value lets
+// "no fields" be asked for).
+func fieldsParam(q url.Values) string {
+	var keys []string
+	for _, f := range q["fields"] {
+		keys = append(keys, views.ParseColumns(f)...)
+	}
+	return strings.Join(keys, ",")
+}
+
+// boardViews lists the saved deal views p sees and applies the chosen one
+// to what the URL leaves open.
+func boardViews(tx *store.Tx, p crm.Principal, id crm.ID, st *boardState, v *view.BoardView) error {
 	saved, err := views.List(tx, p, "deal")
 	if err != nil {
 		return err
@@ -60,10 +102,19 @@ func boardViews(tx *store.Tx, p crm.Principal, id crm.ID, urlFilter bool, v *vie
 		t := view.ViewTab{ID: sv.ID.String(), Name: sv.Name, Shared: sv.Shared, On: sv.ID == id,
 			Mine: sv.OwnerID == p.UserID || (sv.Shared && p.Role.Rank() >= crm.RoleAdmin.Rank())}
 		if t.On {
-			if !urlFilter {
-				v.Filter = sv.Filter
+			cols := strings.Join(sv.Columns, ",")
+			if !st.hasFilter {
+				st.filter = sv.Filter
 			}
-			v.Dirty = v.Filter != sv.Filter
+			if !st.hasSort {
+				st.sort, st.sortFromView = sv.Sort, true
+			}
+			if !st.hasFields {
+				st.fields = cols
+			}
+			shown, _ := deals.BoardOrder(st.sort)
+			saved, _ := deals.BoardOrder(sv.Sort)
+			v.Dirty = st.filter != sv.Filter || shown != saved || st.fields != cols
 		}
 		v.Views = append(v.Views, t)
 	}
@@ -78,7 +129,7 @@ func boardViews(tx *store.Tx, p crm.Principal, id crm.ID, urlFilter bool, v *vie
 	return nil
 }
 
-func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *view.BoardView) error {
+func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, st boardState, v *view.BoardView) error {
 	ps, err := deals.ListPipelines(tx, p.WorkspaceID)
 	if err != nil {
 		return err
@@ -90,26 +141,36 @@ func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *vi
 	for i := range v.Views {
 		v.Views[i].URL = "/pipeline?pipeline=" + v.PipelineID + "&view=" + v.Views[i].ID
 	}
-	owners, err := ownerNames(tx, p.WorkspaceID)
+	v.Sort, v.SaveSort = b.Sort, st.saveSort()
+	v.Sorts = sortOptions(b.Sort)
+	if _, ok := deals.BoardOrder(st.sort); !ok {
+		v.SortNote = "The board cannot order cards by “" + strings.TrimSpace(st.sort) + "”; they are in the board's own order."
+	}
+	cf, err := loadCardFields(tx, p.WorkspaceID, st.fields)
 	if err != nil {
 		return err
 	}
+	v.Fields, v.FieldPicks = cf.key(), cf.picks
 	// One look-up of next activities (and of the zone) for every column's
 	// cards, not one per column.
 	var all []deals.Deal
 	for _, c := range b.Columns {
 		all = append(all, c.Deals...)
 	}
-	cs, err := cards(tx, p, all, owners)
+	cs, err := cards(tx, p, all, cf)
 	if err != nil {
 		return err
+	}
+	page := columnPage{filter: v.Filter, sort: b.Sort, fields: v.Fields}
+	if v.FilterErr != "" {
+		page.filter = ""
 	}
 	for _, c := range b.Columns {
 		col := view.BoardColumn{StageID: c.Stage.ID.String(), Name: c.Stage.Name, Probability: c.Stage.Probability,
 			Count: c.Count, Sum: amounts(c.Sums), Weighted: amounts(c.Weighted), Cards: cs[:len(c.Deals):len(c.Deals)]}
 		cs = cs[len(c.Deals):]
 		if c.Next != "" {
-			col.MoreURL = columnURL(c.Stage.ID, v.Filter, c.Next)
+			col.MoreURL = page.url(c.Stage.ID, c.Next)
 		}
 		v.Columns = append(v.Columns, col)
 	}
@@ -121,8 +182,13 @@ func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, v *vi
 	return err
 }
 
-func columnURL(stage crm.ID, filter, cursor string) string {
-	return "/pipeline/column?stage=" + stage.String() + "&filter=" + urlQuery(filter) + "&cursor=" + urlQuery(cursor)
+// columnPage is what a column's "Show more" carries so its next cards
+// match the first: the filter, the order and the card fields.
+type columnPage struct{ filter, sort, fields string }
+
+func (c columnPage) url(stage crm.ID, cursor string) string {
+	return "/pipeline/column?stage=" + stage.String() + "&filter=" + urlQuery(c.filter) + "&sort=" + urlQuery(c.sort) +
+		"&fields=" + urlQuery(c.fields) + "&cursor=" + urlQuery(cursor)
 }
 
 // BoardColumn answers "Show more" with the next cards of one column.
@@ -140,19 +206,20 @@ func (h *Handlers) BoardColumn(w http.ResponseWriter, r *http.Request) {
 		if _, err := deals.GetStage(tx, p.WorkspaceID, stage); err != nil {
 			return err
 		}
-		page, err := deals.ColumnPage(tx, p, stage, q.Get("filter"), q.Get("cursor"), boardPage)
+		c := columnPage{filter: q.Get("filter"), sort: q.Get("sort"), fields: fieldsParam(q)}
+		page, err := deals.ColumnPage(tx, p, deals.ColumnQuery{Stage: stage, Filter: c.filter, Sort: c.sort, Cursor: q.Get("cursor"), Limit: boardPage})
 		if err != nil {
 			return err
 		}
-		owners, err := ownerNames(tx, p.WorkspaceID)
+		cf, err := loadCardFields(tx, p.WorkspaceID, c.fields)
 		if err != nil {
 			return err
 		}
-		if cs, err = cards(tx, p, page.Items, owners); err != nil {
+		if cs, err = cards(tx, p, page.Items, cf); err != nil {
 			return err
 		}
 		if page.Next != "" {
-			more = columnURL(stage, q.Get("filter"), page.Next)
+			more = c.url(stage, page.Next)
 		}
 		return nil
 	})
@@ -170,39 +237,6 @@ func ownerNames(tx *store.Tx, ws crm.ID) (map[crm.ID]string, error) {
 		out[m.ID] = m.Name
 	}
 	return out, err
-}
-
-// cards turns deals into board cards, each with its next open activity
-// (only its type and when: the activity itself may belong to someone whose
-// work the viewer does not see).
-func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, owners map[crm.ID]string) ([]view.DealCard, error) {
-	ids := make([]crm.ID, len(ds))
-	for i, d := range ds {
-		ids[i] = d.ID
-	}
-	next, err := activities.NextDue(tx, p.WorkspaceID, ids)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := activities.Zone(tx, p)
-	if err != nil {
-		return nil, err
-	}
-	var out []view.DealCard
-	for _, d := range ds {
-		c := view.DealCard{ID: d.ID.String(), Title: d.Title, Value: crm.FormatMoney(d.Value, d.Currency),
-			Company: d.CompanyName, Owner: owners[d.OwnerID], OwnerInitials: view.Initials(owners[d.OwnerID]),
-			Version: d.Version, RottingDays: d.RottingDays(tx.Now)}
-		if a, ok := next[d.ID]; ok {
-			c.Next = activityLabel(a.Type)
-			if !a.At.IsZero() {
-				c.Next += " · " + a.At.In(loc).Format("Jan 2")
-				c.NextOverdue = a.At.Before(tx.Now)
-			}
-		}
-		out = append(out, c)
-	}
-	return out, nil
 }
 
 func activityLabel(t string) string {

@@ -8,7 +8,13 @@ type BoardView struct {
 	FilterErr  string
 	Views      []ViewTab // the saved deal views the user sees
 	View       *ViewTab  // the one shown, nil for all open deals
-	Dirty      bool      // the filter differs from the view's
+	Dirty      bool      // the filter, sort or card fields differ from the view's
+	Sort       string    // the cards' order in every column (canonical sort)
+	SaveSort   string    // the sort a view saved from the board keeps
+	Sorts      []Option  // the orders the sort menu offers, Sort among them
+	SortNote   string    // why the asked sort is not the one shown; "" when it is
+	Fields     string    // the card fields shown ("company,expected_close"), "" for the standard card
+	FieldPicks []ColumnChoice
 	Columns    []BoardColumn
 	Reasons    []string // lost reasons; empty: free text
 	CanEdit    bool
@@ -31,10 +37,21 @@ type DealCard struct {
 	ID, Title, Value, Company, Owner, OwnerInitials string
 	Version                                         int64
 	RottingDays                                     int
+	// Chosen: a view chose the card's fields, and Fields (those with a
+	// value, in the view's order) replace the standard company and owner.
+	Chosen bool
+	Fields []CardField
 	// Next is the next open activity: its type and when ("Call · Dec 3");
 	// "" when the deal has none, which the board highlights.
 	Next        string
 	NextOverdue bool
+}
+
+// CardField is one field on a board card.
+type CardField struct {
+	Key, Label, Text string
+	Tags             []string
+	Num              bool
 }
 
 // DealPageView is a deal's page.
