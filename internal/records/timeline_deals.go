@@ -47,18 +47,22 @@ func TimelineFor(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, li
 }
 
 func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, limit int) ([]crm.Event, map[crm.ID]dealInfo, error) {
+	// The record's deals are found first (their own indexes), then each
+	// one's events: written as a join ordered by event, SQLite walked every
+	// event of the workspace newest first, looking up each one's deal, until
+	// it had a page — a scan that grows with the workspace's history.
 	var cond string
-	args := []any{p.WorkspaceID}
+	args := []any{p.WorkspaceID, p.WorkspaceID}
 	switch objectType {
 	case "contact":
-		cond = `(d.contact_id = ? OR d.id IN (SELECT dc.deal_id FROM deal_contacts dc WHERE dc.workspace_id = ? AND dc.contact_id = ?))`
+		cond = `(x.contact_id = ? OR x.id IN (SELECT dc.deal_id FROM deal_contacts dc WHERE dc.workspace_id = ? AND dc.contact_id = ?))`
 		args = append(args, id, p.WorkspaceID, id)
 	case "company":
-		cond, args = `d.company_id = ?`, append(args, id)
+		cond, args = `x.company_id = ?`, append(args, id)
 	default:
-		cond, args = `d.id = ?`, append(args, id)
+		cond, args = `x.id = ?`, append(args, id)
 	}
-	vis, vargs, err := account.VisibilityClause(tx, p, "d.owner_id")
+	vis, vargs, err := account.VisibilityClause(tx, p, "x.owner_id")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,9 +70,7 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 		cond += " AND " + vis
 		args = append(args, vargs...)
 	}
-	rows, err := tx.Query(`SELECT e.id, e.at, e.actor_type, e.actor_id, e.action, e.changes, e.request_id, d.id, d.title, d.currency
-		FROM deals d JOIN events e ON e.workspace_id = d.workspace_id AND e.object_type = 'deal' AND e.object_id = d.id
-		WHERE d.workspace_id = ? AND d.deleted_at IS NULL AND `+cond+` ORDER BY e.id DESC LIMIT ?`, append(args, limit)...)
+	rows, err := tx.Query(dealEventsSQL(cond), append(args, limit)...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("records: deal events: %w", err)
 	}
@@ -165,4 +167,17 @@ func stageNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, er
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// dealEventsSQL selects the events of the deals cond (on deals x) picks,
+// newest first. The join order is fixed (SQLite reads CROSS JOIN left to
+// right; for PostgreSQL it is an inner join like any other): the events
+// by their deal, then each event's deal by id.
+func dealEventsSQL(cond string) string {
+	return `SELECT e.id, e.at, e.actor_type, e.actor_id, e.action, e.changes, e.request_id, d.id, d.title, d.currency
+		FROM events e CROSS JOIN deals d
+		WHERE d.id = e.object_id AND d.workspace_id = e.workspace_id
+			AND e.workspace_id = ? AND e.object_type = 'deal' AND e.object_id IN
+			(SELECT x.id FROM deals x WHERE x.workspace_id = ? AND x.deleted_at IS NULL AND ` + cond + `)
+		ORDER BY e.id DESC LIMIT ?`
 }

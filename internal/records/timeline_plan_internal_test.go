@@ -1,0 +1,61 @@
+package records
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// TestDealEventsPlanStartsFromTheDeals: a record's deal timeline is read
+// from the record's deals to their events (SQLite's plan), never by
+// walking the workspace's events in order — with statistics that make the
+// walk look cheap, as a workspace whose deals mostly have no company gave.
+func TestDealEventsPlanStartsFromTheDeals(t *testing.T) {
+	db := testdb.New(t)
+	for name, cond := range map[string]string{
+		"company": `x.company_id = ?`,
+		"contact": `(x.contact_id = ? OR x.id IN (SELECT dc.deal_id FROM deal_contacts dc WHERE dc.workspace_id = ? AND dc.contact_id = ?))`,
+	} {
+		var plan []string
+		err := db.Write(context.Background(), func(tx *store.Tx) error {
+			u := tx.Unscoped()
+			for _, q := range []string{
+				`ANALYZE`,
+				`DELETE FROM sqlite_stat1 WHERE tbl IN ('deals', 'events')`,
+				`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('deals', 'deals_company', '200000 1001 1001'),
+					('deals', 'deals_contact', '200000 1001 2'), ('events', 'events_workspace', '13132 1001 1'),
+					('events', 'events_object', '13132 1001 501 1 1')`,
+				`ANALYZE sqlite_schema`, // loads the statistics above into the planner
+			} {
+				if _, err := u.Exec(q); err != nil {
+					return err
+				}
+			}
+			rows, err := tx.Query(`EXPLAIN QUERY PLAN `+dealEventsSQL(cond), 1, 1, 2, 1, 2, 50)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					return err
+				}
+				plan = append(plan, detail)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := strings.Join(plan, "; ")
+		t.Log(p)
+		if strings.Contains(p, "events_workspace") || !strings.Contains(p, "events_object (workspace_id=? AND object_type=? AND object_id=?)") {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+}
