@@ -8,3 +8,10 @@ func SetRebuildMinRows(n int) func() {
 	rebuildMinRows = n
 	return func() { rebuildMinRows = old }
 }
+
+// OnIndexChunk calls fn after each committed chunk of search documents; it
+// returns a function removing it.
+func OnIndexChunk(fn func()) func() {
+	indexChunkDone = fn
+	return func() { indexChunkDone = nil }
+}

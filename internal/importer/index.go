@@ -8,6 +8,10 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
+// indexChunkDone, when set (tests), is called after each chunk of
+// documents is committed.
+var indexChunkDone func()
+
 // indexChunkRows is how many search documents one transaction writes: a
 // long transaction would hold SQLite's one writer (and the node lease that
 // keeps ids unique) for too long.
@@ -30,6 +34,13 @@ func (ex *execution) index(ctx context.Context) error {
 			return errf("temp store: %w", err)
 		}
 		defer ex.db.SQLDB().ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) //nolint:errcheck // a setting
+	}
+	if ex.db.Dialect() == store.Postgres && ex.imp.RowsDone >= rebuildMinRows {
+		restore, err := ginPendingLists(ctx, ex.db)
+		if err != nil {
+			return err
+		}
+		defer restore()
 	}
 	for _, t := range ex.kind.Index() {
 		for {
@@ -58,6 +69,9 @@ func (ex *execution) index(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			if indexChunkDone != nil {
+				indexChunkDone()
+			}
 			if n < indexChunkRows {
 				break
 			}
@@ -75,4 +89,48 @@ func Interrupted(db *store.DB, ws, id crm.ID) error {
 			Cancelled, store.Micros(tx.Now), store.Micros(tx.Now.Add(UndoWindow)), ws, id, Running)
 		return err
 	})
+}
+
+// searchGINIndexes are PostgreSQL's trigram indexes on search_index. They
+// run without GIN's pending list (fastupdate = off, migration 00017), so
+// that a search never reads an unsorted list of recent documents; but then
+// every document costs a hundred-odd index insertions, one by one: 6 of
+// the 7.5 minutes of a 1M-row import (docs/BENCHMARKS.md).
+var searchGINIndexes = []string{"search_index_ws_title", "search_index_ws_body"}
+
+// ginPendingLists turns the pending list on for a big import's documents —
+// they are then merged into the indexes sorted, in batches of
+// gin_pending_list_limit (4 MB by default; 200,000 documents: 37.6 s one
+// by one, 4.0 s this way) — and the returned function turns it off again
+// and merges what is left, so searches go back to reading the indexes
+// alone. Changing the setting locks neither reads nor writes (SHARE UPDATE
+// EXCLUSIVE); searches during the import may read a list of up to 4 MB.
+func ginPendingLists(ctx context.Context, db *store.DB) (func(), error) {
+	set := func(ctx context.Context, on bool) error {
+		return db.Write(ctx, func(tx *store.Tx) error {
+			for _, ix := range searchGINIndexes {
+				// Instance-wide on purpose: the indexes hold every workspace.
+				if _, err := tx.Unscoped().Exec(`ALTER INDEX ` + ix + ` SET (fastupdate = ` + map[bool]string{true: "on", false: "off"}[on] + `)`); err != nil {
+					return errf("search index setting: %w", err)
+				}
+			}
+			if on {
+				return nil
+			}
+			for _, ix := range searchGINIndexes {
+				if _, err := tx.Unscoped().Exec(`SELECT gin_clean_pending_list(?::regclass)`, ix); err != nil {
+					return errf("search index pending list: %w", err)
+				}
+			}
+			return nil
+		})
+	}
+	if err := set(ctx, true); err != nil {
+		return nil, err
+	}
+	return func() {
+		if err := set(context.WithoutCancel(ctx), false); err != nil {
+			db.Logger().Error("import: search index pending list left on", "err", err)
+		}
+	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -128,4 +129,53 @@ func find(t *testing.T, db *store.DB, p crm.Principal, q string) []search.Hit {
 		t.Fatal(err)
 	}
 	return hits
+}
+
+// TestBigImportUsesGINPendingLists (PostgreSQL): a big import writes its
+// search documents with the trigram indexes' pending lists on, and turns
+// them off and empties them at the end, so searches read the indexes alone
+// again and find the new contacts.
+func TestBigImportUsesGINPendingLists(t *testing.T) {
+	db := testdb.Postgres(t)
+	defer importer.SetRebuildMinRows(1)()
+	fastupdate := func() string {
+		var opts []string
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			rows, err := tx.Unscoped().Query(`SELECT c.relname || ':' || array_to_string(c.reloptions, ',') FROM pg_class c
+				WHERE c.relname IN ('search_index_ws_title', 'search_index_ws_body') ORDER BY c.relname`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					return err
+				}
+				opts = append(opts, s)
+			}
+			return rows.Err()
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(opts, " ")
+	}
+	var during []string
+	defer importer.OnIndexChunk(func() { during = append(during, fastupdate()) })()
+	p := member(t, db, 0, crm.RoleAdmin, "gin@example.com")
+	imp := runImport(t, db, p, "contacts", "Email,First Name,Last Name\nquasar@example.com,Quincy,Quasarton\n", nil, false)
+	if imp.Summary() != "created=1 updated=0 skipped=0 errors=0" {
+		t.Fatalf("import: %s", imp.Summary())
+	}
+	const on, off = "search_index_ws_body:fastupdate=on search_index_ws_title:fastupdate=on",
+		"search_index_ws_body:fastupdate=off search_index_ws_title:fastupdate=off"
+	if len(during) == 0 || during[0] != on {
+		t.Fatalf("while writing documents: %q", during)
+	}
+	if got := fastupdate(); got != off {
+		t.Fatalf("after the import: %q", got)
+	}
+	if hits := find(t, db, p, "Quasarton"); len(hits) != 1 {
+		t.Fatalf("search after the import: %v", hits)
+	}
 }
