@@ -153,12 +153,12 @@ func firstPageTotal(tx *store.Tx, key, table, alias, clause string, args []any, 
 	if !more {
 		return n, true, nil
 	}
-	if total, ok := cachedSlowCount(key, tx.Now); ok {
+	if total, ok := cachedCount(key, tx.Now); ok {
 		return max(total, n+1), false, nil
 	}
 	total, exact, err := estimate(tx, table, alias, clause, args)
 	if err == nil && !exact {
-		rememberSlowCount(key, total, tx.Now)
+		rememberCount(key, total, tx.Now)
 	}
 	if !exact && total < n+1 {
 		total = n + 1
@@ -209,7 +209,7 @@ var narrowFields = map[string]map[string]bool{
 const narrowMax = 10_000
 
 // narrower gives the filter compiler the search index as a first cut for
-// "contains" conditions (search.Narrowing) — unless an import of the
+// "contains" conditions (search.NarrowCond) — unless an import of the
 // workspace is running: it writes its records' documents after moving the
 // records in, and until then the index does not hold them all.
 func narrower(tx *store.Tx, ws crm.ID, object string) func(field, value string) (string, []any) {
@@ -230,10 +230,25 @@ func narrower(tx *store.Tx, ws crm.ID, object string) func(field, value string) 
 		if importing {
 			return "", nil
 		}
-		cond, args, err := search.Narrowing(tx, value, narrowMax)
-		if err != nil {
-			return "", nil // the exact condition alone is still right
+		if !search.Narrowable(tx, value) {
+			return "", nil
 		}
-		return cond, args
+		// How many documents hold the text only decides whether narrowing
+		// pays, which a few more or less do not change: it is remembered
+		// (countcache.go), as matching the text again costs as much as the
+		// narrowed list itself.
+		key := "narrow\x00" + value
+		n, ok := cachedCount(key, tx.Now)
+		if !ok {
+			var err error
+			if n, err = search.MatchCount(tx, value, narrowMax+1); err != nil {
+				return "", nil // the exact condition alone is still right
+			}
+			rememberCount(key, n, tx.Now)
+		}
+		if n > narrowMax {
+			return "", nil
+		}
+		return search.NarrowCond(value)
 	}
 }

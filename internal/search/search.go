@@ -12,8 +12,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -387,74 +385,36 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 	return err
 }
 
-// Narrowing serves the filter language's "contains" on fields a record's
-// document holds verbatim (filter.Env.Narrow): it returns a condition on
-// the record's id ("{t}.id") that holds for every record whose document
-// contains text — on SQLite the trigram index finds them, and a document's
-// rowid is its record's id — or "" when narrowing would not pay: text
-// shorter than a trigram, or found in more than max documents (a common
-// substring is met quickly by walking the list in its own order, while a
-// rare one, such as "gmail" among a million addresses, would read most of
-// the table). PostgreSQL returns "": its planner has the statistics to
+// A filter's "contains" on fields a record's document holds verbatim can
+// be narrowed by the trigram index first (records' filter.Env.Narrow):
+// Narrowable says whether text can be (SQLite, at least a trigram long),
+// MatchCount how many documents hold it (up to limit), and NarrowCond is
+// the condition on the record's id ("{t}.id": a document's rowid is its
+// record's id) that holds for every record whose document contains text.
+// Whether narrowing pays is the caller's choice: a common substring is met
+// quickly by walking a list in its own order, while a rare one, such as
+// "gmail" among a million addresses, would otherwise read most of the
+// table. PostgreSQL is left to its planner, which has the statistics to
 // choose by itself.
-func Narrowing(tx *store.Tx, text string, max int) (string, []any, error) {
-	if tx.Dialect() != store.SQLite || utf8.RuneCountInString(text) < 3 {
-		return "", nil, nil
-	}
-	q := quote(text)
-	n, ok := narrowCounts.get(q, max, tx.Now)
-	if !ok {
-		// Instance-wide on purpose: an estimate from the index alone
-		// (checking workspace_id would read each matching document's row).
-		err := tx.Unscoped().QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, q, max+1).Scan(&n)
-		if err != nil {
-			return "", nil, fmt.Errorf("search: narrowing: %w", err)
-		}
-		narrowCounts.put(q, max, n, tx.Now)
-	}
-	if n > max {
-		return "", nil, nil
-	}
-	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{q}, nil
+func Narrowable(tx *store.Tx, text string) bool {
+	return tx.Dialect() == store.SQLite && utf8.RuneCountInString(text) >= 3
 }
 
-// narrowCounts remembers, for a minute, how many documents a text was
-// found in (up to max+1): it only decides whether narrowing pays, which a
-// few documents more or less do not change, and matching the text costs
-// as much again as the narrowed list itself (a third of a filtered list's
-// time at a million contacts).
-var narrowCounts = &matchCounts{m: map[string]matchCount{}}
-
-const (
-	narrowCountTTL = time.Minute
-	narrowCountMax = 4096 // entries; then all go
-)
-
-type matchCount struct {
-	n, max int
-	at     time.Time
-}
-
-type matchCounts struct {
-	sync.Mutex
-	m map[string]matchCount
-}
-
-func (c *matchCounts) get(q string, max int, now time.Time) (int, bool) {
-	c.Lock()
-	defer c.Unlock()
-	e, ok := c.m[q]
-	if !ok || e.max != max || now.Sub(e.at) >= narrowCountTTL || now.Before(e.at) {
-		return 0, false
+// MatchCount counts the documents, of every workspace, that contain text,
+// stopping at limit: an estimate from the index alone (checking
+// workspace_id would read each matching document's row).
+func MatchCount(tx *store.Tx, text string, limit int) (int, error) {
+	var n int
+	// Instance-wide on purpose: see above.
+	err := tx.Unscoped().QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, quote(text), limit).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("search: match count: %w", err)
 	}
-	return e.n, true
+	return n, nil
 }
 
-func (c *matchCounts) put(q string, max, n int, now time.Time) {
-	c.Lock()
-	defer c.Unlock()
-	if len(c.m) >= narrowCountMax {
-		clear(c.m)
-	}
-	c.m[q] = matchCount{n: n, max: max, at: now}
+// NarrowCond is the condition on "{t}.id" for records whose document
+// contains text.
+func NarrowCond(text string) (string, []any) {
+	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{quote(text)}
 }
