@@ -48,10 +48,20 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 	done := make(chan error, 1)
 	go func() {
 		var err error
+		emit := func(r *exportRaw) (err error) {
+			// A panic in fn fails the export instead of the process: the
+			// caller's recovery (the HTTP server's) is on the other goroutine.
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("records: export: panic: %v", p)
+				}
+			}()
+			return r.emit(companies, fn)
+		}
 		for batch := range batches {
 			for i := range batch {
 				if err == nil {
-					err = batch[i].emit(companies, fn)
+					err = emit(&batch[i])
 				}
 			}
 			select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -86,6 +87,13 @@ func TestEachContact(t *testing.T) {
 		})
 		if !errors.Is(err, stop) || calls != 700 {
 			t.Fatalf("after an error: %v, %d calls", err, calls)
+		}
+		// A panic in fn is an error of the export, not a crash.
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			return records.EachContact(tx, p, records.ListQuery{}, func(records.ExportRow) error { panic("broken sink") })
+		})
+		if err == nil || !strings.Contains(err.Error(), "broken sink") {
+			t.Fatalf("after a panic: %v", err)
 		}
 	})
 }
