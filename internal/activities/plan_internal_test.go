@@ -47,7 +47,7 @@ func TestMyDayWalksAnIndexInOrder(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				plan := planOf(t, tx, q, append(args, 51)...)
+				plan := testdb.Plan(t, tx, q, append(args, 51)...)
 				if !strings.Contains(plan, "SEARCH a USING INDEX activities_o") || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "MULTI-INDEX") {
 					t.Errorf("%s (cursor %v):\n%s", b, cur != "", plan)
 				}
@@ -58,24 +58,6 @@ func TestMyDayWalksAnIndexInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func planOf(t *testing.T, tx *store.Tx, q string, args ...any) string {
-	rows, err := tx.Query(`EXPLAIN QUERY PLAN `+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, detail)
-	}
-	return strings.Join(out, "\n")
 }
 
 // TestNextDueWalksFromTheDeals: a board's 150 cards look up their next
@@ -126,7 +108,7 @@ func TestNextDueWalksFromTheDeals(t *testing.T) {
 		args = append(args, int64(d*7))
 	}
 	err = db.Read(context.Background(), func(tx *store.Tx) error {
-		plan := planOf(t, tx, nextDueSQL(150), args...)
+		plan := testdb.Plan(t, tx, nextDueSQL(150), args...)
 		if !strings.Contains(plan, "SEARCH d USING INTEGER PRIMARY KEY") || !strings.Contains(plan, "SEARCH a USING INDEX activities_deal") ||
 			!strings.Contains(plan, "deal_id=?") || strings.Contains(plan, "owner") {
 			t.Errorf("next activities of 150 deals:\n%s", plan)

@@ -52,7 +52,7 @@ func TestColumnPagesWalkAnIndex(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				plan := planOf(t, tx, q, qargs...)
+				plan := testdb.Plan(t, tx, q, qargs...)
 				if !strings.Contains(plan, "SEARCH d USING INDEX "+index+" ") || strings.Contains(plan, "TEMP B-TREE") {
 					t.Errorf("%s (cursor %v) sorts the stage:\n%s", sort, cur != "", plan)
 				}
@@ -63,22 +63,4 @@ func TestColumnPagesWalkAnIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func planOf(t *testing.T, tx *store.Tx, q string, args ...any) string {
-	rows, err := tx.Query(`EXPLAIN QUERY PLAN `+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, detail)
-	}
-	return strings.Join(out, "\n")
 }

@@ -19,7 +19,7 @@ func TestDealEventsPlanStartsFromTheDeals(t *testing.T) {
 		"company": `x.company_id = ?`,
 		"contact": `(x.contact_id = ? OR x.id IN (SELECT dc.deal_id FROM deal_contacts dc WHERE dc.workspace_id = ? AND dc.contact_id = ?))`,
 	} {
-		var plan []string
+		var plan string
 		err := db.Write(context.Background(), func(tx *store.Tx) error {
 			u := tx.Unscoped()
 			for _, q := range []string{
@@ -34,28 +34,14 @@ func TestDealEventsPlanStartsFromTheDeals(t *testing.T) {
 					return err
 				}
 			}
-			rows, err := tx.Query(`EXPLAIN QUERY PLAN `+dealEventsSQL(cond), 1, 1, 2, 1, 2, 50)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					return err
-				}
-				plan = append(plan, detail)
-			}
-			return rows.Err()
+			plan = testdb.Plan(t, tx, dealEventsSQL(cond), 1, 1, 2, 1, 2, 50)
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := strings.Join(plan, "; ")
-		t.Log(p)
-		if strings.Contains(p, "events_workspace") || !strings.Contains(p, "events_object (workspace_id=? AND object_type=? AND object_id=?)") {
-			t.Errorf("%s: %s", name, p)
+		if strings.Contains(plan, "events_workspace") || !strings.Contains(plan, "events_object (workspace_id=? AND object_type=? AND object_id=?)") {
+			t.Errorf("%s: %s", name, plan)
 		}
 	}
 }
