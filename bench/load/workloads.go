@@ -136,6 +136,16 @@ var contactFilters = []struct{ filter, sort string }{
 	{`email ~ "gmail" and created_at > -90d`, "last_name"},
 }
 
+// ContactFilters are the filter and sort pairs of list-contacts-filtered
+// (bench/cmd/listprobe times them in-process).
+func ContactFilters() [][2]string {
+	out := make([][2]string, len(contactFilters))
+	for i, f := range contactFilters {
+		out[i] = [2]string{f.filter, f.sort}
+	}
+	return out
+}
+
 func (listContactsFiltered) Name() string { return "list-contacts-filtered" }
 func (listContactsFiltered) Version() int { return 1 }
 func (listContactsFiltered) Step(ctx context.Context, c *Client, rng *rand.Rand) error {

@@ -1,0 +1,65 @@
+// Command listprobe times the contact list's five bench filters
+// (bench/load: list-contacts-filtered) in-process against a seeded data
+// directory, one at a time, three rounds: server time without HTTP or
+// queueing. -count-budget 1µs leaves out the first page's count.
+//
+//	go run ./bench/cmd/listprobe -data /tmp/l-sqlite -as demo@tandem.local
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/tandemcrm/tandem/bench/load"
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+func main() {
+	data := flag.String("data", "data", "data directory (SQLite)")
+	as := flag.String("as", "demo@tandem.local", "the member's email")
+	budget := flag.Duration("count-budget", store.DefaultCountBudget, "time budget of the first page's count")
+	rounds := flag.Int("rounds", 3, "rounds over the filters")
+	flag.Parse()
+	if err := run(*data, *as, *budget, *rounds); err != nil {
+		fmt.Fprintln(os.Stderr, "listprobe:", err)
+		os.Exit(1)
+	}
+}
+
+func run(data, as string, budget time.Duration, rounds int) error {
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{DataDir: data, CountBudget: budget})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var p crm.Principal
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		// Instance-wide on purpose: the member is found by email.
+		return tx.Unscoped().QueryRow(`SELECT m.workspace_id, m.user_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE u.email = ?`, as).Scan(&p.WorkspaceID, &p.UserID, &p.Role)
+	})
+	if err != nil {
+		return fmt.Errorf("member %s: %w", as, err)
+	}
+	for range rounds {
+		for _, f := range load.ContactFilters() {
+			start := time.Now()
+			var page records.Page[records.Contact]
+			err := db.Read(ctx, func(tx *store.Tx) (err error) {
+				page, err = records.QueryContacts(tx, p, records.ListQuery{Filter: f[0], Sort: f[1], Limit: 50})
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%-58s %-22s %3d rows, total %6d  %v\n", f[0], f[1], len(page.Items), page.Total, time.Since(start).Round(time.Microsecond))
+		}
+	}
+	return nil
+}
