@@ -97,6 +97,15 @@ func watchConsole(ctx context.Context) func() []chromedp.ConsoleMessage {
 func saveFailure(t *testing.T, ctx context.Context) {
 	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	// Where the page is and which document load brought it there: a URL
+	// that differs from the document's means htmx swapped it in; the same
+	// URL after an htmx page means a whole page loaded under the test.
+	where, err := chromedp.Run(sctx, chromedp.Poll[string](`document.readyState === "complete" && location.href + " (document loaded as " + performance.getEntriesByType("navigation")[0].name + ")"`))
+	if err != nil {
+		t.Logf("page at failure: unknown (%v)", err)
+	} else {
+		t.Logf("page at failure: %s", where)
+	}
 	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Logf("no failure screenshot: %v", err)

@@ -232,6 +232,11 @@
   // Changing the pipeline picker shows that pipeline at once.
   document.addEventListener("change", function (e) {
     var t = e.target;
-    if (t instanceof Element && t.matches("select[data-autosubmit]")) t.form.requestSubmit();
+    if (!(t instanceof Element) || !t.matches("select[data-autosubmit]")) return;
+    // A change can come before htmx has processed a form it just swapped
+    // in; processing it here (a no-op when done) keeps the submit boosted
+    // instead of loading the whole page.
+    if (window.htmx) window.htmx.process(t.form);
+    t.form.requestSubmit();
   });
 })();
