@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -80,7 +81,7 @@ var MergeFields = []string{"first_name", "last_name", "title", "company_id", "ow
 // MergeContacts folds contact `from` into `into`: the chosen fields (and
 // custom values named "custom.<key>") come from `from`, emails, phones and
 // tags are united, every deal, activity, note and past company of `from`
-// moves to `into`,
+// moves to `into`, and so does its consent ledger (consent.Merge),
 // and `from` goes to the trash marked as merged. Both timelines record it.
 func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom map[string]bool) (Contact, error) {
 	if into == from {
@@ -142,6 +143,9 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 	}
 	if _, err := tx.Exec(`UPDATE notes SET object_id = ? WHERE workspace_id = ? AND object_type = 'contact' AND object_id = ?`,
 		into, p.WorkspaceID, from); err != nil {
+		return merged, err
+	}
+	if err := consent.Merge(tx, p.WorkspaceID, into, from); err != nil {
 		return merged, err
 	}
 	if _, err := tx.Exec(`UPDATE contacts SET deleted_at = ?, merged_into = ?, version = version + 1 WHERE workspace_id = ? AND id = ?`,

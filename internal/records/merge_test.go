@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -77,5 +78,82 @@ func TestDuplicatesAndMerge(t *testing.T) {
 		if !strings.Contains(tl[0].Summary, "merged") || !strings.Contains(tl[0].Summary, b.ID.String()) {
 			t.Fatalf("timeline: %+v", tl[0])
 		}
+	})
+}
+
+// TestMergeMovesConsent: merging a duplicate moves its consent ledger to
+// the survivor. The duplicate's later withdrawal stays in force (before, it
+// went to the trash with the duplicate and the survivor's older grant
+// allowed mail again); a purpose only the duplicate recorded moves over;
+// at the same moment a denial wins over a grant; the history holds both.
+func TestMergeMovesConsent(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := owner(t, db, crm.RoleAdmin)
+		const addr = "ada@engine.example"
+		var a, b crm.ID
+		record := func(tx *store.Tx, c crm.ID, purpose, status string) error {
+			_, err := consent.Record(tx, p.WorkspaceID, c, consent.Entry{Purpose: purpose, Status: status}, p.Actor())
+			return err
+		}
+		steps := []func(tx *store.Tx) error{
+			func(tx *store.Tx) error {
+				x, err := records.CreateContact(tx, p, records.NewContact{FirstName: "Ada", LastName: "Lovelace", Email: addr})
+				if err != nil {
+					return err
+				}
+				y, err := records.CreateContact(tx, p, records.NewContact{FirstName: "Augusta", LastName: "King", Email: addr})
+				a, b = x.ID, y.ID
+				return err
+			},
+			func(tx *store.Tx) error { return record(tx, a, "marketing_email", "granted") },
+			func(tx *store.Tx) error {
+				for _, e := range [][3]any{{b, "marketing_email", "withdrawn"}, {b, "sms", "granted"}, {a, "profiling", "granted"}, {b, "profiling", "denied"}} {
+					if err := record(tx, e[0].(crm.ID), e[1].(string), e[2].(string)); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		}
+		for _, s := range steps {
+			if err := db.Write(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.MergeContacts(tx, p, a, b, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		db.Read(ctx, func(tx *store.Tx) error {
+			d, err := consent.MayContact(tx, p.WorkspaceID, "email", addr, "marketing_email")
+			if err != nil || d.Allowed || !strings.Contains(d.Reason, "withdrawn") {
+				t.Errorf("marketing mail to %s after the merge: %+v, %v", addr, d, err)
+			}
+			states, err := consent.Current(tx, p.WorkspaceID, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, s := range states {
+				got[s.Purpose.Key] = s.Status
+			}
+			if got["marketing_email"] != "withdrawn" || got["sms"] != "granted" || got["profiling"] != "denied" || got["calls"] != "" {
+				t.Errorf("the survivor's consent: %v", got)
+			}
+			hist, err := consent.History(tx, p.WorkspaceID, a, 0, 50)
+			if err != nil || len(hist) != 5 {
+				t.Errorf("the survivor's history: %d entries, %v", len(hist), err)
+			}
+			left, err := consent.Current(tx, p.WorkspaceID, b)
+			for _, s := range left {
+				if s.Status != "" {
+					t.Errorf("the merged-away contact kept %s: %s", s.Purpose.Key, s.Status)
+				}
+			}
+			return err
+		})
 	})
 }

@@ -7,13 +7,23 @@ import (
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/secrets"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+func TestMain(m *testing.M) {
+	// Consent decisions hash addresses with the instance key (consent.SetKey).
+	k, err := secrets.ParseKey(strings.Repeat("k", 40))
+	if err != nil {
+		panic(err)
+	}
+	consent.SetKey(k)
+	testdb.Main(m)
+}
 
 func owner(t *testing.T, db *store.DB, role crm.Role) crm.Principal {
 	t.Helper()
