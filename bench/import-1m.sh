@@ -19,8 +19,10 @@ printf 'a long enough benchmark phrase\n' > "$DIR/pw"
 "$DIR/tandem" user create --workspace "$WS" --email bench@example.com --role owner --password-file "$DIR/pw" >/dev/null
 "$DIR/contactscsv" -rows "$ROWS" > "$DIR/contacts.csv"
 echo "file: $(wc -c < "$DIR/contacts.csv") bytes, $ROWS rows"
-/usr/bin/time -f 'import: %e s wall, %U s user, %S s sys, peak RSS %M KB' \
+TANDEM_LOG_LEVEL=info /usr/bin/time -f 'import: %e s wall, %U s user, %S s sys, peak RSS %M KB' \
 	"$DIR/tandem" import contacts "$DIR/contacts.csv" --workspace "$WS" --dedupe email 2>"$DIR/import.err"
+# The import's phases, as it logs them (level info).
+grep -o '"msg":"import: [^"]*"[^}]*' "$DIR/import.err" | grep -v 'progress' || true
 tail -1 "$DIR/import.err"
 /usr/bin/time -f 'export: %e s wall, %U s user, %S s sys, peak RSS %M KB' \
 	"$DIR/tandem" export contacts --workspace "$WS" --out "$DIR/out.csv" 2>"$DIR/export.err"

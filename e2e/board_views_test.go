@@ -115,4 +115,12 @@ func TestBoardViewsInBrowser(t *testing.T) {
 	if got := Eval[string](t, ctx, leadCount); got != "1" {
 		t.Fatalf("after a move in the view Lead in counts %s, want 1 (the view's deals)", got)
 	}
+	// The next card moved there takes its place in the view's order
+	// (lowest value first), not the top of the column.
+	proposalTitles := `[...document.querySelectorAll('[aria-label="Proposal"] .card-title')].map(a => a.textContent).join(", ")`
+	dragTo(t, ctx, `[aria-label="Lead in"] .card`, `[data-board] [aria-label="Proposal"] [data-cards]`)
+	Do(t, ctx, cd.Poll[cd.Void](`document.querySelector('[aria-label="Proposal"] [data-count]').textContent === "2" && !document.querySelector(".card.saving")`))
+	if got := Eval[string](t, ctx, proposalTitles); got != "Acme renewal, Initech rollout" {
+		t.Fatalf("after the second move Proposal shows %s, want the view's order", got)
+	}
 }

@@ -1,6 +1,7 @@
 package deals
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -194,17 +195,40 @@ func columnPage(tx *store.Tx, base string, baseArgs []any, q ColumnQuery) (recor
 	if limit := records.ClampLimit(q.Limit); len(items) > limit {
 		items = items[:limit]
 		last := items[len(items)-1]
-		vals := make([]any, len(keys))
-		for i, k := range keys {
-			vals[i] = sortValue(last, k.Name())
-			if k.Name() == "expected_close" && !k.Desc() && last.ExpectedClose == "" {
-				vals[i] = undated
-			}
-		}
-		page.Next = records.EncodeCursor(spec, vals, last.ID)
+		page.Next = records.EncodeCursor(spec, columnValues(last, keys), last.ID)
 	}
 	page.Items = items
 	return page, nil
+}
+
+// columnValues are d's values of a column order's keys, as the column's
+// query compares them.
+func columnValues(d Deal, keys []records.SortKey) []any {
+	vals := make([]any, len(keys))
+	for i, k := range keys {
+		vals[i] = sortValue(d, k.Name())
+		if k.Name() == "expected_close" && !k.Desc() && d.ExpectedClose == "" {
+			vals[i] = undated
+		}
+	}
+	return vals
+}
+
+// CardKey is where d sorts in a board column ordered by spec (as
+// BoardOrder reads it): per key its value and whether it descends, then
+// its id (zero-padded, so it compares as text) in the last key's
+// direction, as the column's query orders them. The board compares these
+// to put a card that a move brought in among the cards it shows
+// (web/src/board.js).
+func CardKey(d Deal, spec string) [][2]any {
+	order, _ := BoardOrder(spec)
+	keys, _, _ := records.ParseSort(order, boardSorts, BoardSort)
+	out := make([][2]any, 0, len(keys)+1)
+	for i, v := range columnValues(d, keys) {
+		out = append(out, [2]any{v, keys[i].Desc()})
+	}
+	lastDesc := len(keys) > 0 && keys[len(keys)-1].Desc()
+	return append(out, [2]any{fmt.Sprintf("%020d", int64(d.ID)), lastDesc})
 }
 
 // undated is where a deal without a close date sorts when a column is

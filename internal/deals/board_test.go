@@ -2,6 +2,8 @@ package deals_test
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -129,6 +131,21 @@ func TestBoardColumnSorts(t *testing.T) {
 					t.Errorf("sort %q, %d a page (%s):\n got %v\nwant %v", tc.sort, per, canon, got, want)
 				}
 			}
+			// The board places a moved card by CardKey, compared as
+			// board.js does: the same order as the column's query.
+			byKey := titlesOf(slices.SortedFunc(slices.Values(ds), func(a, b deals.Deal) int {
+				ka, kb := cardKey(t, a, tc.sort), cardKey(t, b, tc.sort)
+				switch {
+				case sortsBefore(ka, kb):
+					return -1
+				case sortsBefore(kb, ka):
+					return 1
+				}
+				return 0
+			}))
+			if !slices.Equal(byKey, want) {
+				t.Errorf("sort %q by CardKey:\n got %v\nwant %v", tc.sort, byKey, want)
+			}
 		}
 	})
 }
@@ -171,4 +188,37 @@ func TestBoardSortFallsBack(t *testing.T) {
 			return nil
 		})
 	})
+}
+
+// cardKey is deals.CardKey as board.js reads it (JSON: numbers as floats).
+func cardKey(t *testing.T, d deals.Deal, sort string) [][2]any {
+	b, err := json.Marshal(deals.CardKey(d, sort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k [][2]any
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// sortsBefore is board.js's comparison of two card keys.
+func sortsBefore(a, b [][2]any) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i][0], b[i][0]
+		if x == y {
+			continue
+		}
+		var lt bool
+		fx, xnum := x.(float64)
+		fy, ynum := y.(float64)
+		if xnum && ynum {
+			lt = fx < fy
+		} else {
+			lt = fmt.Sprint(x) < fmt.Sprint(y)
+		}
+		return lt != a[i][1].(bool)
+	}
+	return false
 }

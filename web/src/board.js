@@ -24,6 +24,8 @@
   function post(url, fields) {
     var body = new URLSearchParams(fields);
     body.set("filter", filterText());
+    var b = document.querySelector("[data-board]");
+    body.set("sort", (b && b.getAttribute("data-sort")) || "");
     return fetch(url, { method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json" } }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (j) {
@@ -70,6 +72,32 @@
     else list.insertBefore(card, list.firstChild);
   }
 
+  // sortsBefore reports whether sort key a comes before b in a column: per
+  // key [value, descending], as deals.CardKey writes them.
+  function sortsBefore(a, b) {
+    for (var i = 0; i < a.length && i < b.length; i++) {
+      var x = a[i][0], y = b[i][0];
+      if (x === y) continue;
+      var lt = typeof x === "number" && typeof y === "number" ? x < y : String(x) < String(y);
+      return a[i][1] ? !lt : lt;
+    }
+    return false;
+  }
+
+  // settle puts a card that a move brought into col where the column's
+  // order puts it among the cards shown (after them all when it sorts past
+  // the last: the next page holds its place).
+  function settle(card, col, key) {
+    card.setAttribute("data-sort-key", JSON.stringify(key));
+    var list = cardsOf(col), at = null;
+    var others = Array.prototype.filter.call(list.querySelectorAll(".card[data-sort-key]"), function (c) { return c !== card; });
+    for (var i = 0; i < others.length && !at; i++) {
+      try { if (sortsBefore(key, JSON.parse(others[i].getAttribute("data-sort-key")))) at = others[i]; } catch (e) { /* a card without a key stays put */ }
+    }
+    if (!at) at = others.length ? others[others.length - 1].nextSibling : list.firstChild;
+    if (at !== card) list.insertBefore(card, at);
+  }
+
   function moveCard(card, to, silent) {
     var from = columnOf(card), before = card.nextSibling;
     if (!from || from === to) return;
@@ -78,6 +106,7 @@
     post("/deals/" + card.dataset.deal + "/move", { stage_id: to.dataset.stage, version: card.dataset.version })
       .then(function (s) {
         card.dataset.version = s.version;
+        if (s.sort_key && columnOf(card) === to) settle(card, to, s.sort_key);
         card.classList.remove("saving", "rotting");
         var rot = card.querySelector(".card-rot");
         if (rot) rot.remove();

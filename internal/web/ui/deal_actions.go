@@ -31,6 +31,9 @@ type dealState struct {
 	Columns  []columnTotals `json:"columns"`
 	Rotting  int            `json:"rotting_days"`
 	Previous string         `json:"previous_stage_id"`
+	// SortKey is the deal's place in a column of the board's order (form
+	// value sort): deals.CardKey.
+	SortKey [][2]any `json:"sort_key"`
 }
 
 // DealMove moves a deal to stage_id (POST /deals/{id}/move).
@@ -84,7 +87,7 @@ func (h *Handlers) dealAction(w http.ResponseWriter, r *http.Request, fn func(*s
 			return err
 		}
 		st = dealState{ID: d.ID.String(), Version: d.Version, StageID: d.StageID.String(), Stage: d.StageName, Status: d.Status,
-			Rotting: d.RottingDays(tx.Now), Previous: before.StageID.String()}
+			Rotting: d.RottingDays(tx.Now), Previous: before.StageID.String(), SortKey: deals.CardKey(d, form(r, "sort"))}
 		if !wantsJSON(r) {
 			return nil
 		}

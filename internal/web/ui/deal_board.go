@@ -157,7 +157,7 @@ func (h *Handlers) fillBoard(tx *store.Tx, p crm.Principal, b deals.Board, st bo
 	for _, c := range b.Columns {
 		all = append(all, c.Deals...)
 	}
-	cs, err := cards(tx, p, all, cf)
+	cs, err := cards(tx, p, all, cf, b.Sort)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (h *Handlers) BoardColumn(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if cs, err = cards(tx, p, page.Items, cf); err != nil {
+		if cs, err = cards(tx, p, page.Items, cf, c.sort); err != nil {
 			return err
 		}
 		if page.Next != "" {

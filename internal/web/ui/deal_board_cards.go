@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,8 +82,9 @@ func (cf cardFields) key() string {
 
 // cards turns deals into board cards, each with its next open activity
 // (only its type and when: the activity itself may belong to someone whose
-// work the viewer does not see) and the chosen fields.
-func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, cf cardFields) ([]view.DealCard, error) {
+// work the viewer does not see), the chosen fields and its place in the
+// column's order (sort).
+func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, cf cardFields, sort string) ([]view.DealCard, error) {
 	ids := make([]crm.ID, len(ds))
 	for i, d := range ds {
 		ids[i] = d.ID
@@ -100,7 +102,7 @@ func cards(tx *store.Tx, p crm.Principal, ds []deals.Deal, cf cardFields) ([]vie
 		owner := cf.who[d.OwnerID]
 		c := view.DealCard{ID: d.ID.String(), Title: d.Title, Value: crm.FormatMoney(d.Value, d.Currency),
 			Company: d.CompanyName, Owner: owner, OwnerInitials: view.Initials(owner),
-			Version: d.Version, RottingDays: d.RottingDays(tx.Now), Chosen: len(cf.cols) > 0}
+			Version: d.Version, RottingDays: d.RottingDays(tx.Now), Chosen: len(cf.cols) > 0, SortKey: cardKey(d, sort)}
 		for _, col := range cf.cols {
 			if f := cardField(d, col, cf.who, tx.Now, loc); f.Text != "" || len(f.Tags) > 0 {
 				c.Fields = append(c.Fields, f)
@@ -207,4 +209,10 @@ func sortLabel(order string) string {
 		parts = append(parts, cmp.Or(sortKeyLabels[k], k)+arrow)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// cardKey is deals.CardKey as the board's cards carry it (data-sort-key).
+func cardKey(d deals.Deal, sort string) string {
+	b, _ := json.Marshal(deals.CardKey(d, sort))
+	return string(b)
 }

@@ -37,6 +37,7 @@ type DealCard struct {
 	ID, Title, Value, Company, Owner, OwnerInitials string
 	Version                                         int64
 	RottingDays                                     int
+	SortKey                                         string // JSON: where the card sorts in its column (deals.CardKey)
 	// Chosen: a view chose the card's fields, and Fields (those with a
 	// value, in the view's order) replace the standard company and owner.
 	Chosen bool
