@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -115,6 +116,10 @@ type searchGlobal struct{}
 
 var searchQueries = []string{"jen", "michael", "smith", "Jonh", "Willams", "mül", "Schmidt", "lefevre", "Garcia Ana",
 	"grace", "O'Brien", "king", "Hoffman", "martin", "Thompsen", "ava", "555", "gmbh", "sarah j", "dubois"}
+
+// SearchQueries are search-global's queries (bench/cmd/listprobe -search
+// times them in-process).
+func SearchQueries() []string { return slices.Clone(searchQueries) }
 
 func (searchGlobal) Name() string { return "search-global" }
 func (searchGlobal) Version() int { return 1 }

@@ -214,7 +214,7 @@ const narrowMax = 10_000
 // records in, and until then the index does not hold them all.
 func narrower(tx *store.Tx, ws crm.ID, object string) func(field, value string) (string, []any) {
 	fields := narrowFields[object]
-	if fields == nil || tx.Dialect() != store.SQLite {
+	if fields == nil {
 		return nil
 	}
 	checked, importing := false, false
@@ -237,11 +237,11 @@ func narrower(tx *store.Tx, ws crm.ID, object string) func(field, value string) 
 		// pays, which a few more or less do not change: it is remembered
 		// (countcache.go), as matching the text again costs as much as the
 		// narrowed list itself.
-		key := "narrow\x00" + value
+		key := "narrow\x00" + ws.String() + "\x00" + value
 		n, ok := cachedCount(key, tx.Now)
 		if !ok {
 			var err error
-			if n, err = search.MatchCount(tx, value, narrowMax+1); err != nil {
+			if n, err = search.MatchCount(tx, ws, value, narrowMax+1); err != nil {
 				return "", nil // the exact condition alone is still right
 			}
 			rememberCount(key, n, tx.Now)
@@ -249,6 +249,6 @@ func narrower(tx *store.Tx, ws crm.ID, object string) func(field, value string) 
 		if n > narrowMax {
 			return "", nil
 		}
-		return search.NarrowCond(value)
+		return search.NarrowCond(tx, ws, value)
 	}
 }

@@ -1,9 +1,12 @@
-// Command listprobe times the contact list's five bench filters
+// Command listprobe times the contact list's five bench filters (or, with
+// -search, search-global's queries)
 // (bench/load: list-contacts-filtered) in-process against a seeded data
 // directory, one at a time, three rounds: server time without HTTP or
-// queueing. -count-budget 1µs leaves out the first page's count.
+// queueing. -count-budget 1µs leaves out the first page's count; -db
+// reads a PostgreSQL database instead of the data directory's SQLite one.
 //
 //	go run ./bench/cmd/listprobe -data /tmp/l-sqlite -as demo@tandem.local
+//	go run ./bench/cmd/listprobe -db postgres://postgres@127.0.0.1:5432/tandem_l
 package main
 
 import (
@@ -21,19 +24,21 @@ import (
 
 func main() {
 	data := flag.String("data", "data", "data directory (SQLite)")
+	dbURL := flag.String("db", "", "database URL (postgres://…) instead of the data directory's SQLite")
 	as := flag.String("as", "demo@tandem.local", "the member's email")
 	budget := flag.Duration("count-budget", store.DefaultCountBudget, "time budget of the first page's count")
 	rounds := flag.Int("rounds", 3, "rounds over the filters")
+	searches := flag.Bool("search", false, "time search-global's queries instead of the filters")
 	flag.Parse()
-	if err := run(*data, *as, *budget, *rounds); err != nil {
+	if err := run(store.Options{DataDir: *data, URL: *dbURL, CountBudget: *budget}, *as, *rounds, *searches); err != nil {
 		fmt.Fprintln(os.Stderr, "listprobe:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, as string, budget time.Duration, rounds int) error {
+func run(opts store.Options, as string, rounds int, searches bool) error {
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DataDir: data, CountBudget: budget})
+	db, err := store.Open(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -48,6 +53,21 @@ func run(data, as string, budget time.Duration, rounds int) error {
 		return fmt.Errorf("member %s: %w", as, err)
 	}
 	for range rounds {
+		if searches {
+			for _, q := range load.SearchQueries() {
+				start := time.Now()
+				var hits []records.Result
+				err := db.Read(ctx, func(tx *store.Tx) (err error) {
+					hits, err = records.Search(tx, p, q, 20)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				fmt.Printf("search %-20q %3d hits  %v\n", q, len(hits), time.Since(start).Round(time.Microsecond))
+			}
+			continue
+		}
 		for _, f := range load.ContactFilters() {
 			start := time.Now()
 			var page records.Page[records.Contact]
