@@ -41,6 +41,14 @@ func TestPostgresUsesTrigramIndexes(t *testing.T) {
 				return err
 			}
 			hits = len(hs)
+			// The plan settings the search needed are the transaction's
+			// own again after it.
+			for _, setting := range []string{"enable_seqscan", "enable_indexscan"} {
+				var v string
+				if err := tx.QueryRow(`SELECT current_setting('` + setting + `')`).Scan(&v); err != nil || v != "on" {
+					t.Errorf("after searching %q: %s = %q (%v)", q, setting, v, err)
+				}
+			}
 			// Counters of this transaction only.
 			return tx.QueryRow(`SELECT pg_stat_get_xact_numscans('search_index_ws_title'::regclass),
 				pg_stat_get_xact_numscans('search_index_ws_body'::regclass)`).Scan(&title, &body)
@@ -56,5 +64,50 @@ func TestPostgresUsesTrigramIndexes(t *testing.T) {
 	// No substring matches: the typo pass runs too, on the title index.
 	if title, _, hits := scans("Dijsktra"); title < 2 || hits == 0 {
 		t.Errorf("typo pass: %d title index scans, %d hits", title, hits)
+	}
+}
+
+// TestPostgresNarrowingCountUsesTrigramIndexes: the count that decides
+// whether a contains filter is narrowed reads the trigram indexes too.
+func TestPostgresNarrowingCountUsesTrigramIndexes(t *testing.T) {
+	db := testdb.Postgres(t)
+	ctx := context.Background()
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+			SELECT 1, 'contact', g, 'Name ' || g, 'p' || g || CASE WHEN g % 100 = 0 THEN '@gmail.com' ELSE '@example.com' END
+			FROM generate_series(1, 20000) g`)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(`ANALYZE search_index`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		// A rare text and a common one: under the count's LIMIT the
+		// planner would scan the documents for the common one.
+		for text, want := range map[string]int{"GMAIL": 200, "example": 10_001} {
+			var before, after int64
+			scans := `SELECT pg_stat_get_xact_numscans('search_index_ws_body'::regclass)`
+			if err := tx.QueryRow(scans).Scan(&before); err != nil {
+				return err
+			}
+			n, err := MatchCount(tx, 1, text, 10_001)
+			if err != nil {
+				return err
+			}
+			if err := tx.QueryRow(scans).Scan(&after); err != nil {
+				return err
+			}
+			if n != want || after == before {
+				t.Errorf("%s: match count %d (want %d), %d body index scans", text, n, want, after-before)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
