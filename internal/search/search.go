@@ -464,8 +464,12 @@ func MatchCount(tx *store.Tx, ws crm.ID, text string, limit int) (int, error) {
 // the records they keep include every one the exact condition matches.
 func NarrowCond(tx *store.Tx, ws crm.ID, text string) (string, []any) {
 	if tx.Dialect() == store.Postgres {
-		return `{t}.id IN (SELECT object_id FROM search_index WHERE workspace_id = ?
-			AND (lower(title) LIKE lower(?) ESCAPE '\' OR lower(body) LIKE lower(?) ESCAPE '\'))`,
+		// An array, computed once, whose ids are then looked up one by one:
+		// as a semi-join, a fresh table's statistics (2% of documents for
+		// any LIKE) made the planner hash the matches and scan every
+		// contact of the workspace instead (0.5–0.9 s at L, against 50 ms).
+		return `{t}.id = ANY(ARRAY(SELECT object_id FROM search_index WHERE workspace_id = ?
+			AND (lower(title) LIKE lower(?) ESCAPE '\' OR lower(body) LIKE lower(?) ESCAPE '\')))`,
 			[]any{ws, likeAnywhere(text), likeAnywhere(text)}
 	}
 	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{quote(text)}
