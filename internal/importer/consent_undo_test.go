@@ -248,3 +248,37 @@ func TestUndoConsentChunks(t *testing.T) {
 		}
 	})
 }
+
+// TestUndoConsentAfterMerge: a contact an import created, merged into an
+// existing one, brings its consent with it (consent.Merge); undoing the
+// import then takes that consent back on the survivor, as for any contact
+// the import updated, and the survivor's own state before the import
+// returns.
+func TestUndoConsentAfterMerge(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "merge-undo@example.com")
+		keep := existing(t, db, p, records.NewContact{FirstName: "Kim", Email: "kim@example.com"})
+		recordConsent(t, db, p, keep.ID, "marketing_email", "withdrawn")
+		before := consentState(t, db, p.WorkspaceID, keep.ID)
+		imp := runImport(t, db, p, "contacts", "Email,First Name,Email Opt-In\nkim.work@example.com,Kim,yes\n", nil, false)
+		if imp.Summary() != "created=1 updated=0 skipped=0 errors=0" {
+			t.Fatalf("import: %s %q", imp.Summary(), imp.Error)
+		}
+		dup := contactID(t, db, p.WorkspaceID, "kim.work@example.com")
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.MergeContacts(tx, p, keep.ID, dup, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if s := consentState(t, db, p.WorkspaceID, keep.ID); !strings.HasPrefix(s, "marketing_email=granted") {
+			t.Fatalf("after the merge: %s", s)
+		}
+		if _, _, err := importer.UndoImport(ctx, db, p, imp.ID); err != nil {
+			t.Fatalf("undo: %v", err)
+		}
+		if got := consentState(t, db, p.WorkspaceID, keep.ID); got != before {
+			t.Fatalf("after the undo: %s\nbefore the import: %s", got, before)
+		}
+	})
+}
