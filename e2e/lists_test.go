@@ -139,8 +139,12 @@ func TestListViews(t *testing.T) {
 	}
 	look(t, ctx, "contacts-after-bulk")
 
-	// Keyboard: j moves the highlight, Enter opens the record.
-	Do(t, ctx, cd.KeyEvent("j"), cd.KeyEvent("\r"), cd.WaitVisible(cd.CSS(`[data-fact="first_name"]`)))
+	// Keyboard: j moves the highlight, Enter opens the record (swapped
+	// in, not a whole page load: a mark set on the page survives).
+	Do(t, ctx, cd.Evaluate[cd.Void](`window.tandemStayed = true`), cd.KeyEvent("j"), cd.KeyEvent("\r"), cd.WaitVisible(cd.CSS(`[data-fact="first_name"]`)))
+	if !Eval[bool](t, ctx, `window.tandemStayed === true && location.pathname.startsWith("/contacts/")`) {
+		t.Fatalf("Enter on a row: whole page loaded, or the address is %s", Eval[string](t, ctx, `location.pathname`))
+	}
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/companies"), cd.WaitVisible(cd.CSS(`#company-rows tr`)))
 	look(t, ctx, "companies")
 }

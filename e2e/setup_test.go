@@ -110,9 +110,14 @@ func TestSetupFlowInBrowser(t *testing.T) {
 		t.Fatal("dashboard does not count the company")
 	}
 
-	// Keyboard: "?" opens the help, Escape closes it, "g o" goes to companies.
+	// Keyboard: "?" opens the help, Escape closes it, "g o" goes to
+	// companies without loading the whole page (a mark set on the page
+	// survives), and the address bar follows.
 	Do(t, ctx, cd.KeyEvent("?"), cd.WaitVisible(cd.CSS(`#shortcut-help`)), cd.KeyEvent("\x1b"), cd.WaitNotVisible(cd.CSS(`#shortcut-help`)))
-	Do(t, ctx, cd.KeyEvent("g"), cd.KeyEvent("o"), cd.WaitVisible(cd.CSS(`#company-form`)))
+	Do(t, ctx, cd.Evaluate[cd.Void](`window.tandemStayed = true`), cd.KeyEvent("g"), cd.KeyEvent("o"), cd.WaitVisible(cd.CSS(`#company-form`)))
+	if !Eval[bool](t, ctx, `window.tandemStayed === true && location.pathname === "/companies"`) {
+		t.Fatalf("g o: whole page loaded, or the address is %s", Eval[string](t, ctx, `location.pathname`))
+	}
 }
 
 // TestPhoneWidth checks that signed-in pages, and the account menu, fit

@@ -17,13 +17,27 @@
 
   function helpDialog() { return document.getElementById("shortcut-help"); }
 
+  // go opens url as a link in the page would: with htmx, the new page is
+  // swapped in and the address bar and history follow (no whole-page
+  // load); without it, a plain load. The link stays until the swap
+  // replaces the page: htmx drops requests of removed elements.
+  function go(url) {
+    if (!window.htmx) { window.location.assign(url); return; }
+    var a = document.createElement("a");
+    a.href = url;
+    a.hidden = true;
+    document.body.appendChild(a);
+    window.htmx.process(a);
+    a.click();
+  }
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
     var key = e.key;
     if (pending === "g" && goto[key]) {
       e.preventDefault();
       pending = "";
-      window.location.assign(goto[key]);
+      go(goto[key]);
       return;
     }
     pending = "";
@@ -326,7 +340,7 @@
     if (i < 0) return;
     if (e.key === "Enter" && !(e.target instanceof Element && e.target.closest("a, button"))) {
       e.preventDefault();
-      window.location.assign(rows[i].getAttribute("data-href"));
+      go(rows[i].getAttribute("data-href"));
     } else if (e.key === "x") {
       e.preventDefault();
       var box = rows[i].querySelector("[data-select]");
