@@ -15,3 +15,10 @@ func OnIndexChunk(fn func()) func() {
 	indexChunkDone = fn
 	return func() { indexChunkDone = nil }
 }
+
+// OnMergeRange calls fn after each range a chunked merge (PostgreSQL)
+// commits; it returns a function removing it.
+func OnMergeRange(fn func()) func() {
+	mergeRangeDone = fn
+	return func() { mergeRangeDone = nil }
+}

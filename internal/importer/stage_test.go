@@ -1,8 +1,14 @@
 package importer_test
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
@@ -85,4 +91,60 @@ func TestStagedMerge(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestChunkedMergeResumes (PostgreSQL): a big import's staged contacts
+// move into contacts in ranges of ids, each range in its own transaction
+// on one of two connections. Stopped after the first range (a shutdown),
+// the import keeps the rest staged; run again, it moves them, and every
+// contact is there once, with its search document.
+func TestChunkedMergeResumes(t *testing.T) {
+	db := testdb.Postgres(t)
+	defer importer.SetRebuildMinRows(1)()
+	p := member(t, db, 0, crm.RoleOwner, "chunks@example.com")
+	var file strings.Builder
+	file.WriteString("Email,First Name\n")
+	for i := range 40 {
+		fmt.Fprintf(&file, "c%02d@example.com,C%02d\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "contacts.csv")
+	if err := os.WriteFile(path, []byte(file.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	imp := create(t, db, p, path, nil)
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var ranges atomic.Int32
+	defer importer.OnMergeRange(func() {
+		if ranges.Add(1) == 1 {
+			cancel()
+		}
+	})()
+	if _, err := importer.Execute(stop, db, p.WorkspaceID, imp.ID, importer.Options{}); err == nil {
+		t.Fatal("the stopped run reported no error")
+	}
+	merged := count(t, db, `SELECT count(*) FROM contacts WHERE workspace_id = ?`, p.WorkspaceID)
+	staged := count(t, db, `SELECT count(*) FROM import_stage_contacts WHERE workspace_id = ?`, p.WorkspaceID)
+	if merged == 0 || staged == 0 || merged+staged != 40 {
+		t.Fatalf("after the stop: %d contacts moved in, %d staged", merged, staged)
+	}
+	done, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, importer.Options{StaleAfter: time.Nanosecond})
+	if err != nil || done.Status != importer.Done || done.Summary() != "created=40 updated=0 skipped=0 errors=0" {
+		t.Fatalf("the resumed run: %s %s %v", done.Status, done.Summary(), err)
+	}
+	if n := count(t, db, `SELECT count(DISTINCT email) FROM contacts WHERE workspace_id = ?`, p.WorkspaceID); n != 40 {
+		t.Fatalf("%d distinct contacts, want 40", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM contacts WHERE workspace_id = ?`, p.WorkspaceID); n != 40 {
+		t.Fatalf("%d contacts, want 40", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM import_stage_contacts WHERE workspace_id = ?`, p.WorkspaceID); n != 0 {
+		t.Fatalf("%d rows left staged", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, p.WorkspaceID); n != 40 {
+		t.Fatalf("%d search documents, want 40", n)
+	}
+	if ranges.Load() < 8 {
+		t.Fatalf("%d ranges committed in all, want the 8 of the merge", ranges.Load())
+	}
 }
