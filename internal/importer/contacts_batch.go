@@ -371,23 +371,45 @@ func prefixed(expr string) string {
 // import r created, with ids after `after`; it returns the last id done
 // and how many.
 func indexChunk(tx *store.Tx, r *Run, t IndexTarget, after crm.ID, limit int) (crm.ID, int, error) {
+	last, n, err := chunkEnd(tx, r, t, after, limit)
+	if err != nil || n == 0 {
+		return after, 0, err
+	}
+	if err := indexRange(tx, r, t, after, last); err != nil {
+		return after, 0, err
+	}
+	return last, n, nil
+}
+
+// chunkEnd is the last id of the next up to limit records of t that import
+// r created after `after`, and how many there are.
+func chunkEnd(tx *store.Tx, r *Run, t IndexTarget, after crm.ID, limit int) (crm.ID, int, error) {
 	var last crm.ID
 	var n int
 	err := tx.QueryRow(`SELECT COALESCE(max(id), 0), count(*) FROM (SELECT id FROM `+t.Table+`
 		WHERE workspace_id = ? AND id > ? AND import_id = ? AND deleted_at IS NULL ORDER BY id LIMIT ?) c`,
 		r.WorkspaceID, after, r.ID, limit).Scan(&last, &n)
-	if err != nil || n == 0 {
-		return after, 0, err
-	}
+	return last, n, err
+}
+
+// indexRange writes the search documents of the records of t that import r
+// created with ids in (after, last]. On PostgreSQL a document already
+// there is left as it is: ranges written at once (index.go) may be written
+// again after a crash, before their progress was saved.
+func indexRange(tx *store.Tx, r *Run, t IndexTarget, after, last crm.ID) error {
 	key, keyValue := search.DocKey(tx, "id")
-	_, err = tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
+	conflict := ""
+	if tx.Dialect() == store.Postgres {
+		conflict = " ON CONFLICT DO NOTHING"
+	}
+	_, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
 		SELECT `+keyValue+`workspace_id, ?, id, `+t.Title+`, `+t.Body+` FROM `+t.Table+`
-		WHERE workspace_id = ? AND id > ? AND id <= ? AND import_id = ? AND deleted_at IS NULL`,
+		WHERE workspace_id = ? AND id > ? AND id <= ? AND import_id = ? AND deleted_at IS NULL`+conflict,
 		t.Object, r.WorkspaceID, after, last, r.ID)
 	if err != nil {
-		return after, 0, errf("search index: %w", err)
+		return errf("search index: %w", err)
 	}
-	return last, n, nil
+	return nil
 }
 
 // jsonText encodes v for a JSON column; nil slices and maps become [] and {}.

@@ -22,3 +22,11 @@ func OnMergeRange(fn func()) func() {
 	mergeRangeDone = fn
 	return func() { mergeRangeDone = nil }
 }
+
+// SetIndexChunkRows sets how many search documents a chunk writes; it
+// returns a function restoring the default.
+func SetIndexChunkRows(n int) func() {
+	old := indexChunkRows
+	indexChunkRows = n
+	return func() { indexChunkRows = old }
+}

@@ -3,6 +3,8 @@ package importer
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"sync"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -15,7 +17,7 @@ var indexChunkDone func()
 // indexChunkRows is how many search documents one transaction writes: a
 // long transaction would hold SQLite's one writer (and the node lease that
 // keeps ids unique) for too long.
-const indexChunkRows = 25_000
+var indexChunkRows = 25_000
 
 // index writes the search documents of the records the import created, in
 // chunks, remembering in the import how far it got, so a crash here resumes
@@ -46,42 +48,119 @@ func (ex *execution) index(ctx context.Context) error {
 		}
 		defer restore()
 	}
+	// PostgreSQL writes a big import's documents two chunks at a time, on
+	// two connections: each backend merges its own share of the trigram
+	// indexes' pending lists (1M documents in chunks of 25,000: 28 s one
+	// chunk at a time, 18 s two at once).
+	per := 1
+	if ex.db.Dialect() == store.Postgres && ex.imp.RowsDone >= rebuildMinRows {
+		per = indexParallel
+	}
 	for _, t := range ex.kind.Index() {
 		for {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			n := 0
-			err := ex.db.Write(ctx, func(tx *store.Tx) error {
-				var raw string
-				if err := tx.QueryRow(`SELECT index_progress FROM imports WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&raw); err != nil {
-					return err
-				}
-				progress := map[string]crm.ID{}
-				if err := json.Unmarshal([]byte(raw), &progress); err != nil {
-					return errf("index progress: %w", err)
-				}
-				last, done, err := indexChunk(tx, ex.rn, t, progress[t.Table], indexChunkRows)
-				if err != nil || done == 0 {
-					return err
-				}
-				n, progress[t.Table] = done, last
-				_, err = tx.Exec(`UPDATE imports SET index_progress = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-					jsonText(progress), store.Micros(tx.Now), ws, id)
-				return err
-			})
+			var n int
+			var err error
+			if per == 1 {
+				err = ex.db.Write(ctx, func(tx *store.Tx) error {
+					progress, err := indexProgress(tx, ws, id)
+					if err != nil {
+						return err
+					}
+					last, done, err := indexChunk(tx, ex.rn, t, progress[t.Table], indexChunkRows)
+					if err != nil || done == 0 {
+						return err
+					}
+					n, progress[t.Table] = done, last
+					return saveIndexProgress(tx, ws, id, progress)
+				})
+			} else {
+				n, err = ex.indexAtOnce(ctx, t, per)
+			}
 			if err != nil {
 				return err
 			}
 			if indexChunkDone != nil {
 				indexChunkDone()
 			}
-			if n < indexChunkRows {
+			if n < per*indexChunkRows {
 				break
 			}
 		}
 	}
 	return nil
+}
+
+// indexParallel is how many chunks of documents a big PostgreSQL import
+// writes at once.
+const indexParallel = 2
+
+// indexAtOnce writes the next `per` chunks of t's documents at once, each
+// on its own connection and transaction, and then saves the progress past
+// them all: a crash before that writes them again, which indexRange allows.
+func (ex *execution) indexAtOnce(ctx context.Context, t IndexTarget, per int) (int, error) {
+	ws, id := ex.imp.WorkspaceID, ex.imp.ID
+	var ranges [][2]crm.ID
+	var n int
+	err := ex.db.Read(ctx, func(tx *store.Tx) error {
+		progress, err := indexProgress(tx, ws, id)
+		if err != nil {
+			return err
+		}
+		lo := progress[t.Table]
+		for range per {
+			hi, k, err := chunkEnd(tx, ex.rn, t, lo, indexChunkRows)
+			if err != nil || k == 0 {
+				return err
+			}
+			ranges, n, lo = append(ranges, [2]crm.ID{lo, hi}), n+k, hi
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	errs := make([]error, len(ranges))
+	var wg sync.WaitGroup
+	for i, rg := range ranges {
+		wg.Go(func() {
+			errs[i] = ex.db.Write(ctx, func(tx *store.Tx) error { return indexRange(tx, ex.rn, t, rg[0], rg[1]) })
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
+	return n, ex.db.Write(ctx, func(tx *store.Tx) error {
+		progress, err := indexProgress(tx, ws, id)
+		if err != nil {
+			return err
+		}
+		progress[t.Table] = ranges[len(ranges)-1][1]
+		return saveIndexProgress(tx, ws, id, progress)
+	})
+}
+
+// indexProgress is how far the import's search documents got, per table:
+// the last record id whose document is written.
+func indexProgress(tx *store.Tx, ws, id crm.ID) (map[string]crm.ID, error) {
+	var raw string
+	if err := tx.QueryRow(`SELECT index_progress FROM imports WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&raw); err != nil {
+		return nil, err
+	}
+	progress := map[string]crm.ID{}
+	if err := json.Unmarshal([]byte(raw), &progress); err != nil {
+		return nil, errf("index progress: %w", err)
+	}
+	return progress, nil
+}
+
+func saveIndexProgress(tx *store.Tx, ws, id crm.ID, progress map[string]crm.ID) error {
+	_, err := tx.Exec(`UPDATE imports SET index_progress = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
+		jsonText(progress), store.Micros(tx.Now), ws, id)
+	return err
 }
 
 // Interrupted marks a running import of this process as cancelled after

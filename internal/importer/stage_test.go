@@ -97,10 +97,12 @@ func TestStagedMerge(t *testing.T) {
 // move into contacts in ranges of ids, each range in its own transaction
 // on one of two connections. Stopped after the first range (a shutdown),
 // the import keeps the rest staged; run again, it moves them, and every
-// contact is there once, with its search document.
+// contact is there once, with its search document — written two chunks at
+// a time, and written again without harm after a crash.
 func TestChunkedMergeResumes(t *testing.T) {
 	db := testdb.Postgres(t)
 	defer importer.SetRebuildMinRows(1)()
+	defer importer.SetIndexChunkRows(3)() // documents two chunks at a time, 14 chunks
 	p := member(t, db, 0, crm.RoleOwner, "chunks@example.com")
 	var file strings.Builder
 	file.WriteString("Email,First Name\n")
@@ -146,5 +148,21 @@ func TestChunkedMergeResumes(t *testing.T) {
 	}
 	if ranges.Load() < 8 {
 		t.Fatalf("%d ranges committed in all, want the 8 of the merge", ranges.Load())
+	}
+	// A crash after two chunks of documents were written at once but
+	// before their progress was saved writes them again: the run that
+	// follows must take that in its stride.
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(`UPDATE imports SET status = 'running', index_progress = '{}' WHERE workspace_id = ? AND id = ?`, p.WorkspaceID, imp.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, importer.Options{StaleAfter: time.Nanosecond})
+	if err != nil || again.Status != importer.Done {
+		t.Fatalf("documents written again: %s %v", again.Status, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, p.WorkspaceID); n != 40 {
+		t.Fatalf("%d search documents after writing them again, want 40", n)
 	}
 }
