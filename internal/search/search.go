@@ -196,7 +196,7 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		// itself (it is computed for every match), and means little for
 		// trigram substrings. The candidates are capped so that a common
 		// word costs the same at a million records as at ten thousand.
-		phrase := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.Join(terms(q), " ")) + "%"
+		phrase := likeAnywhere(strings.Join(terms(q), " "))
 		args := append(append([]any{ws, strings.Join(all, " AND ")}, vargs...), candidates, phrase, phrase, limit)
 		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (
 				SELECT object_type, object_id, title, body FROM search_index
@@ -299,8 +299,6 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 	defer restore()
 	ts := terms(q)
 	phrase := strings.Join(ts, " ")
-	esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
-	like := func(w string) string { return "%" + esc.Replace(w) + "%" }
 	// First every word as a substring (trigram-indexed LIKE), whole-query
 	// matches first; only when that finds too little, names close to the
 	// query (typos), which costs a similarity per candidate.
@@ -313,7 +311,7 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 	args := []any{ws}
 	for _, w := range ts {
 		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
-		args = append(args, like(w), like(w))
+		args = append(args, likeAnywhere(w), likeAnywhere(w))
 	}
 	vis, vargs := scope.where()
 	args = append(args, vargs...)
@@ -321,7 +319,7 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 			SELECT object_type, object_id, title, body FROM search_index
 			WHERE search_index.workspace_id = ? AND `+strings.Join(conds, " AND ")+vis+` LIMIT ?) m
 		ORDER BY lower(title) LIKE ? DESC, lower(body) LIKE ? DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`,
-		append(args, candidates, like(phrase), like(phrase), limit)...)
+		append(args, candidates, likeAnywhere(phrase), likeAnywhere(phrase), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -444,8 +442,7 @@ func MatchCount(tx *store.Tx, ws crm.ID, text string, limit int) (int, error) {
 			return 0, err
 		}
 		defer restore()
-		err = tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE workspace_id = ?
-			AND (lower(title) LIKE lower(?) ESCAPE '\' OR lower(body) LIKE lower(?) ESCAPE '\') LIMIT ?) m`,
+		err = tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE `+pgContains+` LIMIT ?) m`,
 			ws, likeAnywhere(text), likeAnywhere(text), limit).Scan(&n)
 	} else {
 		// Instance-wide on purpose: see above.
@@ -468,14 +465,18 @@ func NarrowCond(tx *store.Tx, ws crm.ID, text string) (string, []any) {
 		// as a semi-join, a fresh table's statistics (2% of documents for
 		// any LIKE) made the planner hash the matches and scan every
 		// contact of the workspace instead (0.5–0.9 s at L, against 50 ms).
-		return `{t}.id = ANY(ARRAY(SELECT object_id FROM search_index WHERE workspace_id = ?
-			AND (lower(title) LIKE lower(?) ESCAPE '\' OR lower(body) LIKE lower(?) ESCAPE '\')))`,
+		return `{t}.id = ANY(ARRAY(SELECT object_id FROM search_index WHERE ` + pgContains + `))`,
 			[]any{ws, likeAnywhere(text), likeAnywhere(text)}
 	}
 	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{quote(text)}
 }
 
+// pgContains is the condition on PostgreSQL's search_index for the
+// documents of a workspace that contain a text (arguments: the workspace,
+// then likeAnywhere of the text twice), which its trigram indexes answer.
+const pgContains = `workspace_id = ? AND (lower(title) LIKE lower(?) ESCAPE '\' OR lower(body) LIKE lower(?) ESCAPE '\')`
+
 // likeAnywhere is a LIKE pattern for text anywhere, its wildcards escaped.
-func likeAnywhere(text string) string {
-	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
-}
+func likeAnywhere(text string) string { return "%" + likeEscaper.Replace(text) + "%" }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
