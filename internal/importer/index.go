@@ -37,24 +37,20 @@ func (ex *execution) index(ctx context.Context) error {
 		}
 		defer ex.db.SQLDB().ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) //nolint:errcheck // a setting
 	}
+	per := 1
 	if ex.imp.RowsDone >= rebuildMinRows {
-		deferMerges := ginPendingLists
-		if ex.db.Dialect() == store.SQLite {
-			deferMerges = ftsMergesDeferred
-		}
-		restore, err := deferMerges(ctx, ex.db)
+		restore, err := searchMergesDeferred(ctx, ex.db)
 		if err != nil {
 			return err
 		}
 		defer restore()
-	}
-	// PostgreSQL writes a big import's documents two chunks at a time, on
-	// two connections: each backend merges its own share of the trigram
-	// indexes' pending lists (1M documents in chunks of 25,000: 28 s one
-	// chunk at a time, 18 s two at once).
-	per := 1
-	if ex.db.Dialect() == store.Postgres && ex.imp.RowsDone >= rebuildMinRows {
-		per = indexParallel
+		// PostgreSQL writes a big import's documents two chunks at a time,
+		// on two connections: each backend merges its own share of the
+		// trigram indexes' pending lists (1M documents in chunks of 25,000:
+		// 28 s one chunk at a time, 18 s two at once; bench/pg-parallel.sh).
+		if ex.db.Dialect() == store.Postgres {
+			per = indexParallel
+		}
 	}
 	for _, t := range ex.kind.Index() {
 		for {
@@ -181,72 +177,62 @@ func Interrupted(db *store.DB, ws, id crm.ID) error {
 // the 7.5 minutes of a 1M-row import (docs/BENCHMARKS.md).
 var searchGINIndexes = []string{"search_index_ws_title", "search_index_ws_body"}
 
-// ginPendingLists turns the pending list on for a big import's documents —
-// they are then merged into the indexes sorted, in batches of
-// gin_pending_list_limit (4 MB by default; 200,000 documents: 37.6 s one
-// by one, 4.0 s this way) — and the returned function turns it off again
-// and merges what is left, so searches go back to reading the indexes
-// alone. Changing the setting locks neither reads nor writes (SHARE UPDATE
-// EXCLUSIVE); searches during the import may read a list of up to 4 MB.
-func ginPendingLists(ctx context.Context, db *store.DB) (func(), error) {
-	set := func(ctx context.Context, on bool) error {
+// searchMergesDeferred lets a big import write its search documents
+// without merging each into the index at once, and the returned function
+// merges as searches expect again. The settings belong to the index, which
+// holds every workspace; a crash in between leaves them as set until the
+// import resumes and finishes: searches stay right, only unmerged.
+//
+//   - PostgreSQL: the trigram indexes' pending lists are turned on
+//     (fastupdate), so documents are merged into the indexes sorted, in
+//     batches of gin_pending_list_limit (4 MB by default; 200,000
+//     documents: 37.6 s one by one, 4.0 s this way, bench/gin-pending.sql);
+//     after, they are turned off and what is left is merged
+//     (gin_clean_pending_list). Changing the setting locks neither reads
+//     nor writes (SHARE UPDATE EXCLUSIVE); searches meanwhile may read a
+//     list of up to 4 MB.
+//   - SQLite: FTS5 keeps its index as segments and by default merges a
+//     level as soon as it holds four (automerge = 4), so a big import's
+//     documents were rewritten again and again as levels filled (46% of
+//     the document phase of a 200,000-row import, CPU profile,
+//     docs/BENCHMARKS.md). With automerge off, levels grow to FTS5's
+//     crisis-merge threshold (16 segments) before they merge; after, it is
+//     4 again and later writes merge what is left a little at a time.
+func searchMergesDeferred(ctx context.Context, db *store.DB) (func(), error) {
+	set := func(ctx context.Context, deferred bool) error {
 		return db.Write(ctx, func(tx *store.Tx) error {
+			// Instance-wide on purpose: the index holds every workspace.
+			u := tx.Unscoped()
+			if tx.Dialect() == store.SQLite {
+				automerge := ftsAutomerge
+				if deferred {
+					automerge = 0
+				}
+				_, err := u.Exec(`INSERT INTO search_index (search_index, rank) VALUES ('automerge', ?)`, automerge)
+				return err
+			}
 			for _, ix := range searchGINIndexes {
-				// Instance-wide on purpose: the indexes hold every workspace.
-				if _, err := tx.Unscoped().Exec(`ALTER INDEX ` + ix + ` SET (fastupdate = ` + map[bool]string{true: "on", false: "off"}[on] + `)`); err != nil {
-					return errf("search index setting: %w", err)
+				if _, err := u.Exec(`ALTER INDEX ` + ix + ` SET (fastupdate = ` + map[bool]string{true: "on", false: "off"}[deferred] + `)`); err != nil {
+					return err
 				}
 			}
-			if on {
+			if deferred {
 				return nil
 			}
 			for _, ix := range searchGINIndexes {
-				if _, err := tx.Unscoped().Exec(`SELECT gin_clean_pending_list(?::regclass)`, ix); err != nil {
-					return errf("search index pending list: %w", err)
+				if _, err := u.Exec(`SELECT gin_clean_pending_list(?::regclass)`, ix); err != nil {
+					return err
 				}
 			}
 			return nil
 		})
 	}
 	if err := set(ctx, true); err != nil {
-		return nil, err
+		return nil, errf("search index setting: %w", err)
 	}
 	return func() {
 		if err := set(context.WithoutCancel(ctx), false); err != nil {
-			db.Logger().Error("import: search index pending list left on", "err", err)
-		}
-	}, nil
-}
-
-// ftsMergesDeferred is SQLite's counterpart of ginPendingLists. FTS5 keeps
-// its index as segments and, by default, merges a level as soon as it holds
-// four (automerge = 4): a big import's documents are then rewritten again
-// and again as levels fill (46% of the document phase of a 200,000-row
-// import, CPU profile). With automerge off while an import writes its
-// documents, levels grow to FTS5's crisis-merge threshold (16 segments)
-// before they are merged, so each document is rewritten fewer times
-// (500,000 documents in isolation: 15.0 → 10.1 s); the returned function
-// turns automerge on again, and later writes merge what is left a little at
-// a time. The setting belongs to the table (every workspace's documents)
-// and is kept in search_index_config, so a crash in between leaves it off
-// until the import resumes and finishes: searches stay right, only
-// unmerged.
-func ftsMergesDeferred(ctx context.Context, db *store.DB) (func(), error) {
-	set := func(ctx context.Context, n int) error {
-		return db.Write(ctx, func(tx *store.Tx) error {
-			// Instance-wide on purpose: the index holds every workspace.
-			if _, err := tx.Unscoped().Exec(`INSERT INTO search_index (search_index, rank) VALUES ('automerge', ?)`, n); err != nil {
-				return errf("search index setting: %w", err)
-			}
-			return nil
-		})
-	}
-	if err := set(ctx, 0); err != nil {
-		return nil, err
-	}
-	return func() {
-		if err := set(context.WithoutCancel(ctx), ftsAutomerge); err != nil {
-			db.Logger().Error("import: search index merges left off", "err", err)
+			db.Logger().Error("import: search index merges left deferred", "err", err)
 		}
 	}, nil
 }

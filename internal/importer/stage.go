@@ -35,7 +35,10 @@ type stager interface {
 // Rebuilding the indexes sorts every row of contacts (all workspaces) once
 // per index; inserting into them costs per staged row, but several times
 // more. Rebuild when the import brings at least rebuildMinRows contacts and
-// at least a quarter of what the table will hold.
+// at least a quarter of what the table will hold. rebuildMinRows is also
+// where an import counts as big elsewhere: PostgreSQL merges it in ranges
+// (mergeInChunks), and both databases defer the search index's merges while
+// its documents are written (searchMergesDeferred).
 var rebuildMinRows = 50_000
 
 // inOrder are the contacts indexes a merge (in id order) fills in their
