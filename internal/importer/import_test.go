@@ -108,6 +108,32 @@ func contactsOf(t *testing.T, db *store.DB, ws crm.ID) []string {
 	return out
 }
 
+// texts reads the one text column of q's rows. Unscoped: tests read the
+// database's catalogs with it too.
+func texts(t *testing.T, db *store.DB, q string, args ...any) []string {
+	t.Helper()
+	var out []string
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Unscoped().Query(q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func count(t *testing.T, db *store.DB, q string, args ...any) int {
 	t.Helper()
 	var n int

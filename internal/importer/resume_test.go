@@ -68,26 +68,7 @@ func create(t *testing.T, db *store.DB, p crm.Principal, path string, tmpl *impo
 
 func companiesOf(t *testing.T, db *store.DB, ws crm.ID) string {
 	t.Helper()
-	var names []string
-	err := db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT name || '|' || domain FROM companies WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY name, domain`, ws)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				return err
-			}
-			names = append(names, s)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(names, "\n")
+	return strings.Join(texts(t, db, `SELECT name || '|' || domain FROM companies WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY name, domain`, ws), "\n")
 }
 
 // TestCrashResume kills a process in the middle of a 200,000-row import

@@ -139,26 +139,8 @@ func TestBigImportUsesGINPendingLists(t *testing.T) {
 	db := testdb.Postgres(t)
 	defer importer.SetRebuildMinRows(1)()
 	fastupdate := func() string {
-		var opts []string
-		if err := db.Read(ctx, func(tx *store.Tx) error {
-			rows, err := tx.Unscoped().Query(`SELECT c.relname || ':' || array_to_string(c.reloptions, ',') FROM pg_class c
-				WHERE c.relname IN ('search_index_ws_title', 'search_index_ws_body') ORDER BY c.relname`)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					return err
-				}
-				opts = append(opts, s)
-			}
-			return rows.Err()
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(opts, " ")
+		return strings.Join(texts(t, db, `SELECT c.relname || ':' || array_to_string(c.reloptions, ',') FROM pg_class c
+			WHERE c.relname IN ('search_index_ws_title', 'search_index_ws_body') ORDER BY c.relname`), " ")
 	}
 	var during []string
 	defer importer.OnIndexChunk(func() { during = append(during, fastupdate()) })()

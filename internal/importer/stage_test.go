@@ -23,26 +23,7 @@ func contactIndexes(t *testing.T, db *store.DB) string {
 	if db.Dialect() == store.Postgres {
 		q = `SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE tablename = 'contacts' ORDER BY indexname`
 	}
-	var out []string
-	err := db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Unscoped().Query(q)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				return err
-			}
-			out = append(out, s)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(out, "\n")
+	return strings.Join(texts(t, db, q), "\n")
 }
 
 // TestStagedMerge: new contacts wait in the staging table and move into

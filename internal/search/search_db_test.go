@@ -10,6 +10,22 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
+// fillDocs writes the documents sel selects (workspace_id, object_type,
+// object_id, title, body) and refreshes the planner's statistics.
+func fillDocs(t *testing.T, db *store.DB, sel string) {
+	t.Helper()
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body) ` + sel); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`ANALYZE search_index`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestPostgresUsesTrigramIndexes guards the plan: the substring pass and the
 // typo pass must read the (workspace_id, lower(text)) trigram indexes, not
 // scan the workspace's documents (which the planner chose with the indexes
@@ -18,22 +34,11 @@ func TestPostgresUsesTrigramIndexes(t *testing.T) {
 	db := testdb.Postgres(t)
 	ctx := context.Background()
 	// Size S: 11,000 documents in one workspace, and a few in another.
-	err := db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-			SELECT CASE WHEN g <= 11000 THEN 1 ELSE 2 END, 'contact', g,
-				(ARRAY['Ada','Grace','Alan','Edsger','Barbara','Donald','Frances','John','Margaret','Ken'])[1 + g % 10] || ' ' ||
-				(ARRAY['Lovelace','Hopper','Turing','Dijkstra','Liskov','Knuth','Allen','Backus','Hamilton','Thompson'])[1 + (g / 10) % 10] || g,
-				'p' || g || '@example.com ' || (4420790000 + g)
-			FROM generate_series(1, 12000) g`)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(`ANALYZE search_index`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fillDocs(t, db, `SELECT CASE WHEN g <= 11000 THEN 1 ELSE 2 END, 'contact', g,
+		(ARRAY['Ada','Grace','Alan','Edsger','Barbara','Donald','Frances','John','Margaret','Ken'])[1 + g % 10] || ' ' ||
+		(ARRAY['Lovelace','Hopper','Turing','Dijkstra','Liskov','Knuth','Allen','Backus','Hamilton','Thompson'])[1 + (g / 10) % 10] || g,
+		'p' || g || '@example.com ' || (4420790000 + g)
+		FROM generate_series(1, 12000) g`)
 	scans := func(q string) (title, body int64, hits int) {
 		err := db.Read(ctx, func(tx *store.Tx) error {
 			hs, err := Search(tx, 1, q, 20, Scope{})
@@ -72,20 +77,9 @@ func TestPostgresUsesTrigramIndexes(t *testing.T) {
 func TestPostgresNarrowingCountUsesTrigramIndexes(t *testing.T) {
 	db := testdb.Postgres(t)
 	ctx := context.Background()
-	err := db.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
-			SELECT 1, 'contact', g, 'Name ' || g, 'p' || g || CASE WHEN g % 100 = 0 THEN '@gmail.com' ELSE '@example.com' END
-			FROM generate_series(1, 20000) g`)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(`ANALYZE search_index`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Read(ctx, func(tx *store.Tx) error {
+	fillDocs(t, db, `SELECT 1, 'contact', g, 'Name ' || g, 'p' || g || CASE WHEN g % 100 = 0 THEN '@gmail.com' ELSE '@example.com' END
+		FROM generate_series(1, 20000) g`)
+	err := db.Read(ctx, func(tx *store.Tx) error {
 		// A rare text and a common one: under the count's LIMIT the
 		// planner would scan the documents for the common one.
 		for text, want := range map[string]int{"GMAIL": 200, "example": 10_001} {
