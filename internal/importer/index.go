@@ -47,7 +47,8 @@ func (ex *execution) index(ctx context.Context) error {
 		// PostgreSQL writes a big import's documents two chunks at a time,
 		// on two connections: each backend merges its own share of the
 		// trigram indexes' pending lists (1M documents in chunks of 25,000:
-		// 28 s one chunk at a time, 18 s two at once; bench/pg-parallel.sh).
+		// 28–40 s one chunk at a time, 18–23 s two at once; two runs of
+		// bench/pg-parallel.sh).
 		if ex.db.Dialect() == store.Postgres {
 			per = indexParallel
 		}

@@ -155,7 +155,8 @@ func mergeSQL(tx *store.Tx, and string) string {
 // transaction with the removal of its staged rows. Every new contact costs
 // an insertion into each of the eleven indexes of contacts, which one
 // PostgreSQL backend does one after another on one core: 900,000 contacts
-// took 34 s in one statement and 21 s in two halves at once (two cores).
+// took 34–56 s in one statement and 21–27 s in two halves at once (two
+// cores; two runs of bench/pg-parallel.sh).
 // PostgreSQL cannot drop and rebuild the indexes as SQLite does without
 // locking out every reader of contacts. A crash between ranges leaves the
 // rest staged, and the resumed import moves it; until the last range is
