@@ -42,7 +42,41 @@ func TestDomainsAndPastCompaniesInBrowser(t *testing.T) {
 	// Ada moves to Babbage & Co.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`a[href^="/contacts/"]`)))
 	ada := Eval[string](t, ctx, `[...document.querySelectorAll('a[href^="/contacts/"]')].map(a => a.getAttribute("href")).find(h => /^\/contacts\/\d+$/.test(h))`)
-	Post(t, ctx, ada+"/edit", url.Values{"field": {"company"}, "value": {ids["Babbage & Co"]}, "version": {"1"}})
+	// In place, with the company picker: type part of the name, Enter
+	// chooses the match, a second Enter saves.
+	Do(t, ctx,
+		cd.Navigate(srv.BaseURL+ada),
+		cd.WaitVisible(cd.CSS(`[data-fact="company"] a[data-edit]`)),
+		cd.Evaluate[cd.Void](`window.samePage = true`),
+		cd.Click(cd.CSS(`[data-fact="company"] a[data-edit]`)),
+		cd.WaitVisible(cd.CSS(`[data-fact="company"] [data-picker-text]`)),
+		// Focused, it offers the newest companies at once.
+		cd.WaitVisible(cd.CSS(`[data-fact="company"] .picker-list [role=option]`)),
+		cd.SendKeys(cd.CSS(`[data-fact="company"] [data-picker-text]`), "babb"),
+		cd.WaitVisible(cd.CSS(`[data-fact="company"] .picker-list [data-id="`+ids["Babbage & Co"]+`"][aria-selected=true]`)),
+	)
+	if got := Text(t, ctx, `[data-fact="company"] .picker-list`); !strings.Contains(got, "Babbage & Co") || !strings.Contains(got, "babbage.example") ||
+		strings.Contains(got, "Crown") {
+		t.Fatalf("the picker's matches for babb: %q", got)
+	}
+	look(t, ctx, "company-picker")
+	Do(t, ctx,
+		cd.SendKeys(cd.CSS(`[data-fact="company"] [data-picker-text]`), kb.Enter),
+		cd.WaitNotVisible(cd.CSS(`[data-fact="company"] .picker-list`)),
+	)
+	if got := Eval[string](t, ctx, `document.querySelector('[data-fact="company"] [data-picker-text]').value`); got != "Babbage & Co" {
+		t.Fatalf("chosen company's name in the box: %q", got)
+	}
+	Do(t, ctx,
+		cd.SendKeys(cd.CSS(`[data-fact="company"] [data-picker-text]`), kb.Enter),
+		cd.WaitVisible(cd.CSS(`[data-fact="company"] a[data-edit]`)),
+	)
+	if got := Text(t, ctx, `[data-fact="company"]`); !strings.Contains(got, "Babbage & Co") {
+		t.Fatalf("company after the inline edit: %q", got)
+	}
+	if !Eval[bool](t, ctx, `window.samePage === true`) {
+		t.Fatal("choosing a company reloaded the page")
+	}
 	Do(t, ctx, cd.Navigate(srv.BaseURL+ada), cd.WaitVisible(cd.CSS(`#past-companies`)))
 	if got := Text(t, ctx, `#past-companies ul.past`); !strings.Contains(got, "Analytical Engines") {
 		t.Fatalf("past companies after the move: %q", got)
@@ -50,7 +84,9 @@ func TestDomainsAndPastCompaniesInBrowser(t *testing.T) {
 	// Add one from the panel: the panel is swapped, the page stays.
 	Do(t, ctx,
 		cd.Evaluate[cd.Void](`window.samePage = true`),
-		cd.SetValue(cd.CSS(`#f-past-company`), ids["Crown Office"]),
+		cd.SendKeys(cd.CSS(`#f-past-company`), "crown"),
+		cd.WaitVisible(cd.CSS(`#f-past-company-list [data-id="`+ids["Crown Office"]+`"]`)),
+		cd.Click(cd.CSS(`#f-past-company-list [data-id="`+ids["Crown Office"]+`"]`)),
 		cd.SendKeys(cd.CSS(`#f-past-title`), "Clerk"),
 		cd.Click(cd.CSS(`.past-form button[type=submit]`)),
 		cd.WaitVisible(cd.CSS(`#past-companies a[href="/companies/`+ids["Crown Office"]+`"]`)),

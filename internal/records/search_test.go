@@ -80,3 +80,75 @@ func TestSearch(t *testing.T) {
 		}
 	})
 }
+
+// TestPickCompanies: the company picker offers only companies (never the
+// contacts that match the same text), only those the asker may see, the
+// newest when nothing is typed, and forgives a typo like search does.
+func TestPickCompanies(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		people := visibilityWorkspace(t, db)
+		ann, ben, admin := people["ann"], people["ben"], people["admin"]
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if _, err := records.CreateCompany(tx, ben, records.NewCompany{Name: "Zelda Works", Domain: "zw.example"}); err != nil {
+				return err
+			}
+			for i := range 30 { // matches crowding the candidates, none a company
+				if _, err := records.CreateContact(tx, ann, records.NewContact{FirstName: "Zelda", LastName: strings.Repeat("x", i+1)}); err != nil {
+					return err
+				}
+			}
+			_, err := records.CreateCompany(tx, ann, records.NewCompany{Name: "Ann's Zelda Shop", Domains: []string{"shop.example", "zelda-shop.example"}})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pick := func(p crm.Principal, q string, limit int) string {
+			t.Helper()
+			var rs []records.Result
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) { rs, err = records.PickCompanies(tx, p, q, limit); return err }); err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rs {
+				if r.Type != "company" || r.ID == 0 {
+					t.Errorf("picking %q offered %+v", q, r)
+				}
+				out = append(out, r.Title+" ("+r.Subtitle+")")
+			}
+			return strings.Join(out, "; ")
+		}
+		for _, c := range []struct {
+			who   crm.Principal
+			q     string
+			limit int
+			want  string
+			first bool // want is only the best match
+		}{
+			{ann, "zelda", 5, "Ann's Zelda Shop (shop.example, zelda-shop.example)", false},
+			{ann, "", 5, "Ann's Zelda Shop (shop.example, zelda-shop.example)", false},
+			{ann, "zw.example", 5, "", false},
+			{admin, "", 5, "Ann's Zelda Shop (shop.example, zelda-shop.example); Zelda Works (zw.example)", false},
+			{admin, "", 1, "Ann's Zelda Shop (shop.example, zelda-shop.example)", false},
+			{admin, "zw.example", 5, "Zelda Works (zw.example)", false},
+			{admin, "Zelad Works", 5, "Zelda Works (zw.example)", true},
+			{ben, "  zelda ", 5, "Zelda Works (zw.example)", false},
+		} {
+			got := pick(c.who, c.q, c.limit)
+			if c.first {
+				got, _, _ = strings.Cut(got, "; ")
+			}
+			if got != c.want {
+				t.Errorf("%s picks %q: %q, want %q", c.who.Name, c.q, got, c.want)
+			}
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			_, err := records.PickCompanies(tx, admin, strings.Repeat("a", 201), 5)
+			return err
+		})
+		if crm.ErrorCode(err) != crm.Invalid {
+			t.Errorf("a 201-character query: %v", err)
+		}
+	})
+}

@@ -124,8 +124,29 @@ func TestUIScenarios(t *testing.T) {
 		if globex == nil {
 			t.Fatal("no company row id")
 		}
-		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), `<option value="`+globex[1]+`">Globex</option>`) {
-			t.Fatal("contact form does not offer the company")
+		// The contact form picks its company by typing: the picker asks
+		// /companies/pick, which offers the newest for nothing typed.
+		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), `data-picker="/companies/pick"`) ||
+			strings.Contains(rec.Body.String(), "Globex") {
+			t.Fatal("contact form has no company picker, or lists the companies itself")
+		}
+		for _, q := range []string{"", "glob", "GLOBEX.exa", "Glbex"} {
+			rec = b.do("GET", "/companies/pick?q="+url.QueryEscape(q), nil, "Accept", "application/json")
+			if want := `{"choices":[{"id":"` + globex[1] + `","name":"Globex","detail":"globex.example"}]}`; rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != want {
+				t.Fatalf("pick %q: %d %s", q, rec.Code, rec.Body.String())
+			}
+		}
+		if rec = b.do("GET", "/companies/pick?q=initech", nil, "Accept", "application/json"); rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != `{"choices":[]}` {
+			t.Fatalf("pick without a match: %d %s", rec.Code, rec.Body.String())
+		}
+		if rec = b.do("GET", "/companies/pick?q="+strings.Repeat("x", 201), nil, "Accept", "application/json"); rec.Code != 422 ||
+			!strings.Contains(rec.Body.String(), "at most 200 characters") {
+			t.Fatalf("pick with a long query: %d %s", rec.Code, rec.Body.String())
+		}
+		// A refused form shows the company it had chosen, by name.
+		rec = b.do("POST", "/contacts", url.Values{"first_name": {"Grace"}, "email": {"not an email"}, "company_id": {globex[1]}}, "HX-Request", "true")
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), `name="company_id" value="`+globex[1]+`"`) || !strings.Contains(rec.Body.String(), `value="Globex"`) {
+			t.Fatalf("refused contact lost its company: %d %.600s", rec.Code, rec.Body.String())
 		}
 		rec = b.do("POST", "/contacts", url.Values{"first_name": {"Nobody"}, "company_id": {"12345"}}, "HX-Request", "true")
 		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "No such company") || !strings.Contains(rec.Body.String(), `value="Nobody"`) {

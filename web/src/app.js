@@ -348,9 +348,167 @@
     }
   });
 
+  // ---- Company picker (view.CompanyPicker) ----
+  // Typing asks /companies/pick for matches after a short pause (only the
+  // latest answer is shown); the arrow keys move through them, Enter or a
+  // click chooses one. Only a chosen company is sent: leaving the box puts
+  // the chosen name back, and emptying it chooses none.
+  var pickTimer = null;
+  var pickSeq = 0;
+
+  function pickerText(el) {
+    return el instanceof Element && el.hasAttribute("data-picker-text") ? el.closest("[data-picker]") : null;
+  }
+
+  function parts(p) {
+    return { value: p.querySelector("[data-picker-value]"), text: p.querySelector("[data-picker-text]"), list: p.querySelector(".picker-list") };
+  }
+
+  function closePicker(p) {
+    var x = parts(p);
+    x.list.hidden = true;
+    x.list.textContent = "";
+    x.text.setAttribute("aria-expanded", "false");
+    x.text.removeAttribute("aria-activedescendant");
+  }
+
+  function activate(p, i) {
+    var x = parts(p);
+    var opts = x.list.querySelectorAll("[role=option]");
+    opts.forEach(function (o, j) { o.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    if (opts[i]) {
+      x.text.setAttribute("aria-activedescendant", opts[i].id);
+      opts[i].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function showChoices(p, choices, typed) {
+    var x = parts(p);
+    var items = [];
+    if (typed === "" && x.value.value !== "") items.push({ id: "", name: "No company", none: true });
+    x.list.textContent = "";
+    items = items.concat(choices);
+    if (!items.length) {
+      var note = document.createElement("li");
+      note.className = "empty-note";
+      note.textContent = typed === "" ? "No companies yet." : "No company matches \u201c" + typed + "\u201d.";
+      x.list.appendChild(note);
+    }
+    items.forEach(function (c, i) {
+      var li = document.createElement("li");
+      li.id = x.list.id + "-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("data-id", c.id);
+      li.setAttribute("data-name", c.none ? "" : c.name);
+      if (c.none) li.className = "none";
+      var n = document.createElement("span");
+      n.textContent = c.name;
+      li.appendChild(n);
+      if (c.detail) {
+        var d = document.createElement("span");
+        d.className = "d";
+        d.textContent = c.detail;
+        li.appendChild(d);
+      }
+      x.list.appendChild(li);
+    });
+    x.list.hidden = false;
+    x.text.setAttribute("aria-expanded", "true");
+    activate(p, 0);
+  }
+
+  function fetchChoices(p) {
+    var x = parts(p);
+    var typed = x.text.value.trim();
+    if (typed === x.text.getAttribute("data-chosen")) typed = ""; // the chosen name: offer the newest
+    var seq = ++pickSeq;
+    fetch(p.getAttribute("data-picker") + "?q=" + encodeURIComponent(typed), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { choices: [] }; })
+      .then(function (d) {
+        if (seq === pickSeq && document.activeElement === x.text) showChoices(p, d.choices || [], typed);
+      })
+      .catch(function () {});
+  }
+
+  function choose(p, li) {
+    var x = parts(p);
+    x.value.value = li.getAttribute("data-id");
+    x.text.value = li.getAttribute("data-name");
+    x.text.setAttribute("data-chosen", x.text.value);
+    closePicker(p);
+    x.value.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  document.addEventListener("input", function (e) {
+    var p = pickerText(e.target);
+    if (!p) return;
+    clearTimeout(pickTimer);
+    pickTimer = setTimeout(function () { fetchChoices(p); }, 120);
+  });
+  document.addEventListener("focusin", function (e) {
+    var p = pickerText(e.target);
+    if (p) fetchChoices(p);
+  });
+  document.addEventListener("focusout", function (e) {
+    var p = pickerText(e.target);
+    if (!p) return;
+    var x = parts(p);
+    pickSeq++; // an answer still on its way is not shown
+    clearTimeout(pickTimer);
+    if (x.text.value.trim() === "") {
+      x.value.value = "";
+      x.text.setAttribute("data-chosen", "");
+    } else {
+      x.text.value = x.text.getAttribute("data-chosen");
+    }
+    closePicker(p);
+  });
+  // An Enter the picker used is no form's Enter: its keypress, which is
+  // where a browser submits a form, is cancelled too (a cancelled keydown
+  // usually has none; synthesized keys, as in the browser tests, do).
+  var pickerEnter = false;
+  document.addEventListener("keypress", function (e) {
+    if (e.key === "Enter" && pickerEnter) e.preventDefault();
+    pickerEnter = false;
+  });
+  // mousedown, not click: the click would come after the box lost the focus.
+  document.addEventListener("mousedown", function (e) {
+    var li = e.target instanceof Element && e.target.closest(".picker-list [role=option]");
+    if (!li) return;
+    e.preventDefault(); // the focus stays in the box
+    choose(li.closest("[data-picker]"), li);
+  });
+  document.addEventListener("keydown", function (e) {
+    var p = pickerText(e.target);
+    if (!p) return;
+    var x = parts(p);
+    var opts = x.list.querySelectorAll("[role=option]");
+    var i = -1;
+    pickerEnter = false;
+    opts.forEach(function (o, j) { if (o.getAttribute("aria-selected") === "true") i = j; });
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (x.list.hidden) { fetchChoices(p); return; }
+      if (opts.length) activate(p, e.key === "ArrowDown" ? Math.min(i + 1, opts.length - 1) : Math.max(i - 1, 0));
+    } else if (e.key === "Enter" && !x.list.hidden && i >= 0) {
+      e.preventDefault(); // chooses; a second Enter submits the form
+      pickerEnter = true;
+      choose(p, opts[i]);
+    } else if (e.key === "Enter" && x.text.value.trim() !== "" && x.text.value !== x.text.getAttribute("data-chosen")) {
+      e.preventDefault(); // typed but not chosen yet: show the matches, never send without
+      pickerEnter = true;
+      clearTimeout(pickTimer);
+      fetchChoices(p);
+    } else if (e.key === "Escape" && !x.list.hidden) {
+      e.preventDefault(); // closes the list, not the editor around it
+      x.text.value = x.text.getAttribute("data-chosen");
+      closePicker(p);
+    }
+  });
+
   // Inline editing: Escape cancels the open editor.
   document.addEventListener("keydown", function (e) {
-    if (e.key !== "Escape" || !(e.target instanceof Element)) return;
+    if (e.key !== "Escape" || e.defaultPrevented || !(e.target instanceof Element)) return;
     var f = e.target.closest("[data-inline-form]");
     var cancel = f && f.querySelector("[data-cancel]");
     if (cancel) { e.preventDefault(); cancel.click(); }
@@ -364,7 +522,7 @@
   });
   // An editor swapped in by htmx takes the focus (autofocus only works on load).
   document.addEventListener("htmx:afterSettle", function (e) {
-    var f = e.target instanceof Element && e.target.querySelector("[data-inline-form] [name=value]");
+    var f = e.target instanceof Element && e.target.querySelector("[data-inline-form] [name=value]:not([type=hidden]), [data-inline-form] [data-picker-text]");
     if (f) { f.focus(); if (f.select && f.tagName === "INPUT") f.select(); }
   });
 })();

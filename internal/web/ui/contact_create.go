@@ -58,8 +58,8 @@ func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
 // renderContactForm answers htmx with the form (and the new row, if any).
 func (h *Handlers) renderContactForm(w http.ResponseWriter, r *http.Request, status int, f view.ContactForm, row *view.ListRow) {
 	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
-		f.Companies, err = h.companyOptions(tx, principal(r).WorkspaceID)
-		return err
+		f.CompanyName = companyName(tx, principal(r).WorkspaceID, f.CompanyID)
+		return nil
 	})
 	if err != nil {
 		h.Errs.Error(w, r, err)

@@ -88,11 +88,6 @@ func (h *Handlers) dealFacts(tx *store.Tx, p crm.Principal, d deals.Deal, pl dea
 	for id, n := range owners {
 		ownerOpts = append(ownerOpts, view.Option{Value: id.String(), Label: n})
 	}
-	companies, err := h.companyOptions(tx, p.WorkspaceID)
-	if err != nil {
-		return nil, err
-	}
-	companies = append([]view.Option{{Value: "0", Label: "—"}}, companies...)
 	prios := []view.Option{{Value: "", Label: "—"}, {Value: "low", Label: "low"}, {Value: "medium", Label: "medium"}, {Value: "high", Label: "high"}}
 	facts := []view.Fact{
 		f("title", "Title", d.Title, "text", d.Title, nil),
@@ -101,7 +96,7 @@ func (h *Handlers) dealFacts(tx *store.Tx, p crm.Principal, d deals.Deal, pl dea
 		f("stage", "Stage", d.StageName, "select", d.StageID.String(), stages),
 		f("expected_close", "Expected close", d.ExpectedClose, "date", d.ExpectedClose, nil),
 		f("owner", "Owner", owners[d.OwnerID], "select", d.OwnerID.String(), ownerOpts),
-		f("company", "Company", d.CompanyName, "select", d.CompanyID.String(), companies),
+		f("company", "Company", d.CompanyName, "company", companyValue(d.CompanyID), nil),
 		f("priority", "Priority", d.Priority, "select", d.Priority, prios),
 		f("source", "Source", d.Source, "text", d.Source, nil),
 		f("tags", "Tags", "", "text", strings.Join(d.Tags, ", "), nil),

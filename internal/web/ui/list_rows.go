@@ -11,10 +11,6 @@ import (
 // pageSize is the number of rows of a list page.
 const pageSize = 50
 
-// companyChoices is how many companies the contact form offers: the newest
-// ones. A search-as-you-type picker replaces this once search exists.
-const companyChoices = 200
-
 func companyRow(c records.Company, isNew bool) view.CompanyRow {
 	return view.CompanyRow{ID: c.ID.String(), Name: c.Name, Domain: c.Domain, Industry: c.Industry, Size: c.Size,
 		Created: c.CreatedAt.Format("Jan 2, 2006"), New: isNew}
@@ -29,16 +25,18 @@ func contactRow(c records.Contact, isNew bool) view.ContactRow {
 	return row
 }
 
-func (h *Handlers) companyOptions(tx *store.Tx, ws crm.ID) ([]view.Option, error) {
-	cs, err := records.ListCompanies(tx, ws, 0, companyChoices)
+// companyName is the name of the company a refused form had chosen (its
+// picker shows it again), "" when none or no longer there.
+func companyName(tx *store.Tx, ws crm.ID, id string) string {
+	co, err := crm.ParseID(id)
+	if err != nil || co == 0 {
+		return ""
+	}
+	c, err := records.GetCompany(tx, ws, co)
 	if err != nil {
-		return nil, err
+		return ""
 	}
-	out := make([]view.Option, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, view.Option{Value: c.ID.String(), Label: c.Name})
-	}
-	return out, nil
+	return c.Name
 }
 
 // newRow renders a just-created record as a row of a list showing columns
@@ -62,4 +60,12 @@ func newRow(tx *store.Tx, ws crm.ID, object, columns string, rec any) (view.List
 	}
 	row.New = true
 	return row, nil
+}
+
+// companyValue is a company picker's value for a company id: "" for none.
+func companyValue(id crm.ID) string {
+	if id == 0 {
+		return ""
+	}
+	return id.String()
 }

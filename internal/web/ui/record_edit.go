@@ -38,9 +38,6 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 		if err != nil {
 			return rec, err
 		}
-		if rc.companies, err = (&Handlers{}).companyOptions(tx, p.WorkspaceID); err != nil {
-			return rec, err
-		}
 		rec.name, rec.version, rec.facts = c.Name(), c.Version, contactFacts(c, rc)
 		rec.subtitle = joinNonEmpty(" at ", c.Title, c.CompanyName)
 	} else {

@@ -15,7 +15,6 @@ import (
 type recordCtx struct {
 	defs      []records.FieldDef
 	members   []views.Member
-	companies []view.Option
 	readOnly  bool
 }
 
@@ -37,13 +36,9 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 	for _, l := range records.Lifecycles {
 		lc = append(lc, view.Option{Value: l, Label: l})
 	}
-	company := view.Fact{Key: "company", Label: "Company", Text: c.CompanyName, Input: "select",
-		Options: append([]view.Option{{Value: "", Label: "No company"}}, rc.companies...)}
+	company := view.Fact{Key: "company", Label: "Company", Text: c.CompanyName, Input: "company"}
 	if c.CompanyID != 0 {
 		company.URL, company.Value = "/companies/"+c.CompanyID.String(), c.CompanyID.String()
-		if !hasOption(company.Options, company.Value) {
-			company.Options = append(company.Options, view.Option{Value: company.Value, Label: c.CompanyName})
-		}
 	}
 	fs := []view.Fact{
 		textFact("first_name", "First name", c.FirstName, "text"),
@@ -90,15 +85,6 @@ func finishFacts(fs []view.Fact, base string, version int64, readOnly bool) []vi
 		fs[i].Base, fs[i].Version, fs[i].ReadOnly = base, strconv.FormatInt(version, 10), readOnly
 	}
 	return fs
-}
-
-func hasOption(os []view.Option, v string) bool {
-	for _, o := range os {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 // customFacts are the live custom fields, with inputs by type.

@@ -66,10 +66,7 @@ func (h *Handlers) pastPanel(tx *store.Tx, p crm.Principal, id crm.ID) (view.Pas
 		panel.Rows = append(panel.Rows, view.PastCompanyRow{ID: pc.ID.String(), Company: pc.CompanyName,
 			CompanyURL: "/companies/" + pc.CompanyID.String(), Title: pc.Title, When: when})
 	}
-	if !panel.ReadOnly {
-		panel.Companies, err = h.companyOptions(tx, p.WorkspaceID)
-	}
-	return panel, err
+	return panel, nil
 }
 
 // PastCompanyAdd adds a past company to a contact.
@@ -129,7 +126,14 @@ func (h *Handlers) changePast(w http.ResponseWriter, r *http.Request, f view.Pas
 		return
 	}
 	var panel view.PastPanel
-	if rerr := h.read(r.Context(), func(tx *store.Tx) (err error) { panel, err = h.pastPanel(tx, p, id); return err }); rerr != nil {
+	rerr := h.read(r.Context(), func(tx *store.Tx) (err error) {
+		if msg != "" {
+			f.CompanyName = companyName(tx, p.WorkspaceID, f.CompanyID)
+		}
+		panel, err = h.pastPanel(tx, p, id)
+		return err
+	})
+	if rerr != nil {
 		h.Errs.Error(w, r, rerr)
 		return
 	}

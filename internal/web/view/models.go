@@ -91,7 +91,7 @@ type ContactRow struct {
 type ContactForm struct {
 	FirstName, LastName, Email string
 	CompanyID                  string   // the chosen company, "" for none
-	Companies                  []Option // the choices: the newest companies
+	CompanyName                string   // its name
 	Columns                    string   // the list's columns, for the new row
 	Errors                     Errors
 }
@@ -151,4 +151,13 @@ type APIKeysView struct {
 	Role   string
 	Roles  []string
 	Errors Errors
+}
+
+// Picker is a company picker (CompanyPicker): the form field's name, the
+// chosen company's id and name ("" for none).
+type Picker struct {
+	ID, Name, Label string
+	Value, Text     string
+	Placeholder     string
+	Autofocus       bool
 }

@@ -25,14 +25,13 @@ type RecordView struct {
 type PastPanel struct {
 	Base      string // the contact's URL: /contacts/123
 	Rows      []PastCompanyRow
-	Companies []Option // choices for the add form
 	ReadOnly  bool
 	Error     string // why an addition was refused
 	Form      PastForm
 }
 
 // PastForm is what the add form held when it was refused.
-type PastForm struct{ CompanyID, Title, StartedOn, EndedOn string }
+type PastForm struct{ CompanyID, CompanyName, Title, StartedOn, EndedOn string }
 
 // PastCompanyRow is one past company.
 type PastCompanyRow struct {
@@ -74,7 +73,7 @@ type Fact struct {
 	URL     string // when the value links somewhere (the company)
 	Badge   bool
 	Tags    []string
-	Input   string // text, email, number, date, datetime-local, select, textarea
+	Input   string // text, email, number, date, datetime-local, select, textarea, company (a picker)
 	Value   string // the value in the input
 	Options []Option
 	Version string // the record's version when editing began
