@@ -71,8 +71,15 @@ type statusWriter struct {
 	bytes  int
 }
 
+// WriteHeader passes the first final status on and drops later ones, which
+// net/http would only log as superfluous: huma sets 499 after its 200 when
+// the client went away during the body (seen under load, when the load
+// generator stops).
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if w.status >= 200 {
+		return
+	}
+	if code >= 200 {
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
