@@ -13,9 +13,9 @@ import (
 
 // recordCtx is what building a record's facts needs besides the record.
 type recordCtx struct {
-	defs      []records.FieldDef
-	members   []views.Member
-	readOnly  bool
+	defs     []records.FieldDef
+	members  []views.Member
+	readOnly bool
 }
 
 func (rc recordCtx) ownerOptions() []view.Option {

@@ -90,9 +90,9 @@ type ContactRow struct {
 // ContactForm is the create-contact form.
 type ContactForm struct {
 	FirstName, LastName, Email string
-	CompanyID                  string   // the chosen company, "" for none
-	CompanyName                string   // its name
-	Columns                    string   // the list's columns, for the new row
+	CompanyID                  string // the chosen company, "" for none
+	CompanyName                string // its name
+	Columns                    string // the list's columns, for the new row
 	Errors                     Errors
 }
 

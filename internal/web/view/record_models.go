@@ -23,11 +23,11 @@ type RecordView struct {
 // PastPanel is the "Past companies" panel of a contact's page: the list, a
 // remove button per row and a small form to add one.
 type PastPanel struct {
-	Base      string // the contact's URL: /contacts/123
-	Rows      []PastCompanyRow
-	ReadOnly  bool
-	Error     string // why an addition was refused
-	Form      PastForm
+	Base     string // the contact's URL: /contacts/123
+	Rows     []PastCompanyRow
+	ReadOnly bool
+	Error    string // why an addition was refused
+	Form     PastForm
 }
 
 // PastForm is what the add form held when it was refused.
