@@ -49,9 +49,12 @@ type DB struct {
 	clock   func() time.Time
 	budget  time.Duration // CountUpTo's
 
-	path   string  // SQLite file
-	writer *sql.DB // SQLite: the only connection that writes
-	reader *sql.DB // SQLite: read-only pool
+	path   string     // SQLite file
+	writer *sql.DB    // SQLite: the only connection that writes
+	reader *sql.DB    // SQLite: read-only pool
+	stmts  *stmtCache // SQLite: the readers' prepared statements
+	// readSlots bounds the SQLite read transactions open at once.
+	readSlots chan struct{}
 
 	pool  *pgxpool.Pool // PostgreSQL
 	pgSQL *sql.DB       // PostgreSQL through database/sql, for goose
@@ -160,9 +163,14 @@ func (db *DB) openSQLite(ctx context.Context, path string, readOnly bool) error 
 		w.Close()
 		return fmt.Errorf("store: open readers: %w", err)
 	}
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
-	r.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	// One connection more than read transactions may hold at once: the
+	// statement cache prepares on it (stmtcache.go).
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n + 1)
+	r.SetMaxIdleConns(n + 1)
+	db.readSlots = make(chan struct{}, n)
 	db.reader = r
+	db.stmts = newStmtCache(r)
 	return nil
 }
 
@@ -194,6 +202,7 @@ func (db *DB) Close() error {
 	db.releaseNode()
 	var errs []error
 	if db.reader != nil {
+		db.stmts.close()
 		errs = append(errs, db.reader.Close())
 	}
 	if db.writer != nil {

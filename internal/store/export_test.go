@@ -7,3 +7,9 @@ func (db *DB) RenewNodeNow() {
 	db.mu.RUnlock()
 	db.renewOnce(l)
 }
+
+// CachedStatements is how many read statements the SQLite cache holds.
+func (db *DB) CachedStatements() int { return db.stmts.len() }
+
+// StmtCacheSize is the cache's bound.
+const StmtCacheSize = stmtCacheSize

@@ -63,6 +63,13 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) (err erro
 		pool := db.reader
 		if write {
 			pool = db.writer
+		} else {
+			select {
+			case db.readSlots <- struct{}{}:
+				defer func() { <-db.readSlots }()
+			case <-ctx.Done():
+				return fmt.Errorf("store: begin: %w", ctx.Err())
+			}
 		}
 		tx.sqlTx, err = pool.BeginTx(ctx, nil)
 	}
@@ -207,6 +214,17 @@ func (tx *Tx) Query(q string, args ...any) (*Rows, error) {
 		}
 		return &Rows{p: r}, nil
 	}
+	if !tx.write {
+		st, err := tx.db.stmts.stmt(tx.ctx, tx.sqlTx, q)
+		if err != nil {
+			return nil, translate(err)
+		}
+		r, err := st.QueryContext(tx.ctx, args...)
+		if err != nil {
+			return nil, translate(err)
+		}
+		return &Rows{s: r}, nil
+	}
 	r, err := tx.sqlTx.QueryContext(tx.ctx, q, args...)
 	if err != nil {
 		return nil, translate(err)
@@ -222,6 +240,13 @@ func (tx *Tx) QueryRow(q string, args ...any) *Row {
 	}
 	if tx.pgTx != nil {
 		return &Row{p: tx.pgTx.QueryRow(tx.ctx, q, args...)}
+	}
+	if !tx.write {
+		st, err := tx.db.stmts.stmt(tx.ctx, tx.sqlTx, q)
+		if err != nil {
+			return &Row{err: translate(err)}
+		}
+		return &Row{s: st.QueryRowContext(tx.ctx, args...)}
 	}
 	return &Row{s: tx.sqlTx.QueryRowContext(tx.ctx, q, args...)}
 }
