@@ -66,6 +66,13 @@ func TestScreenshots(t *testing.T) {
 	both("companies")
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
 	both("contacts")
+	// The quick-add form, its company picker open on what was typed.
+	Do(t, ctx,
+		cd.Evaluate[cd.Void](`document.querySelector("details.quick-add").open = true`),
+		cd.SendKeys(cd.CSS(`#f-company`), "o"),
+		cd.WaitVisible(cd.CSS(`#f-company-list [role=option]`)),
+	)
+	shoot(t, ctx, filepath.Join(dir, "contacts-add-desktop.png"), 1280, 800)
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/no/such/page"), cd.WaitVisible(cd.CSS(`.error-code`)))
 	both("notfound")
 

@@ -83,7 +83,8 @@ func TestSearch(t *testing.T) {
 
 // TestPickCompanies: the company picker offers only companies (never the
 // contacts that match the same text), only those the asker may see, the
-// newest when nothing is typed, and forgives a typo like search does.
+// newest when nothing is typed, names by their start for one or two
+// letters, and forgives a typo like search does.
 func TestPickCompanies(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -134,6 +135,12 @@ func TestPickCompanies(t *testing.T) {
 			{admin, "zw.example", 5, "Zelda Works (zw.example)", false},
 			{admin, "Zelad Works", 5, "Zelda Works (zw.example)", true},
 			{ben, "  zelda ", 5, "Zelda Works (zw.example)", false},
+			// Shorter than a trigram: names that start with it, any case.
+			{admin, "z", 5, "Zelda Works (zw.example)", false},
+			{admin, "aN", 5, "Ann's Zelda Shop (shop.example, zelda-shop.example)", false},
+			{ann, "ze", 5, "", false},
+			{admin, "%", 5, "", false},
+			{admin, "_n", 5, "", false},
 		} {
 			got := pick(c.who, c.q, c.limit)
 			if c.first {

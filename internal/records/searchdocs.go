@@ -122,55 +122,88 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 // PickCompanies is what a company picker offers for what was typed: for
-// nothing, the newest companies; else the search's company hits, best
-// first. Either way only companies p may see, each with its domains as the
-// subtitle. It replaces offering every company in a drop-down, which at
-// 100,000 companies cost a third of a contact page and could not reach an
-// older one.
+// nothing, the newest companies; else first those whose name starts with
+// it (any case; an index seek), then, for three letters or more, the
+// search's other company hits, best first: a name or domain containing
+// it, or, among the pickTypos newest similar documents, a typo of it.
+// Only companies p may see, each with its domains as the subtitle. It
+// replaces offering every company in a drop-down, which at 100,000
+// companies cost a third of a contact page and could not reach an older
+// one.
 func PickCompanies(tx *store.Tx, p crm.Principal, q string, limit int) ([]Result, error) {
 	q = strings.TrimSpace(q)
 	if len(q) > 200 {
 		return nil, (crm.FieldErrors{"q": "Search for at most 200 characters."}).Err()
 	}
+	vis, args, err := account.VisibilityClause(tx, p, "co.owner_id")
+	if err != nil {
+		return nil, err
+	}
+	if q != "" {
+		args = append([]any{search.LikePrefix(q)}, args...)
+	}
+	rows, err := tx.Query(pickSQL(tx.Dialect(), q != "", vis), append(append([]any{p.WorkspaceID}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("records: pick companies: %w", err)
+	}
+	defer rows.Close()
 	var hits []search.Hit
-	if q == "" {
-		vis, args, err := account.VisibilityClause(tx, p, "co.owner_id")
-		if err != nil {
+	seen := map[crm.ID]bool{}
+	for rows.Next() {
+		h := search.Hit{ObjectType: "company"}
+		if err := rows.Scan(&h.ObjectID, &h.Title); err != nil {
 			return nil, err
 		}
-		if vis != "" {
-			vis = " AND " + vis
-		}
-		rows, err := tx.Query(`SELECT co.id, co.name FROM companies co WHERE co.workspace_id = ? AND co.deleted_at IS NULL`+vis+`
-			ORDER BY co.id DESC LIMIT ?`, append(append([]any{p.WorkspaceID}, args...), limit)...)
-		if err != nil {
-			return nil, fmt.Errorf("records: pick companies: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			h := search.Hit{ObjectType: "company"}
-			if err := rows.Scan(&h.ObjectID, &h.Title); err != nil {
-				return nil, err
-			}
-			hits = append(hits, h)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		rows.Close()
-	} else {
-		var scope search.Scope
+		hits, seen[h.ObjectID] = append(hits, h), true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(hits) < limit && len([]rune(q)) >= 3 {
 		vis, args, err := account.VisibilityClause(tx, p, search.OwnerColumn)
 		if err != nil {
 			return nil, err
 		}
-		scope.Clause, scope.Args = "search_index.object_type = 'company'", args
+		scope := search.Scope{Clause: "search_index.object_type = 'company'", Args: args, TypoNewest: pickTypos}
 		if vis != "" {
 			scope.Clause += " AND " + vis
 		}
-		if hits, err = search.Search(tx, p.WorkspaceID, q, limit, scope); err != nil {
+		more, err := search.Search(tx, p.WorkspaceID, q, limit, scope)
+		if err != nil {
 			return nil, err
+		}
+		for _, h := range more {
+			if len(hits) < limit && !seen[h.ObjectID] {
+				hits, seen[h.ObjectID] = append(hits, h), true
+			}
 		}
 	}
 	return withSubtitles(tx, p.WorkspaceID, hits)
+}
+
+// pickTypos is how many of the newest documents sharing a trigram with the
+// picker's text its typo pass reads (search.Scope.TypoNewest): a name that
+// many contacts and no company hold would otherwise have every similar
+// name read.
+const pickTypos = 1_000
+
+// pickSQL is the picker's query of a workspace's companies (arguments: the
+// workspace, the LIKE prefix when prefix, vis's, the limit): by the start
+// of their name in name order, or the newest. companies_name_prefix
+// (migration 00036) answers the prefix on both databases: SQLite turns a
+// LIKE prefix on a NOCASE column into a range of it.
+func pickSQL(d store.Dialect, prefix bool, vis string) string {
+	where, order := "", "co.id DESC"
+	switch {
+	case prefix && d == store.Postgres:
+		where, order = ` AND lower(co.name) LIKE lower(?) ESCAPE '\'`, "lower(co.name), co.id"
+	case prefix:
+		where, order = ` AND co.name LIKE ? ESCAPE '\'`, "co.name COLLATE NOCASE, co.id"
+	}
+	if vis != "" {
+		where += " AND " + vis
+	}
+	return `SELECT co.id, co.name FROM companies co WHERE co.workspace_id = ? AND co.deleted_at IS NULL` + where + `
+		ORDER BY ` + order + ` LIMIT ?`
 }

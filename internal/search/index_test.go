@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -53,6 +54,77 @@ func TestIndexReplacesAndRemoves(t *testing.T) {
 		write(func(tx *store.Tx) error { return search.Remove(tx, ws, "contact", theirs) })
 		if hits := find(other, "lovelace"); len(hits) != 1 || hits[0].ObjectID != theirs {
 			t.Fatalf("the other workspace's document: %+v", hits)
+		}
+	})
+}
+
+// TestScopeTypoNewest: with TypoNewest, SQLite's typo pass considers only
+// the newest similar documents — an old company behind newer contacts with
+// a similar name is not reached by a typo (the bound on the work), one
+// among them is — while the exact pass still finds every document holding
+// the words; without it both are found; PostgreSQL ignores it.
+func TestScopeTypoNewest(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ws := db.NewID()
+		old, recent := db.NewID(), crm.ID(0)
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := search.Index(tx, ws, "company", old, "Hoffman Group", ""); err != nil {
+				return err
+			}
+			for i := range 8 {
+				id := db.NewID()
+				if i == 6 {
+					recent = id
+					if err := search.Index(tx, ws, "company", id, "Hoffman Holdings", ""); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := search.Index(tx, ws, "contact", id, "Lea Hoffman", ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		companies := func(q string, newest int) []crm.ID {
+			t.Helper()
+			var hits []search.Hit
+			err := db.Read(ctx, func(tx *store.Tx) (err error) {
+				hits, err = search.Search(tx, ws, q, 10, search.Scope{Clause: "search_index.object_type = 'company'", TypoNewest: newest})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Sorted(slices.Values(func() []crm.ID {
+				var ids []crm.ID
+				for _, h := range hits {
+					ids = append(ids, h.ObjectID)
+				}
+				return ids
+			}()))
+		}
+		both := slices.Sorted(slices.Values([]crm.ID{old, recent}))
+		typo := []crm.ID{recent}
+		if db.Dialect() == store.Postgres {
+			typo = both
+		}
+		for _, c := range []struct {
+			q      string
+			newest int
+			want   []crm.ID
+		}{
+			{"hoffman", 4, both}, // the exact pass
+			{"hofman", 4, typo},  // the typo pass
+			{"hofman", 0, both},
+		} {
+			if got := companies(c.q, c.newest); !slices.Equal(got, c.want) {
+				t.Errorf("%q, newest %d: %v, want %v", c.q, c.newest, got, c.want)
+			}
 		}
 	})
 }
