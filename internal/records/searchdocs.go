@@ -141,6 +141,13 @@ func PickCompanies(tx *store.Tx, p crm.Principal, q string, limit int) ([]Result
 	}
 	if q != "" {
 		args = append([]any{search.LikePrefix(q)}, args...)
+		if tx.Dialect() == store.Postgres {
+			// A generic plan cannot know the prefix and walks the whole
+			// index (166 ms at 100,000 companies against 0.1 ms).
+			if _, err := tx.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+				return nil, err
+			}
+		}
 	}
 	rows, err := tx.Query(pickSQL(tx.Dialect(), q != "", vis), append(append([]any{p.WorkspaceID}, args...), limit)...)
 	if err != nil {
@@ -192,12 +199,13 @@ const pickTypos = 1_000
 // workspace, the LIKE prefix when prefix, vis's, the limit): by the start
 // of their name in name order, or the newest. companies_name_prefix
 // (migration 00036) answers the prefix on both databases: SQLite turns a
-// LIKE prefix on a NOCASE column into a range of it.
+// LIKE prefix on a NOCASE column into a range of it, PostgreSQL one on a
+// C-collated expression.
 func pickSQL(d store.Dialect, prefix bool, vis string) string {
 	where, order := "", "co.id DESC"
 	switch {
 	case prefix && d == store.Postgres:
-		where, order = ` AND lower(co.name) LIKE lower(?) ESCAPE '\'`, "lower(co.name), co.id"
+		where, order = ` AND lower(co.name) COLLATE "C" LIKE lower(?) ESCAPE '\'`, `lower(co.name) COLLATE "C", co.id`
 	case prefix:
 		where, order = ` AND co.name LIKE ? ESCAPE '\'`, "co.name COLLATE NOCASE, co.id"
 	}
