@@ -9,7 +9,11 @@ func (db *DB) RenewNodeNow() {
 }
 
 // CachedStatements is how many read statements the SQLite cache holds.
-func (db *DB) CachedStatements() int { return db.stmts.len() }
+func (db *DB) CachedStatements() int {
+	db.stmts.mu.Lock()
+	defer db.stmts.mu.Unlock()
+	return db.stmts.lru.Len()
+}
 
 // StmtCacheSize is the cache's bound.
 const StmtCacheSize = stmtCacheSize

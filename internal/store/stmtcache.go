@@ -104,13 +104,6 @@ func (c *stmtCache) take(ctx context.Context, q string) (*cachedStmt, error) {
 	return cs, nil
 }
 
-// len is how many statements the cache holds.
-func (c *stmtCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Len()
-}
-
 func (c *stmtCache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

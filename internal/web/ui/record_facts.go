@@ -36,9 +36,9 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 	for _, l := range records.Lifecycles {
 		lc = append(lc, view.Option{Value: l, Label: l})
 	}
-	company := view.Fact{Key: "company", Label: "Company", Text: c.CompanyName, Input: "company"}
+	company := view.Fact{Key: "company", Label: "Company", Text: c.CompanyName, Input: "company", Value: companyValue(c.CompanyID)}
 	if c.CompanyID != 0 {
-		company.URL, company.Value = "/companies/"+c.CompanyID.String(), c.CompanyID.String()
+		company.URL = "/companies/" + c.CompanyID.String()
 	}
 	fs := []view.Fact{
 		textFact("first_name", "First name", c.FirstName, "text"),
