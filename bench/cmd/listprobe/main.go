@@ -1,5 +1,5 @@
 // Command listprobe times the contact list's five bench filters (or, with
-// -search, search-global's queries)
+// -search, search-global's queries; with -pick, the company picker's)
 // (bench/load: list-contacts-filtered) in-process against a seeded data
 // directory, one at a time, three rounds: server time without HTTP or
 // queueing. -count-budget 1µs leaves out the first page's count; -db
@@ -29,14 +29,26 @@ func main() {
 	budget := flag.Duration("count-budget", store.DefaultCountBudget, "time budget of the first page's count")
 	rounds := flag.Int("rounds", 3, "rounds over the filters")
 	searches := flag.Bool("search", false, "time search-global's queries instead of the filters")
+	picks := flag.Bool("pick", false, "time the company picker's answers (records.PickCompanies) to pickQueries instead")
 	flag.Parse()
-	if err := run(store.Options{DataDir: *data, URL: *dbURL, CountBudget: *budget}, *as, *rounds, *searches); err != nil {
+	mode := "filters"
+	switch {
+	case *searches:
+		mode = "search"
+	case *picks:
+		mode = "pick"
+	}
+	if err := run(store.Options{DataDir: *data, URL: *dbURL, CountBudget: *budget}, *as, *rounds, mode); err != nil {
 		fmt.Fprintln(os.Stderr, "listprobe:", err)
 		os.Exit(1)
 	}
 }
 
-func run(opts store.Options, as string, rounds int, searches bool) error {
+// pickQueries are typed into the company picker: nothing, prefixes,
+// substrings, a typo, and words that many contacts and no company hold.
+var pickQueries = []string{"", "o", "oakr", "zq", "consult", "acme corp", "nortwind", "john", "hoffman"}
+
+func run(opts store.Options, as string, rounds int, mode string) error {
 	ctx := context.Background()
 	db, err := store.Open(ctx, opts)
 	if err != nil {
@@ -53,7 +65,22 @@ func run(opts store.Options, as string, rounds int, searches bool) error {
 		return fmt.Errorf("member %s: %w", as, err)
 	}
 	for range rounds {
-		if searches {
+		if mode == "pick" {
+			for _, q := range pickQueries {
+				start := time.Now()
+				var hits []records.Result
+				err := db.Read(ctx, func(tx *store.Tx) (err error) {
+					hits, err = records.PickCompanies(tx, p, q, 12)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				fmt.Printf("pick %-12q %3d choices  %v\n", q, len(hits), time.Since(start).Round(time.Microsecond))
+			}
+			continue
+		}
+		if mode == "search" {
 			for _, q := range load.SearchQueries() {
 				start := time.Now()
 				var hits []records.Result
