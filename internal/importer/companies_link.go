@@ -81,6 +81,14 @@ func (cr *companyResolver) resolve(ref companyRef) (crm.ID, *Outcome) {
 	return id, nil
 }
 
+// detach returns a resolver holding the companies to create that cr held;
+// cr keeps what it knows of names and domains (contactBatch.Detach).
+func (cr *companyResolver) detach() *companyResolver {
+	w := &companyResolver{run: cr.run, pending: cr.pending}
+	cr.pending = nil
+	return w
+}
+
 var companyInsertCols = []string{"id", "workspace_id", "name", "domain", "owner_id", "import_id", "created_by", "updated_by",
 	"created_at", "updated_at", "version"}
 

@@ -187,6 +187,16 @@ func (b *consentBatch) Row(line int, vals map[string]string) Outcome {
 	return out
 }
 
+// Detach implements detacher: the contacts decided so far with their
+// consents.
+func (b *consentBatch) Detach() Batch {
+	contacts := b.contacts.Detach().(*contactBatch)
+	w := *b
+	w.Batch, w.contacts = contacts, contacts
+	b.pending = nil
+	return &w
+}
+
 // Flush implements Batch: the contacts first, then their consents.
 func (b *consentBatch) Flush(tx *store.Tx) error {
 	if err := b.Batch.Flush(tx); err != nil {

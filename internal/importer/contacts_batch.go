@@ -155,6 +155,16 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 	return out
 }
 
+// Detach implements detacher. A later row matching a contact created
+// before the detach becomes an update of its staged row, which the
+// detached batch's Flush has written by then.
+func (b *contactBatch) Detach() Batch {
+	w := &contactBatch{run: b.run, match: b.match, policy: b.policy, cos: b.cos.detach(), creates: b.creates, updates: b.updates}
+	b.creates, b.updates = nil, nil
+	clear(b.pending)
+	return w
+}
+
 var contactInsertCols = []string{"id", "workspace_id", "first_name", "last_name", "email", "emails", "phone", "phone_digits",
 	"phones", "title", "company_id", "owner_id", "lifecycle", "source", "tags", "custom", "external_id", "import_id",
 	"created_by", "updated_by", "created_at", "updated_at", "version"}

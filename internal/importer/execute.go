@@ -242,6 +242,17 @@ func (ex *execution) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A batch that can detach its writes (detacher) commits on its own
+	// goroutine while the next rows are read and decided: the two cores
+	// share the row phase, as deciding rows is memory work and writing them
+	// the one SQLite writer's. Batches still commit one at a time, in order,
+	// each with the checkpoint after its last row.
+	var inflight chan committed
+	defer func() {
+		if inflight != nil {
+			<-inflight // an error return leaves no write behind
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -260,23 +271,40 @@ func (ex *execution) run(ctx context.Context) error {
 			}
 			issues = ex.handle(row, batch, &c, issues)
 		}
-		stop, err := ex.commit(ctx, batch, rd, c, issues)
-		if err != nil {
-			return err
-		}
-		if ex.o.OnProgress != nil {
-			ex.o.OnProgress(ex.imp)
-		}
-		if stop {
-			// Cancelled: what was committed stays, searchable like any
-			// record (a resumed run goes on from index_progress).
-			if err := ex.merge(ctx); err != nil {
-				return err
+		if inflight != nil {
+			// A cancel seen by the previous batch's commit drops the rows
+			// just decided, as it drops a batch decided before the check.
+			stop, err := ex.committed(<-inflight)
+			inflight = nil
+			if err != nil || stop {
+				return ex.stopped(ctx, stop, err)
 			}
-			if err := ex.index(ctx); err != nil {
-				return err
+		}
+		w, overlap := batch, false
+		if d, ok := batch.(detacher); ok {
+			w, overlap = d.Detach(), !eof
+		}
+		if eof {
+			// The last batch is what finishes the import; what deciding
+			// rows needed (a big import's dedupe keys: tens of megabytes)
+			// is garbage from here on, before the merge and the documents.
+			batch = w
+		}
+		at := checkpoint{offset: rd.Offset(), line: rd.Line()}
+		done := make(chan committed, 1)
+		go func() {
+			if commitStarting != nil {
+				commitStarting()
 			}
-			return errStopped
+			done <- ex.commit(ctx, w, at, c, issues)
+		}()
+		if overlap {
+			inflight = done
+			continue
+		}
+		stop, err := ex.committed(<-done)
+		if err != nil || stop {
+			return ex.stopped(ctx, stop, err)
 		}
 		if eof {
 			// Each phase's time is logged: where a big import spends it
@@ -303,6 +331,35 @@ func (ex *execution) run(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// committed takes in a batch's commit: the import as it stands after it
+// (reported to OnProgress), and whether it was cancelled meanwhile.
+func (ex *execution) committed(c committed) (bool, error) {
+	if c.err != nil {
+		return false, c.err
+	}
+	ex.imp = c.imp
+	if ex.o.OnProgress != nil {
+		ex.o.OnProgress(ex.imp)
+	}
+	return c.stop, nil
+}
+
+// stopped ends a run after a failed or cancelled commit. Cancelled: what
+// was committed stays, searchable like any record (a resumed run goes on
+// from index_progress).
+func (ex *execution) stopped(ctx context.Context, stop bool, err error) error {
+	if err != nil {
+		return err
+	}
+	if err := ex.merge(ctx); err != nil {
+		return err
+	}
+	if err := ex.index(ctx); err != nil {
+		return err
+	}
+	return errStopped
 }
 
 // merge moves the records the batches staged into their table (stage.go).
@@ -389,9 +446,28 @@ func (ex *execution) handle(row Row, batch Batch, c *counts, issues [][]any) [][
 
 var issueCols = []string{"id", "workspace_id", "import_id", "line", "action", "column_name", "value", "message"}
 
+// commitStarting, when set (tests), is called on each batch's commit
+// goroutine before it writes.
+var commitStarting func()
+
+// checkpoint is where the rows of a batch end in the file.
+type checkpoint struct {
+	offset int64
+	line   int
+}
+
+// committed is the outcome of commit.
+type committed struct {
+	imp  Import
+	stop bool
+	err  error
+}
+
 // commit writes one batch with its report lines and the checkpoint after
-// it, unless the import was cancelled meanwhile.
-func (ex *execution) commit(ctx context.Context, batch Batch, rd RowSource, c counts, issues [][]any) (bool, error) {
+// it, unless the import was cancelled meanwhile. It runs on a goroutine of
+// its own while the next rows are decided, so it reads of ex only what
+// does not change during a run.
+func (ex *execution) commit(ctx context.Context, batch Batch, at checkpoint, c counts, issues [][]any) committed {
 	stop := false
 	ws, id := ex.imp.WorkspaceID, ex.imp.ID
 	err := ex.db.Write(ctx, func(tx *store.Tx) error {
@@ -415,18 +491,18 @@ func (ex *execution) commit(ctx context.Context, batch Batch, rd RowSource, c co
 		_, err := tx.Exec(`UPDATE imports SET checkpoint_offset = ?, checkpoint_line = ?, rows_done = rows_done + ?,
 			created_count = created_count + ?, updated_count = updated_count + ?, skipped_count = skipped_count + ?,
 			error_count = error_count + ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-			rd.Offset(), rd.Line(), c.rows, c.created, c.updated, c.skipped, c.errors, store.Micros(tx.Now), ws, id)
+			at.offset, at.line, c.rows, c.created, c.updated, c.skipped, c.errors, store.Micros(tx.Now), ws, id)
 		if err != nil {
 			return errf("checkpoint: %w", err)
 		}
 		return nil
 	})
 	if err != nil {
-		return false, err
+		return committed{err: err}
 	}
-	imp, err := ex.reload(ctx)
-	ex.imp = imp
-	return stop, err
+	var imp Import
+	err = ex.db.Read(ctx, func(tx *store.Tx) (err error) { imp, err = load(tx, ws, id); return err })
+	return committed{imp: imp, stop: stop, err: err}
 }
 
 func (ex *execution) finish(tx *store.Tx, batch Batch) error {

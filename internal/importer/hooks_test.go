@@ -30,3 +30,10 @@ func SetIndexChunkRows(n int) func() {
 	indexChunkRows = n
 	return func() { indexChunkRows = old }
 }
+
+// OnCommit calls fn on each batch's commit goroutine before it writes; it
+// returns a function removing it.
+func OnCommit(fn func()) func() {
+	commitStarting = fn
+	return func() { commitStarting = nil }
+}

@@ -64,6 +64,17 @@ type Batch interface {
 	Finish(tx *store.Tx) error
 }
 
+// detacher is implemented by batches whose decided writes can be taken out
+// of them: Detach returns a batch whose Flush writes every row decided so
+// far, and the receiver goes on deciding rows with nothing pending. The
+// execution then decides the next rows on one core while the detached
+// batch commits on the other (execute.go). Rows must not depend on what
+// the database holds, only on the batch's memory: Row takes no
+// transaction, and detached batches flush in the order they were taken.
+type detacher interface {
+	Detach() Batch
+}
+
 // Action is what a row did (or, in a dry run, would do).
 type Action string
 
