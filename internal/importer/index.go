@@ -199,17 +199,26 @@ var searchGINIndexes = []string{"search_index_ws_title", "search_index_ws_body"}
 //     docs/BENCHMARKS.md). With automerge off, levels grow to FTS5's
 //     crisis-merge threshold (16 segments) before they merge; after, it is
 //     4 again and later writes merge what is left a little at a time.
+//     The hashsize (pending postings kept in memory before they are
+//     written as a segment) goes from 1 MB to 32 MB meanwhile: a chunk of
+//     25,000 trigram documents made six level-0 segments, and crisis merges
+//     of them were 40% of the phase's CPU at 1M rows (CPU profile). 1M rows:
+//     documents 92 s with 1 MB, 77 s with 32 MB, the same peak memory
+//     (docs/BENCHMARKS.md).
 func searchMergesDeferred(ctx context.Context, db *store.DB) (func(), error) {
 	set := func(ctx context.Context, deferred bool) error {
 		return db.Write(ctx, func(tx *store.Tx) error {
 			// Instance-wide on purpose: the index holds every workspace.
 			u := tx.Unscoped()
 			if tx.Dialect() == store.SQLite {
-				automerge := ftsAutomerge
+				automerge, hashsize := ftsAutomerge, ftsHashSize
 				if deferred {
-					automerge = 0
+					automerge, hashsize = 0, importHashSize
 				}
-				_, err := u.Exec(`INSERT INTO search_index (search_index, rank) VALUES ('automerge', ?)`, automerge)
+				if _, err := u.Exec(`INSERT INTO search_index (search_index, rank) VALUES ('automerge', ?)`, automerge); err != nil {
+					return err
+				}
+				_, err := u.Exec(`INSERT INTO search_index (search_index, rank) VALUES ('hashsize', ?)`, hashsize)
 				return err
 			}
 			for _, ix := range searchGINIndexes {
@@ -240,3 +249,10 @@ func searchMergesDeferred(ctx context.Context, db *store.DB) (func(), error) {
 
 // ftsAutomerge is FTS5's default automerge, which searches are tuned for.
 const ftsAutomerge = 4
+
+// ftsHashSize is FTS5's default hashsize: the bytes of pending postings a
+// writer keeps in memory before it writes them as a new segment.
+const ftsHashSize = 1 << 20
+
+// importHashSize is FTS5's hashsize while a big import writes documents.
+const importHashSize = 32 << 20

@@ -163,15 +163,16 @@ func TestBigImportUsesGINPendingLists(t *testing.T) {
 }
 
 // TestBigImportDefersFTSMerges (SQLite): a big import writes its search
-// documents with FTS5's automerge off and turns it back on (4, the
-// default) at the end; the documents are findable after it.
+// documents with FTS5's automerge off and a 32 MB hashsize, and sets both
+// back to FTS5's defaults (4, 1 MB) at the end; the documents are
+// findable after it.
 func TestBigImportDefersFTSMerges(t *testing.T) {
 	db := testdb.New(t)
 	defer importer.SetRebuildMinRows(1)()
-	automerge := func() string {
+	config := func(k string) string {
 		var v string
 		if err := db.Read(ctx, func(tx *store.Tx) error {
-			err := tx.Unscoped().QueryRow(`SELECT v FROM search_index_config WHERE k = 'automerge'`).Scan(&v)
+			err := tx.Unscoped().QueryRow(`SELECT v FROM search_index_config WHERE k = ?`, k).Scan(&v)
 			if err == store.ErrNoRows {
 				v, err = "unset", nil
 			}
@@ -181,20 +182,21 @@ func TestBigImportDefersFTSMerges(t *testing.T) {
 		}
 		return v
 	}
-	if got := automerge(); got != "unset" {
+	settings := func() string { return config("automerge") + " " + config("hashsize") }
+	if got := settings(); got != "unset unset" {
 		t.Fatalf("before any import: %q", got)
 	}
 	var during []string
-	defer importer.OnIndexChunk(func() { during = append(during, automerge()) })()
+	defer importer.OnIndexChunk(func() { during = append(during, settings()) })()
 	p := member(t, db, 0, crm.RoleAdmin, "fts@example.com")
 	imp := runImport(t, db, p, "contacts", "Email,First Name,Last Name\nquasar@example.com,Quincy,Quasarton\n", nil, false)
 	if imp.Summary() != "created=1 updated=0 skipped=0 errors=0" {
 		t.Fatalf("import: %s", imp.Summary())
 	}
-	if len(during) == 0 || during[0] != "0" {
+	if len(during) == 0 || during[0] != "0 33554432" {
 		t.Fatalf("while writing documents: %q", during)
 	}
-	if got := automerge(); got != "4" {
+	if got := settings(); got != "4 1048576" {
 		t.Fatalf("after the import: %q", got)
 	}
 	if hits := find(t, db, p, "Quasarton"); len(hits) != 1 {
