@@ -30,7 +30,7 @@ type contactBatch struct {
 	run     *Run
 	match   string
 	policy  Policy
-	keys    map[string]entry
+	keys    *keySet
 	cos     *companyResolver
 	creates []*contactRow
 	pending map[crm.ID]*contactRow // created in the batch not yet flushed
@@ -56,7 +56,7 @@ var matchColumns = map[string]string{"email": "email", "phone": "phone_digits", 
 // contacts and its companies by name and domain, one entry per record.
 func (Contacts) Start(tx *store.Tx, r *Run) (Batch, error) {
 	b := &contactBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
-		keys: map[string]entry{}, pending: map[crm.ID]*contactRow{}}
+		keys: newKeySet(), pending: map[crm.ID]*contactRow{}}
 	if col := matchColumns[b.match]; col != "" {
 		rows, err := tx.Query(`SELECT `+col+`, id, owner_id, import_id FROM contacts
 			WHERE workspace_id = ? AND deleted_at IS NULL AND `+col+` <> ''`, r.WorkspaceID)
@@ -72,9 +72,7 @@ func (Contacts) Start(tx *store.Tx, r *Run) (Batch, error) {
 				return nil, err
 			}
 			e.mine = imp == r.ID
-			if _, dup := b.keys[k]; !dup { // the oldest of several duplicates wins
-				b.keys[k] = e
-			}
+			b.keys.add(k, e) // the oldest of several duplicates wins
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -99,7 +97,7 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 		return fail("first_name", "", "a contact needs a name or an email address")
 	}
 	key := p.c.matchKey(b.match)
-	e, found := b.keys[key]
+	e, found := b.keys.get(key)
 	found = found && key != ""
 	what := describeMatch(b.match)
 	switch {
@@ -148,7 +146,7 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 	b.creates = append(b.creates, &c)
 	b.pending[c.ID] = &c
 	if key != "" {
-		b.keys[key] = entry{id: c.ID, owner: c.Owner, mine: true}
+		b.keys.add(key, entry{id: c.ID, owner: c.Owner, mine: true})
 	}
 	b.written = written{c.ID, true}
 	out.Action = Created

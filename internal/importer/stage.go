@@ -265,7 +265,7 @@ func clearStaged(tx *store.Tx, r *Run) error {
 
 // stagedKeys adds the match keys of the contacts import r staged before a
 // restart to keys (they are its own: no before-image when updated).
-func stagedKeys(tx *store.Tx, r *Run, col string, keys map[string]entry) error {
+func stagedKeys(tx *store.Tx, r *Run, col string, keys *keySet) error {
 	rows, err := tx.Query(`SELECT `+col+`, id, owner_id FROM `+stageTable+`
 		WHERE workspace_id = ? AND import_id = ? AND `+col+` <> '' ORDER BY id`, r.WorkspaceID, r.ID)
 	if err != nil {
@@ -278,9 +278,7 @@ func stagedKeys(tx *store.Tx, r *Run, col string, keys map[string]entry) error {
 		if err := rows.Scan(&k, &e.id, &e.owner); err != nil {
 			return err
 		}
-		if _, dup := keys[k]; !dup {
-			keys[k] = e
-		}
+		keys.add(k, e)
 	}
 	return rows.Err()
 }
