@@ -198,7 +198,9 @@ func execute(ctx context.Context, env Env, db *store.DB, imp importer.Import, re
 	if env.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(150 << 20)
 	}
-	o := importer.Options{OnProgress: func(i importer.Import) {
+	// Both cores: the row phase decides a batch while the one before
+	// commits. (The server's import job does not, to leave requests a core.)
+	o := importer.Options{Overlap: true, OnProgress: func(i importer.Import) {
 		rate, eta := i.Rate(time.Now())
 		fmt.Fprintf(env.Stderr, "\r%s rows (%.0f%%), %.0f rows/s, ETA %s   ", strconv.Itoa(i.RowsDone), 100*i.Progress(), rate, eta.Round(time.Second))
 	}}

@@ -28,6 +28,13 @@ type Options struct {
 	// to leave the row out. Nil: the workspace's suppression list is checked
 	// (suppressionCheck).
 	SuppressionCheck func(kind string, vals map[string]string) string
+	// Overlap decides the rows of a batch while the batch before commits
+	// (contacts; see run): the import then uses both cores. The command
+	// line sets it; the server's import job leaves it off, so that requests
+	// keep a core to themselves (issue 8's budget for the API during an
+	// import: bench/import-api.sh put the list's p95 at 1.7–2.0x idle
+	// with it, 1.65x without).
+	Overlap bool
 	// StaleAfter is how long a running import must have made no progress
 	// before another process may take it over (after a crash); default
 	// StaleAfter. A live run commits every few seconds.
@@ -242,11 +249,11 @@ func (ex *execution) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// A batch that can detach its writes (detacher) commits on its own
-	// goroutine while the next rows are read and decided: the two cores
-	// share the row phase, as deciding rows is memory work and writing them
-	// the one SQLite writer's. Batches still commit one at a time, in order,
-	// each with the checkpoint after its last row.
+	// With Overlap, a batch that can detach its writes (detacher) commits
+	// on its own goroutine while the next rows are read and decided: the
+	// two cores share the row phase, as deciding rows is memory work and
+	// writing them the one SQLite writer's. Batches still commit one at a
+	// time, in order, each with the checkpoint after its last row.
 	var inflight chan committed
 	defer func() {
 		if inflight != nil {
@@ -282,7 +289,7 @@ func (ex *execution) run(ctx context.Context) error {
 		}
 		w, overlap := batch, false
 		if d, ok := batch.(detacher); ok {
-			w, overlap = d.Detach(), !eof
+			w, overlap = d.Detach(), !eof && ex.o.Overlap
 		}
 		if eof {
 			// The last batch is what finishes the import; what deciding

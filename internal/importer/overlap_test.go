@@ -60,7 +60,7 @@ func TestRowsDecidedWhileCommitting(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		p := member(t, db, 0, crm.RoleAdmin, "admin@example.com")
 		imp := create(t, db, p, writeFile(t, overlapFile), nil)
-		imp, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, importer.Options{TxRows: 2, OnRow: holdFirstCommit(t, 5, nil)})
+		imp, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, importer.Options{TxRows: 2, Overlap: true, OnRow: holdFirstCommit(t, 5, nil)})
 		if err != nil || imp.Status != importer.Done || imp.Summary() != "created=3 updated=2 skipped=0 errors=0" {
 			t.Fatalf("%v %s %s %q", err, imp.Status, imp.Summary(), imp.Error)
 		}
@@ -115,7 +115,7 @@ func TestCancelDropsDecidedRows(t *testing.T) {
 				t.Error(err)
 			}
 		}
-		imp, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, importer.Options{TxRows: 2, OnRow: holdFirstCommit(t, 5, cancel)})
+		imp, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, importer.Options{TxRows: 2, Overlap: true, OnRow: holdFirstCommit(t, 5, cancel)})
 		if err != nil || imp.Status != importer.Cancelled || imp.RowsDone != 0 {
 			t.Fatalf("%v %s after %d rows", err, imp.Status, imp.RowsDone)
 		}

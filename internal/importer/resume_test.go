@@ -33,7 +33,8 @@ func crashChild() int {
 	}
 	ws, _ := crm.ParseID(os.Getenv("IMPORTER_CHILD_WS"))
 	id, _ := crm.ParseID(os.Getenv("IMPORTER_CHILD_IMPORT"))
-	if _, err := importer.Execute(ctx, db, ws, id, importer.Options{TxRows: 5_000}); err != nil {
+	// As the command line runs it: a batch decided while the one before commits.
+	if _, err := importer.Execute(ctx, db, ws, id, importer.Options{TxRows: 5_000, Overlap: true}); err != nil {
 		println(err.Error())
 		return 4
 	}
