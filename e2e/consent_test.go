@@ -32,6 +32,13 @@ func TestConsentInBrowser(t *testing.T) {
 		cd.WaitVisible(cd.CSS(`#consent .consent-granted`)),
 	)
 	contactURL := Eval[string](t, ctx, `location.pathname`)
+	// On a phone the consent table fits its panel (no sideways scrolling):
+	// the basis and source columns give way; the history keeps them.
+	Do(t, ctx, cd.EmulateViewport(390, 900))
+	if over := Eval[int](t, ctx, `(w => w.scrollWidth - w.clientWidth)(document.querySelector("#consent .table-wrap"))`); over > 0 {
+		t.Errorf("the consent table scrolls %dpx sideways at 390px", over)
+	}
+	Do(t, ctx, cd.EmulateViewport(1280, 900))
 	shots := func(name string) {
 		if look == "" {
 			return
