@@ -298,18 +298,19 @@ func (ex *execution) run(ctx context.Context) error {
 			batch = w
 		}
 		at := checkpoint{offset: rd.Offset(), line: rd.Line()}
-		done := make(chan committed, 1)
-		go func() {
+		commit := func() committed {
 			if commitStarting != nil {
 				commitStarting()
 			}
-			done <- ex.commit(ctx, w, at, c, issues)
-		}()
+			return ex.commit(ctx, w, at, c, issues)
+		}
 		if overlap {
+			done := make(chan committed, 1)
+			go func() { done <- commit() }()
 			inflight = done
 			continue
 		}
-		stop, err := ex.committed(<-done)
+		stop, err := ex.committed(commit())
 		if err != nil || stop {
 			return ex.stopped(ctx, stop, err)
 		}
@@ -453,8 +454,8 @@ func (ex *execution) handle(row Row, batch Batch, c *counts, issues [][]any) [][
 
 var issueCols = []string{"id", "workspace_id", "import_id", "line", "action", "column_name", "value", "message"}
 
-// commitStarting, when set (tests), is called on each batch's commit
-// goroutine before it writes.
+// commitStarting, when set (tests), is called before each batch's commit
+// writes (on its own goroutine when it overlaps the next rows).
 var commitStarting func()
 
 // checkpoint is where the rows of a batch end in the file.
