@@ -203,8 +203,8 @@ var searchGINIndexes = []string{"search_index_ws_title", "search_index_ws_body"}
 //     written as a segment) goes from 1 MB to 32 MB meanwhile: a chunk of
 //     25,000 trigram documents made six level-0 segments, and crisis merges
 //     of them were 40% of the phase's CPU at 1M rows (CPU profile). 1M rows:
-//     documents 92 s with 1 MB, 77 s with 32 MB, the same peak memory
-//     (docs/BENCHMARKS.md).
+//     documents 92 s with 1 MB, 77–80 s with 32 MB (docs/BENCHMARKS.md);
+//     the pending postings add up to 32 MB to the writer's memory.
 func searchMergesDeferred(ctx context.Context, db *store.DB) (func(), error) {
 	set := func(ctx context.Context, deferred bool) error {
 		return db.Write(ctx, func(tx *store.Tx) error {
