@@ -65,34 +65,20 @@ func run(opts store.Options, as string, rounds int, mode string) error {
 		return fmt.Errorf("member %s: %w", as, err)
 	}
 	for range rounds {
-		if mode == "pick" {
-			for _, q := range pickQueries {
-				start := time.Now()
-				var hits []records.Result
-				err := db.Read(ctx, func(tx *store.Tx) (err error) {
-					hits, err = records.PickCompanies(tx, p, q, 12)
-					return err
-				})
-				if err != nil {
-					return err
-				}
-				fmt.Printf("pick %-12q %3d choices  %v\n", q, len(hits), time.Since(start).Round(time.Microsecond))
-			}
-			continue
+		switch mode {
+		case "pick":
+			err = timeResults(ctx, db, "pick", pickQueries, func(tx *store.Tx, q string) ([]records.Result, error) {
+				return records.PickCompanies(tx, p, q, 12)
+			})
+		case "search":
+			err = timeResults(ctx, db, "search", load.SearchQueries(), func(tx *store.Tx, q string) ([]records.Result, error) {
+				return records.Search(tx, p, q, 20)
+			})
 		}
-		if mode == "search" {
-			for _, q := range load.SearchQueries() {
-				start := time.Now()
-				var hits []records.Result
-				err := db.Read(ctx, func(tx *store.Tx) (err error) {
-					hits, err = records.Search(tx, p, q, 20)
-					return err
-				})
-				if err != nil {
-					return err
-				}
-				fmt.Printf("search %-20q %3d hits  %v\n", q, len(hits), time.Since(start).Round(time.Microsecond))
-			}
+		if err != nil {
+			return err
+		}
+		if mode != "filters" {
 			continue
 		}
 		for _, f := range load.ContactFilters() {
@@ -107,6 +93,24 @@ func run(opts store.Options, as string, rounds int, mode string) error {
 			}
 			fmt.Printf("%-58s %-22s %3d rows, total %6d  %v\n", f[0], f[1], len(page.Items), page.Total, time.Since(start).Round(time.Microsecond))
 		}
+	}
+	return nil
+}
+
+// timeResults times find for each query, one read transaction each, and
+// prints how many results it gave.
+func timeResults(ctx context.Context, db *store.DB, label string, queries []string, find func(*store.Tx, string) ([]records.Result, error)) error {
+	for _, q := range queries {
+		start := time.Now()
+		var hits []records.Result
+		err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			hits, err = find(tx, q)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s %-20q %3d results  %v\n", label, q, len(hits), time.Since(start).Round(time.Microsecond))
 	}
 	return nil
 }
