@@ -71,7 +71,7 @@ func TestBoardViewsInBrowser(t *testing.T) {
 	leadTitles := `[...document.querySelectorAll('[aria-label="Lead in"] .card-title')].map(a => a.textContent).join(", ")`
 	// htmx boosts the forms of swapped-in content as it settles: a form
 	// submitted before that would load a whole page under the test.
-	settled := cd.Poll[cd.Void](`typeof htmx !== "undefined" && document.readyState === "complete" && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")`)
+	settled := Settled()
 	if got := Eval[string](t, ctx, leadTitles); got != "Initech rollout, Acme renewal" {
 		t.Fatalf("the view's cards, latest first: %s", got)
 	}

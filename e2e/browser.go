@@ -163,3 +163,11 @@ func Eval[T any](t *testing.T, ctx context.Context, js string) T {
 func Fits(t *testing.T, ctx context.Context) bool {
 	return Eval[bool](t, ctx, `document.documentElement.scrollWidth <= window.innerWidth`)
 }
+
+// Settled waits until htmx has no request, swap or settle in flight. An
+// editor swapped in is focused and its text selected as it settles
+// (app.js), so keys sent before that are typed over; forms swapped in are
+// boosted as they settle.
+func Settled() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`typeof htmx !== "undefined" && document.readyState === "complete" && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")`)
+}

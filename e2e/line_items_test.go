@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	cd "github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -91,7 +90,7 @@ func TestLineItemsInBrowser(t *testing.T) {
 
 	// htmx wires up swapped-in content asynchronously (around its settle delay); a click
 	// sooner than a person could make would find a plain form.
-	settle := cd.Sleep(200 * time.Millisecond)
+	settle := Settled()
 
 	// The panel: add from the catalogue and a free line, edit, remove — one page load.
 	deal := insertDeal(t, dir, "EUR")

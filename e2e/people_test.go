@@ -31,7 +31,7 @@ func TestDomainsAndPastCompaniesInBrowser(t *testing.T) {
 		cd.Navigate(srv.BaseURL+"/companies/"+ids["Analytical Engines"]),
 		cd.WaitVisible(cd.CSS(`[data-fact="domains"] a[data-edit]`)),
 		cd.Click(cd.CSS(`[data-fact="domains"] a[data-edit]`)),
-		cd.WaitVisible(cd.CSS(`[data-fact="domains"] input[name=value]`)),
+		cd.WaitVisible(cd.CSS(`[data-fact="domains"] input[name=value]`)), Settled(),
 		cd.SendKeys(cd.CSS(`[data-fact="domains"] input[name=value]`), "https://www.Engines.co.uk/, engines.de"+kb.Enter),
 		cd.WaitVisible(cd.CSS(`[data-fact="domains"] .tag`)),
 	)
@@ -51,7 +51,7 @@ func TestDomainsAndPastCompaniesInBrowser(t *testing.T) {
 		cd.Click(cd.CSS(`[data-fact="company"] a[data-edit]`)),
 		cd.WaitVisible(cd.CSS(`[data-fact="company"] [data-picker-text]`)),
 		// Focused, it offers the newest companies at once.
-		cd.WaitVisible(cd.CSS(`[data-fact="company"] .picker-list [role=option]`)),
+		cd.WaitVisible(cd.CSS(`[data-fact="company"] .picker-list [role=option]`)), Settled(),
 		cd.SendKeys(cd.CSS(`[data-fact="company"] [data-picker-text]`), "babb"),
 		cd.WaitVisible(cd.CSS(`[data-fact="company"] .picker-list [data-id="`+ids["Babbage & Co"]+`"][aria-selected=true]`)),
 	)
