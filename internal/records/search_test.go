@@ -159,3 +159,71 @@ func TestPickCompanies(t *testing.T) {
 		}
 	})
 }
+
+// TestPickContacts: a contact picker offers the newest contacts for
+// nothing typed and search's contact hits for a text (names, emails, phone
+// digits, typos), never a company and only contacts the member may see.
+func TestPickContacts(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		people := visibilityWorkspace(t, db)
+		ann, ben, admin := people["ann"], people["ben"], people["admin"]
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			co, err := records.CreateCompany(tx, ann, records.NewCompany{Name: "Zelda Works", Domain: "zw.example"})
+			if err != nil {
+				return err
+			}
+			if _, err := records.CreateContact(tx, ann, records.NewContact{FirstName: "Zelda", LastName: "Fitz", Email: "zf@zw.example", CompanyID: co.ID}); err != nil {
+				return err
+			}
+			if _, err := records.CreateContact(tx, ben, records.NewContact{FirstName: "Zeno", LastName: "Marsh", Phone: "+44 20 7946 0018"}); err != nil {
+				return err
+			}
+			_, err = records.CreateContact(tx, ann, records.NewContact{Email: "nameless@zw.example"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pick := func(p crm.Principal, q string) string {
+			t.Helper()
+			var rs []records.Result
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) { rs, err = records.PickContacts(tx, p, q, 5); return err }); err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rs {
+				if r.Type != "contact" || r.ID == 0 {
+					t.Errorf("picking %q offered %+v", q, r)
+				}
+				out = append(out, r.Title+" ("+r.Subtitle+")")
+			}
+			return strings.Join(out, "; ")
+		}
+		for _, c := range []struct {
+			who     crm.Principal
+			q, want string
+		}{
+			{ann, "", " (nameless@zw.example); Zelda Fitz (zf@zw.example · Zelda Works)"},
+			{admin, "", " (nameless@zw.example); Zeno Marsh (); Zelda Fitz (zf@zw.example · Zelda Works)"},
+			{ann, "zelda", "Zelda Fitz (zf@zw.example · Zelda Works)"},
+			{ann, "marsh", ""},
+			{ben, "marsh", "Zeno Marsh ()"},
+			{ben, "7946 0018", "Zeno Marsh ()"},
+			{ben, "nameless", ""},
+			{ann, "NAMELESS@zw", " (nameless@zw.example)"},
+			{admin, "zw.example", " (nameless@zw.example); Zelda Fitz (zf@zw.example · Zelda Works)"},
+		} {
+			if got := pick(c.who, c.q); got != c.want {
+				t.Errorf("%s picks %q: %q, want %q", c.who.Name, c.q, got, c.want)
+			}
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			_, err := records.PickContacts(tx, admin, strings.Repeat("a", 201), 5)
+			return err
+		})
+		if crm.ErrorCode(err) != crm.Invalid {
+			t.Errorf("a 201-character query: %v", err)
+		}
+	})
+}

@@ -215,3 +215,59 @@ func pickSQL(d store.Dialect, prefix bool, vis string) string {
 	return `SELECT co.id, co.name FROM companies co WHERE co.workspace_id = ? AND co.deleted_at IS NULL` + where + `
 		ORDER BY ` + order + ` LIMIT ?`
 }
+
+// PickContacts is what a contact picker offers for what was typed: for
+// nothing, the newest contacts; else search's contact hits, best first (a
+// name, email or phone holding it, or among the pickTypos newest similar
+// documents a typo of it). Only contacts p may see, each with its email and
+// company as the subtitle; the title of a contact without a name is "".
+func PickContacts(tx *store.Tx, p crm.Principal, q string, limit int) ([]Result, error) {
+	q = strings.TrimSpace(q)
+	if len(q) > 200 {
+		return nil, (crm.FieldErrors{"q": "Search for at most 200 characters."}).Err()
+	}
+	if q == "" {
+		vis, args, err := account.VisibilityClause(tx, p, "c.owner_id")
+		if err != nil {
+			return nil, err
+		}
+		if vis != "" {
+			vis = " AND " + vis
+		}
+		rows, err := tx.Query(`SELECT c.id, c.first_name, c.last_name FROM contacts c
+			WHERE c.workspace_id = ? AND c.deleted_at IS NULL`+vis+` ORDER BY c.id DESC LIMIT ?`,
+			append(append([]any{p.WorkspaceID}, args...), limit)...)
+		if err != nil {
+			return nil, fmt.Errorf("records: pick contacts: %w", err)
+		}
+		defer rows.Close()
+		var hits []search.Hit
+		for rows.Next() {
+			var first, last string
+			h := search.Hit{ObjectType: "contact"}
+			if err := rows.Scan(&h.ObjectID, &first, &last); err != nil {
+				return nil, err
+			}
+			h.Title = strings.TrimSpace(first + " " + last)
+			hits = append(hits, h)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		rows.Close()
+		return withSubtitles(tx, p.WorkspaceID, hits)
+	}
+	vis, args, err := account.VisibilityClause(tx, p, search.OwnerColumn)
+	if err != nil {
+		return nil, err
+	}
+	scope := search.Scope{Clause: "search_index.object_type = 'contact'", Args: args, TypoNewest: pickTypos}
+	if vis != "" {
+		scope.Clause += " AND " + vis
+	}
+	hits, err := search.Search(tx, p.WorkspaceID, q, limit, scope)
+	if err != nil {
+		return nil, err
+	}
+	return withSubtitles(tx, p.WorkspaceID, hits)
+}

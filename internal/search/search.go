@@ -226,7 +226,7 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		// itself (it is computed for every match), and means little for
 		// trigram substrings. The candidates are capped so that a common
 		// word costs the same at a million records as at ten thousand.
-		phrase := likeAnywhere(strings.Join(terms(q), " "))
+		phrase := LikeAnywhere(strings.Join(terms(q), " "))
 		match := strings.Join(all, " AND ")
 		vis, vargs := scope.where()
 		args := append(append([]any{ws, match}, vargs...), candidates, phrase, phrase, limit)
@@ -348,7 +348,7 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 	args := []any{ws}
 	for _, w := range ts {
 		conds = append(conds, "(lower(title) LIKE ? OR lower(body) LIKE ?)")
-		args = append(args, likeAnywhere(w), likeAnywhere(w))
+		args = append(args, LikeAnywhere(w), LikeAnywhere(w))
 	}
 	vis, vargs := scope.where()
 	args = append(args, vargs...)
@@ -356,7 +356,7 @@ func searchPostgres(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) (
 			SELECT object_type, object_id, title, body FROM search_index
 			WHERE search_index.workspace_id = ? AND `+strings.Join(conds, " AND ")+vis+` LIMIT ?) m
 		ORDER BY lower(title) LIKE ? DESC, lower(body) LIKE ? DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`,
-		append(args, candidates, likeAnywhere(phrase), likeAnywhere(phrase), limit)...)
+		append(args, candidates, LikeAnywhere(phrase), LikeAnywhere(phrase), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -480,7 +480,7 @@ func MatchCount(tx *store.Tx, ws crm.ID, text string, limit int) (int, error) {
 		}
 		defer restore()
 		err = tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE `+pgContains+` LIMIT ?) m`,
-			ws, likeAnywhere(text), likeAnywhere(text), limit).Scan(&n)
+			ws, LikeAnywhere(text), LikeAnywhere(text), limit).Scan(&n)
 	} else {
 		// Instance-wide on purpose: see above.
 		err = tx.Unscoped().QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, quote(text), limit).Scan(&n)
@@ -503,21 +503,22 @@ func NarrowCond(tx *store.Tx, ws crm.ID, text string) (string, []any) {
 		// any LIKE) made the planner hash the matches and scan every
 		// contact of the workspace instead (0.5–0.9 s at L, against 50 ms).
 		return `{t}.id = ANY(ARRAY(SELECT object_id FROM search_index WHERE ` + pgContains + `))`,
-			[]any{ws, likeAnywhere(text), likeAnywhere(text)}
+			[]any{ws, LikeAnywhere(text), LikeAnywhere(text)}
 	}
 	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{quote(text)}
 }
 
 // pgContains is the condition on PostgreSQL's search_index for the
 // documents of a workspace that contain a text (arguments: the workspace,
-// then likeAnywhere of the text twice), which its trigram indexes answer.
+// then LikeAnywhere of the text twice), which its trigram indexes answer.
 const pgContains = `workspace_id = ? AND (lower(title) LIKE lower(?) ESCAPE '\' OR lower(body) LIKE lower(?) ESCAPE '\')`
 
 // LikePrefix is a LIKE pattern (ESCAPE '\') for values that start with
 // text, its wildcards escaped.
 func LikePrefix(text string) string { return likeEscaper.Replace(text) + "%" }
 
-// likeAnywhere is a LIKE pattern for text anywhere, its wildcards escaped.
-func likeAnywhere(text string) string { return "%" + likeEscaper.Replace(text) + "%" }
+// LikeAnywhere is a LIKE pattern (ESCAPE '\') for text anywhere, its
+// wildcards escaped.
+func LikeAnywhere(text string) string { return "%" + likeEscaper.Replace(text) + "%" }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

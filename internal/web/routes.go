@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	s.handle("GET /companies", u.RequireUser(u.CompanyList))
 	s.handle("POST /companies", u.RequireUser(u.CompanyCreate))
 	s.handle("GET /companies/pick", u.RequireUser(u.CompanyPick))
+	s.handle("GET /contacts/pick", u.RequireUser(u.ContactPick))
+	s.handle("GET /deals/pick", u.RequireUser(u.DealPick))
 	s.handle("GET /companies/{id}", u.RequireUser(u.CompanyShow))
 	s.handle("GET /companies/{id}/edit", u.RequireUser(u.CompanyFieldEdit))
 	s.handle("POST /companies/{id}/edit", u.RequireUser(u.CompanyFieldSave))

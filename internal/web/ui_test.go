@@ -160,6 +160,27 @@ func TestUIScenarios(t *testing.T) {
 			!strings.Contains(rec.Body.String(), `<a href="/companies/`+globex[1]+`">Globex</a>`) {
 			t.Fatal("contact not listed with flash")
 		}
+		// Contact and deal pickers answer as the company picker does.
+		grace := regexp.MustCompile(`href="/contacts/(\d+)"`).FindStringSubmatch(rec.Body.String())
+		if grace == nil {
+			t.Fatal("no contact link")
+		}
+		for _, q := range []string{"", "grac", "grace@globex"} {
+			rec = b.do("GET", "/contacts/pick?q="+url.QueryEscape(q), nil, "Accept", "application/json")
+			if want := `{"choices":[{"id":"` + grace[1] + `","name":"Grace","detail":"grace@globex.example · Globex"}]}`; rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != want {
+				t.Fatalf("contact pick %q: %d %s", q, rec.Code, rec.Body.String())
+			}
+		}
+		if rec = b.do("POST", "/deals", url.Values{"title": {"Globex pilot"}, "value": {"1200"}}); rec.Code != 303 {
+			t.Fatalf("deal create: %d %.300s", rec.Code, rec.Body.String())
+		}
+		rec = b.do("GET", "/deals/pick?q=PILOT", nil, "Accept", "application/json")
+		if got := rec.Body.String(); rec.Code != 200 || !regexp.MustCompile(`^\{"choices":\[\{"id":"\d+","name":"Globex pilot","detail":"[^"]+"\}\]\}$`).MatchString(strings.TrimSpace(got)) {
+			t.Fatalf("deal pick: %d %s", rec.Code, got)
+		}
+		if rec = b.do("GET", "/deals/pick?q=nothing", nil, "Accept", "application/json"); strings.TrimSpace(rec.Body.String()) != `{"choices":[]}` {
+			t.Fatalf("deal pick without a match: %d %s", rec.Code, rec.Body.String())
+		}
 
 		// Sign out, then a wrong password gets one generic message.
 		if rec = b.do("POST", "/logout", url.Values{}); rec.Code != 303 || b.cookies[account.SessionCookie] != nil {
