@@ -68,7 +68,10 @@ func TestUndo(t *testing.T) {
 		}
 
 		// A move across pipelines, undone.
-		f.write(func(tx *store.Tx) (err error) { d, err = deals.Move(tx, f.p, d.ID, renewals.Stages[0].ID, d.Version); return err })
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.Move(tx, f.p, d.ID, renewals.Stages[0].ID, d.Version)
+			return err
+		})
 		moved := d.Version
 		conflict("a stale version", moved-1)
 		var err error
@@ -86,13 +89,19 @@ func TestUndo(t *testing.T) {
 		conflict("undoing twice", d.Version)
 
 		// Someone else's move is theirs to undo; a move too long ago stays.
-		f.write(func(tx *store.Tx) (err error) { d, err = deals.Move(tx, col, d.ID, f.stage("Proposal").ID, d.Version); return err })
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.Move(tx, col, d.ID, f.stage("Proposal").ID, d.Version)
+			return err
+		})
 		conflict("another's move", d.Version)
 		if d, err = undo(col, d.Version); err != nil {
 			t.Fatal(err)
 		}
 		check("undoing another's move as them", lead.ID, deals.Open, 1)
-		f.write(func(tx *store.Tx) (err error) { d, err = deals.Move(tx, f.p, d.ID, f.stage("Proposal").ID, d.Version); return err })
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.Move(tx, f.p, d.ID, f.stage("Proposal").ID, d.Version)
+			return err
+		})
 		c.add(deals.UndoWindow + time.Second)
 		conflict("a move past the window", d.Version)
 		f.write(func(tx *store.Tx) (err error) { d, err = deals.Move(tx, f.p, d.ID, lead.ID, d.Version); return err })
