@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,6 +84,14 @@ func TestPipelineBoard(t *testing.T) {
 	if got := column(t, ctx, moved); got != "Negotiation" {
 		t.Fatalf("after reload %q is in %q", moved, got)
 	}
+	// The undone move left no stay in Proposal in the deal's stage history
+	// (newest first).
+	movedHref := Eval[string](t, ctx, `[...document.querySelectorAll('[data-board] .card-title')].find(a => a.textContent === `+strconv.Quote(moved)+`).getAttribute("href")`)
+	Do(t, ctx, cd.Navigate(srv.BaseURL+movedHref), cd.WaitVisible(cd.CSS(`.record-history`)))
+	if got := Eval[string](t, ctx, `[...document.querySelectorAll(".record-history tbody td:first-child")].map(td => td.textContent).join(", ")`); got != "Negotiation, Lead in" {
+		t.Fatalf("stage history after an undone move: %s", got)
+	}
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline"), cd.WaitVisible(cd.CSS(`[data-board] .card`)))
 	if dir := os.Getenv("TANDEM_LOOK"); dir != "" {
 		shoot(t, ctx, filepath.Join(dir, "board-desktop.png"), 1280, 800)
 		shoot(t, ctx, filepath.Join(dir, "board-phone.png"), 390, 844)
@@ -100,6 +109,17 @@ func TestPipelineBoard(t *testing.T) {
 
 	// Drag to Lost: a reason from the list, then it leaves the board.
 	lost := Eval[string](t, ctx, `document.querySelector('[aria-label="Lead in"] .card-title').textContent`)
+	dragTo(t, ctx, `[aria-label="Lead in"] .card`, `[data-drop="lost"]`)
+	Do(t, ctx, cd.WaitVisible(cd.CSS(`[data-lost-dialog] select`)),
+		cd.SetValue(cd.CSS(`[data-lost-dialog] select`), "No budget"),
+		cd.Click(cd.CSS(`[data-lost-ok]`)),
+		cd.Poll[cd.Void](`document.querySelector('[aria-label="Lead in"] [data-count]').textContent === "0"`))
+	// Undo brings it back open; losing it again keeps it lost.
+	Do(t, ctx, cd.Click(cd.CSS(`[data-undo]`)),
+		cd.Poll[cd.Void](`document.querySelector('[aria-label="Lead in"] [data-count]').textContent === "1"`))
+	if got := column(t, ctx, lost); got != "Lead in" {
+		t.Fatalf("after undoing lost, %q is in %q", lost, got)
+	}
 	dragTo(t, ctx, `[aria-label="Lead in"] .card`, `[data-drop="lost"]`)
 	Do(t, ctx, cd.WaitVisible(cd.CSS(`[data-lost-dialog] select`)),
 		cd.SetValue(cd.CSS(`[data-lost-dialog] select`), "No budget"),

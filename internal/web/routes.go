@@ -101,6 +101,7 @@ func (s *Server) routes() {
 	s.handle("POST /deals/{id}/won", u.RequireUser(u.DealWon))
 	s.handle("POST /deals/{id}/lost", u.RequireUser(u.DealLost))
 	s.handle("POST /deals/{id}/reopen", u.RequireUser(u.DealReopen))
+	s.handle("POST /deals/{id}/undo", u.RequireUser(u.DealUndo))
 	s.handle("GET /contacts/{id}/deals", u.RequireUser(u.DealsPanel("contact")))
 	s.handle("GET /companies/{id}/deals", u.RequireUser(u.DealsPanel("company")))
 	s.handle("GET /settings/pipelines", u.RequireUser(u.PipelinesSettings))

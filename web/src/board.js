@@ -98,8 +98,16 @@
     if (at !== card) list.insertBefore(card, at);
   }
 
-  function moveCard(card, to, silent) {
-    var from = columnOf(card), before = card.nextSibling;
+  // looks is what a move changes on a card besides its column: the rotting
+  // marker and the time in stage, put back by an undo.
+  function looks(card) {
+    var rot = card.querySelector(".card-rot"), age = card.querySelector('[data-field="stage_entered_at"]');
+    return { rotting: card.classList.contains("rotting"), rot: rot, rotAt: rot && rot.parentNode, rotNext: rot && rot.nextSibling,
+      age: age, ageText: age && age.textContent };
+  }
+
+  function moveCard(card, to) {
+    var from = columnOf(card), before = card.nextSibling, was = looks(card);
     if (!from || from === to) return;
     place(card, to);
     card.classList.add("saving");
@@ -108,12 +116,10 @@
         card.dataset.version = s.version;
         if (s.sort_key && columnOf(card) === to) settle(card, to, s.sort_key);
         card.classList.remove("saving", "rotting");
-        var rot = card.querySelector(".card-rot");
-        if (rot) rot.remove();
-        var age = card.querySelector('[data-field="stage_entered_at"]');
-        if (age) age.textContent = "today";
+        if (was.rot) was.rot.remove();
+        if (was.age) was.age.textContent = "today";
         totals(s);
-        if (!silent) toast("Moved to " + stageName(to) + ".", function () { moveCard(card, from, true); });
+        toast("Moved to " + stageName(to) + ".", function () { undo(card, from, before, was); });
       })
       .catch(function (err) {
         card.classList.remove("saving");
@@ -133,19 +139,34 @@
         card.classList.remove("saving");
         card.remove();
         totals(s);
-        toast((how === "won" ? "Marked won" : "Marked lost: " + reason) + ".", function () {
-          post("/deals/" + card.dataset.deal + "/reopen", { version: card.dataset.version }).then(function (r) {
-            card.dataset.version = r.version;
-            place(card, from, before);
-            totals(r);
-          }).catch(function (err) { toast(err.message); });
-        });
+        toast((how === "won" ? "Marked won" : "Marked lost: " + reason) + ".", function () { undo(card, from, before, null); });
       })
       .catch(function (err) {
         card.classList.remove("saving");
         place(card, from, before);
         toast(err.message);
       });
+  }
+
+  // undo takes back the card's last move or decision (POST /deals/{id}/undo):
+  // the server puts the deal back as it was, time in stage included, and
+  // the card goes back to col where it was, looking as it did.
+  function undo(card, col, before, was) {
+    card.classList.add("saving");
+    post("/deals/" + card.dataset.deal + "/undo", { version: card.dataset.version })
+      .then(function (s) {
+        card.dataset.version = s.version;
+        card.classList.remove("saving");
+        if (columnOf(card) !== col) place(card, col, before);
+        if (s.sort_key) settle(card, col, s.sort_key);
+        if (was) {
+          card.classList.toggle("rotting", was.rotting);
+          if (was.rot && !was.rot.isConnected) was.rotAt.insertBefore(was.rot, was.rotNext && was.rotNext.parentNode === was.rotAt ? was.rotNext : null);
+          if (was.age) was.age.textContent = was.ageText;
+        }
+        totals(s);
+      })
+      .catch(function (err) { card.classList.remove("saving"); toast(err.message); });
   }
 
   function askLost(card) {

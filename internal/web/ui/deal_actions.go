@@ -61,10 +61,18 @@ func (h *Handlers) DealLost(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// DealReopen puts a closed deal back in play (also the board's undo).
+// DealReopen puts a closed deal back in play.
 func (h *Handlers) DealReopen(w http.ResponseWriter, r *http.Request) {
 	h.dealAction(w, r, func(tx *store.Tx, p crm.Principal, id crm.ID, v int64) (deals.Deal, error) {
 		return deals.Reopen(tx, p, id, v)
+	})
+}
+
+// DealUndo takes back the user's last move of a deal, or the last won or
+// lost decision on it (deals.Undo): the board's Undo.
+func (h *Handlers) DealUndo(w http.ResponseWriter, r *http.Request) {
+	h.dealAction(w, r, func(tx *store.Tx, p crm.Principal, id crm.ID, v int64) (deals.Deal, error) {
+		return deals.Undo(tx, p, id, v)
 	})
 }
 
