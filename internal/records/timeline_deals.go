@@ -1,7 +1,6 @@
 package records
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -23,9 +22,9 @@ type dealInfo struct {
 
 // TimelineFor is Timeline for a viewer: a contact's or company's timeline
 // also holds the events of the deals it is on that p may see, each line
-// naming its deal.
+// naming its deal; activity lines show only where p may see the activity.
 func TimelineFor(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, limit int) ([]Entry, error) {
-	evs, err := tx.Events(p.WorkspaceID, objectType, id, limit)
+	evs, err := recordEvents(tx, p, objectType, id, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +69,11 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 		cond += " AND " + vis
 		args = append(args, vargs...)
 	}
-	rows, err := tx.Query(dealEventsSQL(cond), append(args, limit)...)
+	scope, sargs, err := activityScope(tx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := tx.Query(dealEventsSQL(cond, scope), append(append(args, sargs...), limit)...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("records: deal events: %w", err)
 	}
@@ -78,16 +81,10 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 	var out []crm.Event
 	info := map[crm.ID]dealInfo{}
 	for rows.Next() {
-		ev := crm.Event{WorkspaceID: p.WorkspaceID, ObjectType: "deal"}
-		var at int64
-		var changes, action string
 		var di dealInfo
-		if err := rows.Scan(&ev.ID, &at, &ev.Actor.Type, &ev.Actor.ID, &action, &changes, &ev.RequestID, &ev.ObjectID, &di.title, &di.currency); err != nil {
+		ev, err := scanEvent(rows, p.WorkspaceID, &di.title, &di.currency)
+		if err != nil {
 			return nil, nil, err
-		}
-		ev.At, ev.Action = store.FromMicros(at), crm.Action(action)
-		if err := json.Unmarshal([]byte(changes), &ev.Changes); err != nil {
-			return nil, nil, fmt.Errorf("records: event %d: %w", ev.ID, err)
 		}
 		di.prefix = objectType != "deal"
 		info[ev.ObjectID] = di
@@ -169,15 +166,19 @@ func stageNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, er
 	return out, rows.Err()
 }
 
-// dealEventsSQL selects the events of the deals cond (on deals x) picks,
-// newest first. The join order is fixed (SQLite reads CROSS JOIN left to
-// right; for PostgreSQL it is an inner join like any other): the events
-// by their deal, then each event's deal by id.
-func dealEventsSQL(cond string) string {
-	return `SELECT e.id, e.at, e.actor_type, e.actor_id, e.action, e.changes, e.request_id, d.id, d.title, d.currency
+// dealEventsSQL selects the events of the deals cond (on deals x) picks
+// and scope (on events e, see activityScope) keeps, newest first. The join
+// order is fixed (SQLite reads CROSS JOIN left to right; for PostgreSQL it
+// is an inner join like any other): the events by their deal, then each
+// event's deal by id.
+func dealEventsSQL(cond, scope string) string {
+	if scope != "" {
+		scope = ` AND ` + scope
+	}
+	return `SELECT ` + eventCols + `, d.title, d.currency
 		FROM events e CROSS JOIN deals d
 		WHERE d.id = e.object_id AND d.workspace_id = e.workspace_id
 			AND e.workspace_id = ? AND e.object_type = 'deal' AND e.object_id IN
-			(SELECT x.id FROM deals x WHERE x.workspace_id = ? AND x.deleted_at IS NULL AND ` + cond + `)
+			(SELECT x.id FROM deals x WHERE x.workspace_id = ? AND x.deleted_at IS NULL AND ` + cond + `)` + scope + `
 		ORDER BY e.id DESC LIMIT ?`
 }

@@ -34,14 +34,34 @@ func TestDealEventsPlanStartsFromTheDeals(t *testing.T) {
 					return err
 				}
 			}
-			plan = testdb.Plan(t, tx, dealEventsSQL(cond), 1, 1, 2, 1, 2, 50)
+			plan = testdb.Plan(t, tx, dealEventsSQL(cond, activityScopeSQL(store.SQLite, "a.owner_id = ?")), 1, 1, 2, 1, 2, 3, 50)
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(plan, "events_workspace") || !strings.Contains(plan, "events_object (workspace_id=? AND object_type=? AND object_id=?)") {
+		if strings.Contains(plan, "events_workspace") || !strings.Contains(plan, "events_object (workspace_id=? AND object_type=? AND object_id=?)") ||
+			!strings.Contains(plan, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") {
 			t.Errorf("%s: %s", name, plan)
 		}
+	}
+}
+
+// TestRecordEventsPlan: a record's own events are read backwards on
+// events_object, without a sort, each activity line checked by its
+// activity's primary key.
+func TestRecordEventsPlan(t *testing.T) {
+	db := testdb.New(t)
+	var plan string
+	err := db.Read(context.Background(), func(tx *store.Tx) error {
+		plan = testdb.Plan(t, tx, recordEventsSQL(activityScopeSQL(store.SQLite, "a.owner_id = ?")), 1, "contact", 2, 3, 200)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "SEARCH e USING INDEX events_object (workspace_id=? AND object_type=? AND object_id=?)") ||
+		!strings.Contains(plan, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") || strings.Contains(plan, "TEMP B-TREE") {
+		t.Errorf("plan:\n%s", plan)
 	}
 }

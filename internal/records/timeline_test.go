@@ -1,0 +1,152 @@
+package records_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/activities"
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/deals"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/store/testdb"
+)
+
+// crew is a workspace with an admin and two members, Ann and Bob, where
+// members see only the records they own.
+type crew struct {
+	db              *store.DB
+	admin, ann, bob crm.Principal
+}
+
+func newCrew(t *testing.T, db *store.DB) crew {
+	t.Helper()
+	c := crew{db: db, admin: owner(t, db, crm.RoleAdmin)}
+	c.write(t, func(tx *store.Tx) error {
+		ws := c.admin.WorkspaceID
+		for _, m := range []struct {
+			p    *crm.Principal
+			name string
+		}{{&c.ann, "Ann"}, {&c.bob, "Bob"}} {
+			u, err := account.CreateUser(tx, account.NewUser{Email: fmt.Sprintf("%s%d@example.com", m.name, ws), Name: m.name, Password: "a long enough phrase"})
+			if err != nil {
+				return err
+			}
+			*m.p = crm.Principal{UserID: u.ID, WorkspaceID: ws, Role: crm.RoleMember}
+			if err := account.AddMember(tx, ws, u.ID, crm.RoleMember, crm.System); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(`UPDATE workspaces SET member_visibility = 'own' WHERE id = ?`, ws)
+		return err
+	})
+	return c
+}
+
+func (c crew) write(t *testing.T, fn func(tx *store.Tx) error) {
+	t.Helper()
+	if err := c.db.Write(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c crew) timeline(t *testing.T, p crm.Principal, kind string, id crm.ID, limit int) []records.Entry {
+	t.Helper()
+	var tl []records.Entry
+	if err := c.db.Read(context.Background(), func(tx *store.Tx) (err error) {
+		tl, err = records.TimelineFor(tx, p, kind, id, limit)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return tl
+}
+
+// mentions counts the lines of tl that say s.
+func mentions(tl []records.Entry, s string) int {
+	n := 0
+	for _, e := range tl {
+		if strings.Contains(e.Summary, s) {
+			n++
+		}
+	}
+	return n
+}
+
+func ref[T any](v T) *T { return &v }
+
+// TestTimelineHidesWhatTheViewerMayNotSee: an activity's lines on a
+// contact's or deal's timeline follow the activity's visibility (the rule
+// activities.View applies), and a page still holds limit lines the viewer
+// may see. A deal the viewer may not see stays off the contact's timeline.
+func TestTimelineHidesWhatTheViewerMayNotSee(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCrew(t, db)
+		var ada records.Contact
+		var mine deals.Deal
+		var secret activities.Activity
+		due := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+		c.write(t, func(tx *store.Tx) (err error) {
+			if ada, err = records.CreateContact(tx, c.ann, records.NewContact{FirstName: "Ada"}); err != nil {
+				return err
+			}
+			if mine, err = deals.CreateDeal(tx, c.ann, deals.NewDeal{Title: "Ann's deal", ContactID: ada.ID}); err != nil {
+				return err
+			}
+			if _, err = deals.CreateDeal(tx, c.admin, deals.NewDeal{Title: "Bob's deal", OwnerID: c.bob.UserID, ContactID: ada.ID}); err != nil {
+				return err
+			}
+			secret, err = activities.Create(tx, c.admin, activities.Input{Type: ref("call"), Title: ref("Secret call"), DueAt: &due,
+				OwnerID: &c.bob.UserID, ContactID: &ada.ID, DealID: &mine.ID})
+			return err
+		})
+		if err := c.db.Read(context.Background(), func(tx *store.Tx) error {
+			_, err := activities.View(tx, c.ann, secret.ID)
+			return err
+		}); crm.ErrorCode(err) != crm.NotFound {
+			t.Fatalf("ann may see the activity: %v", err)
+		}
+		for _, tc := range []struct {
+			kind string
+			id   crm.ID
+		}{{"contact", ada.ID}, {"deal", mine.ID}} {
+			if tl := c.timeline(t, c.ann, tc.kind, tc.id, 50); mentions(tl, "Secret call") != 0 {
+				t.Errorf("ann's %s timeline shows bob's activity: %+v", tc.kind, tl)
+			}
+			if tl := c.timeline(t, c.admin, tc.kind, tc.id, 50); mentions(tl, "Secret call") == 0 {
+				t.Errorf("admin's %s timeline lacks the activity: %+v", tc.kind, tl)
+			}
+		}
+		tl := c.timeline(t, c.ann, "contact", ada.ID, 50)
+		for _, e := range tl {
+			if strings.Contains(e.About, "Bob's deal") {
+				t.Errorf("ann's contact timeline shows bob's deal: %+v", e)
+			}
+		}
+		if tl := c.timeline(t, c.admin, "contact", ada.ID, 50); !aboutSome(tl, "Bob's deal") {
+			t.Errorf("admin's contact timeline lacks bob's deal: %+v", tl)
+		}
+		// Hidden lines are left out before the page is cut: the newest two
+		// lines Ann may see are her deal's creation and the contact's.
+		if tl := c.timeline(t, c.ann, "contact", ada.ID, 2); len(tl) != 2 || mentions(tl, "Secret call") != 0 ||
+			tl[0].Action != crm.Created || tl[0].About != "deal “Ann's deal”" || tl[1].Action != crm.Created || tl[1].About != "" {
+			t.Errorf("ann's page of two: %+v", tl)
+		}
+		if tl := c.timeline(t, c.ann, "deal", mine.ID, 1); len(tl) != 1 || tl[0].Action != crm.Created {
+			t.Errorf("ann's deal page of one: %+v", tl)
+		}
+	})
+}
+
+func aboutSome(tl []records.Entry, s string) bool {
+	for _, e := range tl {
+		if strings.Contains(e.About, s) {
+			return true
+		}
+	}
+	return false
+}
