@@ -37,7 +37,7 @@ func TimelineFor(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, li
 		}
 		deals = info
 		if objectType != "deal" {
-			evs = append(evs, more...)
+			evs = once(append(evs, more...))
 			sort.Slice(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
 			evs = evs[:min(len(evs), limit)]
 		}
@@ -91,6 +91,44 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 		out = append(out, ev)
 	}
 	return out, info, rows.Err()
+}
+
+// once keeps the first of the lines evs holds about the same change of an
+// activity: one on a contact and on its deal writes a line on both, and the
+// contact's timeline reads the deal's too. The record's own events come
+// first in evs, so its line stays and the deal's copy goes. A page stays
+// full: each copy dropped has its twin, written in the same transaction,
+// right beside it in the order.
+func once(evs []crm.Event) []crm.Event {
+	seen := map[activityChange]bool{}
+	out := evs[:0]
+	for _, ev := range evs {
+		if k, ok := activityKey(ev); ok {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// activityChange names one change of an activity: the lines written for it
+// on each record share the transaction's time and say the same thing.
+type activityChange struct {
+	id, did string
+	at      int64
+}
+
+func activityKey(ev crm.Event) (activityChange, bool) {
+	m, ok := ev.Changes["activity"].After.(map[string]any)
+	if !ok {
+		return activityChange{}, false
+	}
+	id, _ := m["id"].(string)
+	did, _ := m["did"].(string)
+	return activityChange{id: id, did: did, at: ev.At.UnixMicro()}, id != ""
 }
 
 // readableDeal shows a deal event's money as money and times as dates.

@@ -150,3 +150,38 @@ func aboutSome(tl []records.Entry, s string) bool {
 	}
 	return false
 }
+
+// TestTimelineShowsAnActivityOnce: an activity on a contact, its company
+// and a deal of both writes a line on each; the contact's and the
+// company's timelines (which also read the deal's lines) show it once.
+func TestTimelineShowsAnActivityOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCrew(t, db)
+		var ada records.Contact
+		var co records.Company
+		var d deals.Deal
+		due := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+		c.write(t, func(tx *store.Tx) (err error) {
+			if co, err = records.CreateCompany(tx, c.admin, records.NewCompany{Name: "Engines"}); err != nil {
+				return err
+			}
+			if ada, err = records.CreateContact(tx, c.admin, records.NewContact{FirstName: "Ada", CompanyID: co.ID}); err != nil {
+				return err
+			}
+			if d, err = deals.CreateDeal(tx, c.admin, deals.NewDeal{Title: "Rollout", ContactID: ada.ID, CompanyID: co.ID}); err != nil {
+				return err
+			}
+			_, err = activities.Create(tx, c.admin, activities.Input{Type: ref("meeting"), Title: ref("Demo"), DueAt: &due,
+				ContactID: &ada.ID, CompanyID: &co.ID, DealID: &d.ID})
+			return err
+		})
+		for _, tc := range []struct {
+			kind string
+			id   crm.ID
+		}{{"contact", ada.ID}, {"company", co.ID}, {"deal", d.ID}} {
+			if tl := c.timeline(t, c.admin, tc.kind, tc.id, 50); mentions(tl, "Meeting “Demo” added") != 1 {
+				t.Errorf("%s timeline: %+v", tc.kind, tl)
+			}
+		}
+	})
+}
