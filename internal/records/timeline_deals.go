@@ -136,7 +136,7 @@ func readableDeal(d dealInfo, ev crm.Event) crm.Event {
 	ch := make(map[string]crm.Change, len(ev.Changes))
 	for k, c := range ev.Changes {
 		switch k {
-		case "value":
+		case "value", "items_net", "items_total":
 			c = crm.Change{Before: money(c.Before, d.currency), After: money(c.After, d.currency)}
 		case "closed_at":
 			c = crm.Change{Before: when(c.Before), After: when(c.After)}

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/deals"
+	"github.com/tandemcrm/tandem/internal/products"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
@@ -184,4 +185,55 @@ func TestTimelineShowsAnActivityOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDealTimelineShowsMoneyAndNames: the totals a deal's line items add up
+// to read as money in the deal's currency, and its contacts by name.
+func TestDealTimelineShowsMoneyAndNames(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCrew(t, db)
+		var ada, bob records.Contact
+		var d deals.Deal
+		c.write(t, func(tx *store.Tx) (err error) {
+			if ada, err = records.CreateContact(tx, c.admin, records.NewContact{FirstName: "Ada", LastName: "Lovelace"}); err != nil {
+				return err
+			}
+			if bob, err = records.CreateContact(tx, c.admin, records.NewContact{Email: "bob@example.com"}); err != nil {
+				return err
+			}
+			d, err = deals.CreateDeal(tx, c.admin, deals.NewDeal{Title: "Rollout", Currency: "EUR", ContactID: ada.ID,
+				Contacts: []deals.DealContact{{ContactID: bob.ID, Role: "Buyer"}}})
+			return err
+		})
+		c.write(t, func(tx *store.Tx) error {
+			_, err := products.AddItem(tx, c.admin, d.ID, products.ItemInput{Name: ref("Gizmo"), UnitPrice: products.Decimal("12.50")})
+			return err
+		})
+		tl := c.timeline(t, c.admin, "deal", d.ID, 50)
+		all := summaries(tl)
+		for _, want := range []string{
+			"items net: EUR 0.00 → EUR 12.50 · items total: EUR 0.00 → EUR 12.50",
+			"contact: Ada Lovelace · contacts: bob@example.com (Buyer) ·",
+		} {
+			if !strings.Contains(all, want) {
+				t.Errorf("deal timeline lacks %q:\n%s", want, all)
+			}
+		}
+		if strings.Contains(all, ada.ID.String()) || strings.Contains(all, "1250") {
+			t.Errorf("raw ids or minor units:\n%s", all)
+		}
+		// On the contact's timeline the deal's lines read the same.
+		if all := summaries(c.timeline(t, c.admin, "contact", ada.ID, 50)); !strings.Contains(all, "items net: EUR 0.00 → EUR 12.50") ||
+			!strings.Contains(all, "contact: Ada Lovelace") {
+			t.Errorf("contact timeline:\n%s", all)
+		}
+	})
+}
+
+func summaries(tl []records.Entry) string {
+	var lines []string
+	for _, e := range tl {
+		lines = append(lines, e.Summary)
+	}
+	return strings.Join(lines, "\n")
 }
