@@ -28,12 +28,12 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 	if err != nil {
 		return nil, err
 	}
-	return entries(tx, ws, evs, nil)
+	return entries(tx, ws, evs, nil, nil)
 }
 
 // entries turns events into timeline lines; deals names the deals whose
-// events appear on another record's timeline.
-func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo) ([]Entry, error) {
+// events appear, items the deal line items.
+func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo, items map[crm.ID]itemInfo) ([]Entry, error) {
 	names, err := memberNames(tx, ws)
 	if err != nil {
 		return nil, err
@@ -102,6 +102,9 @@ func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo
 			ev = readableDeal(d, ev)
 		}
 		e := Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)}
+		if ev.ObjectType == "deal_item" {
+			e.Summary = itemSummary(ev, items[ev.ObjectID])
+		}
 		if isDeal && ev.ObjectType == "deal" && d.prefix {
 			e.About = "deal “" + d.title + "”"
 		}

@@ -22,27 +22,46 @@ type dealInfo struct {
 
 // TimelineFor is Timeline for a viewer: a contact's or company's timeline
 // also holds the events of the deals it is on that p may see, each line
-// naming its deal; activity lines show only where p may see the activity.
+// naming its deal; a deal's holds its line items' events; activity lines
+// show only where p may see the activity.
 func TimelineFor(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, limit int) ([]Entry, error) {
 	evs, err := recordEvents(tx, p, objectType, id, limit)
 	if err != nil {
 		return nil, err
 	}
-	var deals map[crm.ID]dealInfo
 	switch objectType {
-	case "contact", "company", "deal":
+	case "deal":
+		return dealTimeline(tx, p.WorkspaceID, id, evs, limit)
+	case "contact", "company":
 		more, info, err := dealEvents(tx, p, objectType, id, limit)
 		if err != nil {
 			return nil, err
 		}
-		deals = info
-		if objectType != "deal" {
-			evs = once(append(evs, more...))
-			sort.Slice(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
-			evs = evs[:min(len(evs), limit)]
-		}
+		return entries(tx, p.WorkspaceID, newest(once(append(evs, more...)), limit), info, nil)
 	}
-	return entries(tx, p.WorkspaceID, evs, deals)
+	return entries(tx, p.WorkspaceID, evs, nil, nil)
+}
+
+// dealTimeline adds to a deal's own events (evs) those of its line items.
+func dealTimeline(tx *store.Tx, ws, id crm.ID, evs []crm.Event, limit int) ([]Entry, error) {
+	var d dealInfo
+	err := tx.QueryRow(`SELECT title, currency FROM deals WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&d.title, &d.currency)
+	if err == store.ErrNoRows {
+		return entries(tx, ws, evs, nil, nil)
+	} else if err != nil {
+		return nil, fmt.Errorf("records: deal %d: %w", id, err)
+	}
+	items, info, err := itemEvents(tx, ws, id, d.currency, evs, limit)
+	if err != nil {
+		return nil, err
+	}
+	return entries(tx, ws, newest(append(evs, items...), limit), map[crm.ID]dealInfo{id: d}, info)
+}
+
+// newest orders events newest first and keeps limit.
+func newest(evs []crm.Event, limit int) []crm.Event {
+	sort.Slice(evs, func(i, j int) bool { return evs[i].ID > evs[j].ID })
+	return evs[:min(len(evs), limit)]
 }
 
 func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, limit int) ([]crm.Event, map[crm.ID]dealInfo, error) {
@@ -56,10 +75,8 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 	case "contact":
 		cond = `(x.contact_id = ? OR x.id IN (SELECT dc.deal_id FROM deal_contacts dc WHERE dc.workspace_id = ? AND dc.contact_id = ?))`
 		args = append(args, id, p.WorkspaceID, id)
-	case "company":
-		cond, args = `x.company_id = ?`, append(args, id)
 	default:
-		cond, args = `x.id = ?`, append(args, id)
+		cond, args = `x.company_id = ?`, append(args, id)
 	}
 	vis, vargs, err := account.VisibilityClause(tx, p, "x.owner_id")
 	if err != nil {
@@ -86,7 +103,7 @@ func dealEvents(tx *store.Tx, p crm.Principal, objectType string, id crm.ID, lim
 		if err != nil {
 			return nil, nil, err
 		}
-		di.prefix = objectType != "deal"
+		di.prefix = true
 		info[ev.ObjectID] = di
 		out = append(out, ev)
 	}

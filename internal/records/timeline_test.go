@@ -237,3 +237,59 @@ func summaries(tl []records.Entry) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestDealTimelineShowsLineItems: a deal's line items show on its timeline
+// by name — added, changed, moved, removed (found through its removal) —
+// and stay off its contact's.
+func TestDealTimelineShowsLineItems(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCrew(t, db)
+		var ada records.Contact
+		var d deals.Deal
+		c.write(t, func(tx *store.Tx) (err error) {
+			if ada, err = records.CreateContact(tx, c.admin, records.NewContact{FirstName: "Ada"}); err != nil {
+				return err
+			}
+			d, err = deals.CreateDeal(tx, c.admin, deals.NewDeal{Title: "Rollout", Currency: "EUR", ContactID: ada.ID})
+			return err
+		})
+		add := func(in products.ItemInput) (it products.Item) {
+			c.write(t, func(tx *store.Tx) (err error) { it, err = products.AddItem(tx, c.admin, d.ID, in); return err })
+			return it
+		}
+		gizmo := add(products.ItemInput{Name: ref("Gizmo"), UnitPrice: products.Decimal("12.50")})
+		bolt := add(products.ItemInput{Name: ref("Bolt"), UnitPrice: products.Decimal("1"), Quantity: products.Decimal("2.5"),
+			Discount: products.Decimal("10"), TaxRate: products.Decimal("20")})
+		c.write(t, func(tx *store.Tx) error {
+			_, err := products.UpdateItem(tx, c.admin, d.ID, gizmo.ID, products.ItemInput{Quantity: products.Decimal("2"), Name: ref("Gizmo XL")}, 0)
+			return err
+		})
+		c.write(t, func(tx *store.Tx) error { return products.ReorderItems(tx, c.admin, d.ID, []crm.ID{bolt.ID, gizmo.ID}) })
+		c.write(t, func(tx *store.Tx) error { return products.RemoveItem(tx, c.admin, d.ID, bolt.ID) })
+		tl := c.timeline(t, c.admin, "deal", d.ID, 50)
+		all := summaries(tl)
+		for _, want := range []string{
+			"added item “Gizmo XL”: 1 × EUR 12.50",
+			"added item “Bolt”: 2.5 × EUR 1.00, 10% off, 20% tax",
+			"changed item “Gizmo XL”: name: Gizmo → Gizmo XL · quantity: 1 → 2",
+			"moved item “Bolt” to line 1",
+			"removed item “Bolt”",
+		} {
+			if !strings.Contains(all, want) {
+				t.Errorf("deal timeline lacks %q:\n%s", want, all)
+			}
+		}
+		// Newest first: the removal, then what it did to the totals.
+		if len(tl) < 2 || tl[0].Summary != "items net: EUR 27.25 → EUR 25.00 · items total: EUR 27.70 → EUR 25.00" ||
+			tl[1].Summary != "removed item “Bolt”" || tl[1].Action != crm.Deleted {
+			t.Errorf("newest lines:\n%s", all)
+		}
+		// A page of limit lines counts the items' too.
+		if tl := c.timeline(t, c.admin, "deal", d.ID, 3); len(tl) != 3 || !strings.HasPrefix(tl[2].Summary, "moved item") {
+			t.Errorf("page of three:\n%s", summaries(tl))
+		}
+		if all := summaries(c.timeline(t, c.admin, "contact", ada.ID, 50)); strings.Contains(all, "Gizmo") {
+			t.Errorf("item lines on the contact's timeline:\n%s", all)
+		}
+	})
+}
