@@ -28,12 +28,12 @@ func Timeline(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, limit int) 
 	if err != nil {
 		return nil, err
 	}
-	return entries(tx, ws, evs, nil)
+	return entries(tx, ws, evs, nil, nil)
 }
 
 // entries turns events into timeline lines; deals names the deals whose
-// events appear on another record's timeline.
-func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo) ([]Entry, error) {
+// events appear, items the deal line items.
+func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo, items map[crm.ID]itemInfo) ([]Entry, error) {
 	names, err := memberNames(tx, ws)
 	if err != nil {
 		return nil, err
@@ -46,8 +46,16 @@ func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo
 	if err != nil {
 		return nil, err
 	}
-	// Ids in changes read as names: owners as people, companies by name.
+	contacts, err := contactNames(tx, ws, evs)
+	if err != nil {
+		return nil, err
+	}
+	// Ids in changes read as names: owners as people, companies and
+	// contacts by name.
 	name := func(field string, v any) any {
+		if field == "contacts" {
+			return dealContacts(v, contacts)
+		}
 		s, ok := v.(string)
 		if !ok {
 			return v
@@ -67,6 +75,10 @@ func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo
 			}
 		case "stage_id", "pipeline_id":
 			if nm, ok := stages[n]; ok {
+				return nm
+			}
+		case "contact_id":
+			if nm, ok := contacts[n]; ok {
 				return nm
 			}
 		}
@@ -90,6 +102,9 @@ func entries(tx *store.Tx, ws crm.ID, evs []crm.Event, deals map[crm.ID]dealInfo
 			ev = readableDeal(d, ev)
 		}
 		e := Entry{At: ev.At, Who: who, Action: ev.Action, Summary: summarize(ev)}
+		if ev.ObjectType == "deal_item" {
+			e.Summary = itemSummary(ev, items[ev.ObjectID])
+		}
 		if isDeal && ev.ObjectType == "deal" && d.prefix {
 			e.About = "deal “" + d.title + "”"
 		}
@@ -192,6 +207,75 @@ func companyNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, 
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// contactNames names the contacts the events mention: a deal's primary
+// contact (contact_id) and its other contacts ([{contact_id, role}]).
+func contactNames(tx *store.Tx, ws crm.ID, evs []crm.Event) (map[crm.ID]string, error) {
+	var ids []any
+	add := func(v any) {
+		if s, ok := v.(string); ok {
+			if id, err := crm.ParseID(s); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, ev := range evs {
+		for _, v := range []any{ev.Changes["contact_id"].Before, ev.Changes["contact_id"].After} {
+			add(v)
+		}
+		for _, v := range []any{ev.Changes["contacts"].Before, ev.Changes["contacts"].After} {
+			list, _ := v.([]any)
+			for _, c := range list {
+				if m, ok := c.(map[string]any); ok {
+					add(m["contact_id"])
+				}
+			}
+		}
+	}
+	out := map[crm.ID]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.Query(`SELECT id, first_name, last_name, email FROM contacts WHERE +workspace_id = ? AND id IN (`+placeholders(len(ids))+`)`,
+		append([]any{ws}, ids...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Contact
+		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email); err != nil {
+			return nil, err
+		}
+		out[c.ID] = c.Name()
+	}
+	return out, rows.Err()
+}
+
+// dealContacts writes a deal's other contacts ([{contact_id, role}] in its
+// events) as names with their roles: "Bob (Decision maker)".
+func dealContacts(v any, names map[crm.ID]string) any {
+	list, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, 0, len(list))
+	for _, c := range list {
+		m, ok := c.(map[string]any)
+		if !ok {
+			return v
+		}
+		s, _ := m["contact_id"].(string)
+		if id, err := crm.ParseID(s); err == nil && names[id] != "" {
+			s = names[id]
+		}
+		if role, _ := m["role"].(string); role != "" {
+			s += " (" + role + ")"
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // memberNames maps the workspace's users to their names.

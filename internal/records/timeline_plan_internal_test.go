@@ -34,14 +34,69 @@ func TestDealEventsPlanStartsFromTheDeals(t *testing.T) {
 					return err
 				}
 			}
-			plan = testdb.Plan(t, tx, dealEventsSQL(cond), 1, 1, 2, 1, 2, 50)
+			plan = testdb.Plan(t, tx, dealEventsSQL(cond, activityScopeSQL(store.SQLite, "a.owner_id = ?")), 1, 1, 2, 1, 2, 3, 50)
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(plan, "events_workspace") || !strings.Contains(plan, "events_object (workspace_id=? AND object_type=? AND object_id=?)") {
+		if strings.Contains(plan, "events_workspace") || !strings.Contains(plan, "events_object (workspace_id=? AND object_type=? AND object_id=?)") ||
+			!strings.Contains(plan, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") {
 			t.Errorf("%s: %s", name, plan)
 		}
+	}
+}
+
+// TestRecordEventsPlan: a record's own events are read backwards on
+// events_object, without a sort, each activity line checked by its
+// activity's primary key.
+func TestRecordEventsPlan(t *testing.T) {
+	db := testdb.New(t)
+	var plan string
+	err := db.Read(context.Background(), func(tx *store.Tx) error {
+		plan = testdb.Plan(t, tx, recordEventsSQL(activityScopeSQL(store.SQLite, "a.owner_id = ?")), 1, "contact", 2, 3, 200)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "SEARCH e USING INDEX events_object (workspace_id=? AND object_type=? AND object_id=?)") ||
+		!strings.Contains(plan, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") || strings.Contains(plan, "TEMP B-TREE") {
+		t.Errorf("plan:\n%s", plan)
+	}
+}
+
+// TestLineItemPlans: a deal's line items' events are read by item on
+// events_object; the line behind a totals event by a range of ids, never by
+// type (which walks every line event of the workspace).
+func TestLineItemPlans(t *testing.T) {
+	db := testdb.New(t)
+	var line, items string
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		u := tx.Unscoped()
+		for _, q := range []string{
+			`ANALYZE`,
+			`DELETE FROM sqlite_stat1 WHERE tbl = 'events'`,
+			`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('events', 'events_workspace', '2000000 1000000 1'),
+				('events', 'events_object', '2000000 1000000 100 3 1')`,
+			`ANALYZE sqlite_schema`,
+		} {
+			if _, err := u.Exec(q); err != nil {
+				return err
+			}
+		}
+		line = testdb.Plan(t, tx, lineBeforeSQL, 1, 2, 3, 4)
+		items = testdb.Plan(t, tx, `SELECT `+eventCols+` FROM events e WHERE e.workspace_id = ? AND e.object_type = ?
+			AND e.object_id IN (?, ?) ORDER BY e.id DESC LIMIT ?`, 1, "deal_item", 2, 3, 50)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(line, "events_object") || !strings.Contains(line, "rowid>? AND rowid<?") && !strings.Contains(line, "id>? AND id<?") {
+		t.Errorf("line before:\n%s", line)
+	}
+	if !strings.Contains(items, "events_object (workspace_id=? AND object_type=? AND object_id=?)") {
+		t.Errorf("items:\n%s", items)
 	}
 }
