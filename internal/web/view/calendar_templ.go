@@ -243,7 +243,7 @@ func CalendarPage(s Shell, v CalendarView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\">add an activity</a>. What you plan on <a href=\"/my-day\">my day</a> or a contact's, company's or deal's page shows here too.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\">add an activity</a>. Activities added on <a href=\"/my-day\">my day</a> or on contact, company and deal pages show here too.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
