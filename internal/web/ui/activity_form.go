@@ -159,17 +159,17 @@ func aboutRecord(tx *store.Tx, p crm.Principal, f *view.ActivityForm, object str
 	var contact, company crm.ID
 	switch object {
 	case "contact":
-		contact = id
 		c, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return err
 		}
-		company = c.CompanyID
+		f.Contacts, company = []view.Option{{Value: id.String(), Label: c.Name()}}, c.CompanyID
 	case "company":
-		company = id
-		if _, err := records.ViewCompany(tx, p, id); err != nil {
+		c, err := records.ViewCompany(tx, p, id)
+		if err != nil {
 			return err
 		}
+		f.CompanyID, f.CompanyName = id.String(), c.Name
 	case "deal":
 		d, err := deals.ViewDeal(tx, p, id)
 		if err != nil {

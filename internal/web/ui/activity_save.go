@@ -168,6 +168,11 @@ func (h *Handlers) refusedActivity(w http.ResponseWriter, r *http.Request, refus
 		fe = crm.FieldErrors{"title": crm.ErrorMessage(refusal)}
 	}
 	f.Back, f.Errors = backTo(r, "/my-day"), linkErrors(fe)
+	if f.ID == "" && respond.IsHTMX(r) {
+		// A boosted form would leave /activities in the address bar, which
+		// no GET answers; reloading should give the (empty) form instead.
+		w.Header().Set("HX-Push-Url", "/activities/new")
+	}
 	h.render(w, r, http.StatusUnprocessableEntity, view.ActivityPage(h.shell(w, r, title, "my-day"), f, a.Done()))
 }
 
