@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +138,118 @@ func fetchCalendar(t *testing.T, url string, status int) *ical.Calendar {
 		t.Fatalf("the feed does not parse: %v\n%s", err, body)
 	}
 	return cal
+}
+
+// TestActivityLinksInBrowser plans a call for a colleague from the full
+// form: the assignee chosen, a contact found by typing in the picker, a
+// company and a deal. The activity's page shows those links; unlinking the
+// contact there takes it off the contact's page.
+func TestActivityLinksInBrowser(t *testing.T) {
+	srv := StartServer(t, Options{})
+	ctx := Browser(t)
+	SetUpWorkspace(t, ctx, srv, Owner{Workspace: "Northwind Sales", Name: "Nora Owner", Email: "nora@northwind.example", Password: "correct horse battery staple"})
+	seedPeople(t, ctx, srv)
+	addMember(t, ctx, srv, "bob@northwind.example", "Bob Builder")
+	Post(t, ctx, "/deals", url.Values{"title": {"Contoso renewal 2027"}, "value": {"12000"}, "currency": {"USD"}})
+	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02")
+
+	// 1. The full form, from the calendar's "New activity".
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/calendar"), cd.WaitVisible(cd.CSS(`[data-calendar]`)),
+		cd.Click(cd.CSS(`.cal-modes a[href^="/activities/new"]`)), cd.WaitVisible(cd.CSS(`.act-form [name=owner_id]`)), Settled(),
+		cd.SetValue(cd.CSS(`.act-form [name=type]`), "call"),
+		cd.SendKeys(cd.CSS(`.act-form [name=title]`), "Call Ada about the renewal"),
+		cd.SetValue(cd.CSS(`.act-form [name=date]`), tomorrow),
+		cd.SetValue(cd.CSS(`.act-form [name=time]`), "11:00"))
+	bob := Eval[string](t, ctx, `[...document.querySelectorAll(".act-form [name=owner_id] option")].find(o => o.textContent === "Bob Builder").value`)
+	Do(t, ctx, cd.SetValue(cd.CSS(`.act-form [name=owner_id]`), bob))
+	pick(t, ctx, "#a-contact", "Lovel", "Ada Lovelace")
+	Do(t, ctx, cd.WaitVisible(cd.CSS(`.act-chip`)))
+	if got := Text(t, ctx, `.act-chips`); !strings.Contains(got, "Ada Lovelace") || Eval[string](t, ctx, `document.querySelector("#a-contact").value`) != "" {
+		t.Fatalf("after choosing Ada: chips %q, picker %q", got, Eval[string](t, ctx, `document.querySelector("#a-contact").value`))
+	}
+	pick(t, ctx, "#a-company", "Contoso", "Contoso Ltd")
+	pick(t, ctx, "#a-deal", "renewal", "Contoso renewal 2027")
+	look(t, ctx, "activity-new-links")
+	Do(t, ctx, cd.Click(cd.CSS(`.act-form button[type=submit]`)), cd.WaitVisible(cd.CSS(`.flash-ok`)))
+	if got := Text(t, ctx, `.flash-ok`); !strings.Contains(got, "Call “Call Ada about the renewal” added for Bob Builder.") {
+		t.Fatalf("flash %q", got)
+	}
+
+	// 2. Ada's page lists it, assigned to Bob; its page shows the links.
+	ada := contactPath(t, ctx, srv, "Ada")
+	Do(t, ctx, cd.Navigate(srv.BaseURL+ada), cd.WaitVisible(cd.CSS(`#activities-panel li.act`)))
+	if got := Text(t, ctx, `#activities-panel li.act`); !strings.Contains(got, "Call Ada about the renewal") || !strings.Contains(got, "Bob Builder") ||
+		!strings.Contains(got, "Contoso Ltd") || !strings.Contains(got, "Contoso renewal 2027") {
+		t.Fatalf("panel row %q", got)
+	}
+	Do(t, ctx, cd.Click(cd.CSS(`#activities-panel .act-title`)), cd.WaitVisible(cd.CSS(`.act-form [name=outcome]`)), Settled())
+	if got := Text(t, ctx, `.act-chips`); !strings.Contains(got, "Ada Lovelace") {
+		t.Fatalf("contacts on the activity page: %q", got)
+	}
+	for css, want := range map[string]string{"#a-company" + activityID(t, ctx): "Contoso Ltd", "#a-deal" + activityID(t, ctx): "Contoso renewal 2027"} {
+		if got := Eval[string](t, ctx, `document.querySelector("`+css+`").value`); got != want {
+			t.Fatalf("%s shows %q, want %q", css, got, want)
+		}
+	}
+	if got := Eval[string](t, ctx, `(s => s.options[s.selectedIndex].textContent)(document.querySelector(".act-form [name=owner_id]"))`); got != "Bob Builder" {
+		t.Fatalf("assignee shown: %q", got)
+	}
+	look(t, ctx, "activity-links")
+
+	// 3. Unlink Ada (untick her chip) and save: her page no longer lists it.
+	Do(t, ctx, cd.Click(cd.CSS(`.act-chip`)))
+	if Eval[bool](t, ctx, `document.querySelector(".act-chip input").checked`) {
+		t.Fatal("clicking the chip did not untick it")
+	}
+	Do(t, ctx, cd.Click(cd.CSS(`.act-form button[type=submit]`)), cd.WaitVisible(cd.CSS(`.flash-ok`)))
+	Do(t, ctx, cd.Navigate(srv.BaseURL+ada), cd.WaitVisible(cd.CSS(`#activities-panel .act-empty`)))
+	if got := Text(t, ctx, `#activities-panel`); strings.Contains(got, "Call Ada about the renewal") {
+		t.Fatalf("Ada's panel still lists it: %q", got)
+	}
+	if tl := Text(t, ctx, `.timeline`); !strings.Contains(tl, "Call Ada about the renewal") {
+		t.Fatalf("Ada's timeline lacks the call's history:\n%s", tl)
+	}
+}
+
+// pick types into a record picker and chooses the match named name.
+func pick(t *testing.T, ctx context.Context, css, typed, name string) {
+	t.Helper()
+	Do(t, ctx, cd.Click(cd.CSS(css)), cd.SendKeys(cd.CSS(css), typed),
+		cd.Poll[cd.Void](`[...document.querySelectorAll("`+css+`-list [role=option]")].some(o => o.dataset.name === `+jsString(name)+`)`))
+	Eval[bool](t, ctx, `(o => { o.dispatchEvent(new MouseEvent("mousedown", {bubbles: true})); return true })(
+		[...document.querySelectorAll("`+css+`-list [role=option]")].find(o => o.dataset.name === `+jsString(name)+`))`)
+}
+
+// activityID is the id of the activity whose page is open.
+func activityID(t *testing.T, ctx context.Context) string {
+	return Eval[string](t, ctx, `location.pathname.split("/").pop()`)
+}
+
+// contactPath is the page of the first contact whose name contains name.
+func contactPath(t *testing.T, ctx context.Context, srv *Server, name string) string {
+	t.Helper()
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
+	return Eval[string](t, ctx, `[...document.querySelectorAll("#contact-rows tr a")].find(a => a.textContent.includes(`+jsString(name)+`)).getAttribute("href")`)
+}
+
+// addMember invites a member as the signed-in owner and accepts the
+// invitation outside the browser, so the owner stays signed in.
+func addMember(t *testing.T, ctx context.Context, srv *Server, email, name string) {
+	t.Helper()
+	page, err := cd.Run(ctx, cd.Evaluate[string](`fetch("/settings/invitations", {method: "POST", body: new URLSearchParams({email: `+jsString(email)+`, role: "member"})}).then(r => r.text())`, cd.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := regexp.MustCompile(`/invite\?token=([A-Za-z0-9_-]+)`).FindStringSubmatch(page)
+	if token == nil {
+		t.Fatalf("no invitation link in:\n%.2000s", page)
+	}
+	resp, err := http.PostForm(srv.BaseURL+"/invite", url.Values{"token": {token[1]}, "name": {name}, "password": {"a long enough phrase"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		t.Fatalf("accepting the invitation: %d", resp.StatusCode)
+	}
 }

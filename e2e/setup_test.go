@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	cd "github.com/chromedp/chromedp"
 )
@@ -141,4 +143,52 @@ func TestPhoneWidth(t *testing.T) {
 			t.Errorf("the open account menu does not fit %dpx", width)
 		}
 	}
+	phoneActivities(t, ctx, srv)
+}
+
+// phoneActivities checks the activity pages at 390px with activities whose
+// titles and links are long (one title is a single unbreakable word).
+func phoneActivities(t *testing.T, ctx context.Context, srv *Server) {
+	Do(t, ctx, cd.EmulateViewport(1280, 800), cd.Navigate(srv.BaseURL+"/companies"), cd.WaitVisible(cd.CSS(`#company-rows tr`)))
+	company := Eval[string](t, ctx, `document.querySelector("#company-rows tr").id.replace("company-", "")`)
+	Post(t, ctx, "/contacts", url.Values{"first_name": {"Maximiliana-Josefina"}, "last_name": {"Vandenberghe-Oppenheimer"},
+		"email": {"maximiliana.vandenberghe-oppenheimer@a-very-long-domain-name.example"}, "company_id": {company}})
+	Post(t, ctx, "/deals", url.Values{"title": {"Enterprise rollout for every regional office, phase two of three"}, "value": {"250000"}, "currency": {"USD"}})
+	pickID := func(source, q string) string {
+		id, err := cd.Run(ctx, cd.Evaluate[string](`fetch("`+source+`?q=`+q+`").then(r => r.json()).then(d => d.choices[0].id)`, cd.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s?q=%s: %v", source, q, err)
+		}
+		return id
+	}
+	contact, deal := pickID("/contacts/pick", "Maximiliana"), pickID("/deals/pick", "Enterprise")
+	day := func(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format("2006-01-02") }
+	for i, a := range []struct{ kind, title, date, at string }{
+		{"meeting", "Quarterly business review with the procurement committee and legal about the renewal terms", day(0), "23:58"},
+		{"call", "Supercalifragilisticexpialidocious-contract-negotiation-follow-up-call", day(0), "23:59"},
+		{"deadline", "Send the signed statement of work back to the regional procurement office", day(-1), ""},
+		{"task", "Prepare the onboarding plan for every regional office before the kick-off", day(2), "09:30"},
+	} {
+		form := url.Values{"type": {a.kind}, "title": {a.title}, "date": {a.date}, "time": {a.at}, "contact_id": {contact}, "company_id": {company}}
+		if i%2 == 0 {
+			form.Set("deal_id", deal)
+		}
+		Post(t, ctx, "/activities", form)
+	}
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/my-day"), cd.WaitVisible(cd.CSS(`#bucket-today li.act`)))
+	act := Eval[string](t, ctx, `document.querySelector("#bucket-today li.act .act-title").getAttribute("href")`)
+	look(t, ctx, "my-day-long")
+	Do(t, ctx, cd.EmulateViewport(390, 844))
+	for _, path := range []string{"/my-day", "/calendar", "/calendar?view=month", act, "/activities/new", "/contacts/" + contact} {
+		Do(t, ctx, cd.Navigate(srv.BaseURL+path), cd.WaitVisible(cd.CSS(`body`)), Settled())
+		if !Fits(t, ctx) {
+			t.Errorf("%s overflows horizontally at 390px with activities", path)
+		}
+	}
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/calendar?view=week&date="+day(0)), cd.WaitVisible(cd.CSS(`[data-calendar]`)))
+	look(t, ctx, "calendar-week-long")
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/calendar?view=month&date="+day(0)), cd.WaitVisible(cd.CSS(`[data-calendar]`)))
+	look(t, ctx, "calendar-month-long")
+	Do(t, ctx, cd.Navigate(srv.BaseURL+act), cd.WaitVisible(cd.CSS(`.act-form`)))
+	look(t, ctx, "activity-long")
 }

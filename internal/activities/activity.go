@@ -63,7 +63,7 @@ type Activity struct {
 	Version     int64
 
 	// Filled by lists, for display.
-	ContactName, CompanyName, OwnerName string
+	ContactName, CompanyName, OwnerName, DealTitle string
 }
 
 // Done reports whether the activity is done.

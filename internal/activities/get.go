@@ -10,16 +10,18 @@ import (
 )
 
 // cols are an activity's columns, with names of its first contact, its
-// company and its owner for display (joins on the same workspace).
+// company, its deal and its owner for display (joins on the same
+// workspace).
 const cols = `a.id, a.type, a.title, COALESCE(a.due_at, 0), a.all_day, a.duration_min, COALESCE(a.done_at, 0), a.outcome,
 	a.owner_id, a.contact_id, a.company_id, a.deal_id, a.notes, a.location, COALESCE(a.remind_at, 0), COALESCE(a.reminded_at, 0),
 	a.created_by, a.created_at, a.updated_at, a.version,
-	COALESCE(ct.first_name, ''), COALESCE(ct.last_name, ''), COALESCE(ct.email, ''), COALESCE(co.name, ''), COALESCE(u.name, '')`
+	COALESCE(ct.first_name, ''), COALESCE(ct.last_name, ''), COALESCE(ct.email, ''), COALESCE(co.name, ''), COALESCE(u.name, ''), COALESCE(ad.title, '')`
 
 const joins = ` FROM activities a
 	LEFT JOIN contacts ct ON ct.workspace_id = a.workspace_id AND ct.id = a.contact_id AND ct.deleted_at IS NULL
 	LEFT JOIN companies co ON co.workspace_id = a.workspace_id AND co.id = a.company_id AND co.deleted_at IS NULL
-	LEFT JOIN users u ON u.id = a.owner_id`
+	LEFT JOIN users u ON u.id = a.owner_id
+	LEFT JOIN deals ad ON ad.workspace_id = a.workspace_id AND ad.id = a.deal_id AND ad.deleted_at IS NULL`
 
 // Get returns a live activity of the workspace, whoever owns it.
 func Get(tx *store.Tx, ws, id crm.ID) (Activity, error) {
@@ -65,7 +67,7 @@ func scan(tx *store.Tx, q string, args ...any) ([]Activity, error) {
 		var first, last, email string
 		if err := rows.Scan(&a.ID, &a.Type, &a.Title, &due, &a.AllDay, &a.DurationMin, &done, &a.Outcome,
 			&a.OwnerID, &a.ContactID, &a.CompanyID, &a.DealID, &a.Notes, &a.Location, &remind, &reminded,
-			&a.CreatedBy, &created, &updated, &a.Version, &first, &last, &email, &a.CompanyName, &a.OwnerName); err != nil {
+			&a.CreatedBy, &created, &updated, &a.Version, &first, &last, &email, &a.CompanyName, &a.OwnerName, &a.DealTitle); err != nil {
 			return nil, fmt.Errorf("activities: scan: %w", err)
 		}
 		a.DueAt, a.DoneAt, a.RemindAt, a.RemindedAt = store.FromMicros(due), store.FromMicros(done), store.FromMicros(remind), store.FromMicros(reminded)

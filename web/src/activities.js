@@ -1,5 +1,5 @@
-// Activities: keyboard keys for activity lists and the calendar, and the
-// feed link's copy button.
+// Activities: keyboard keys for activity lists and the calendar, the
+// activity form's contact chips, and the feed link's copy button.
 // Event delegation on document, nothing inline (the CSP forbids it), so
 // pages swapped in by htmx need no re-initialisation.
 (function () {
@@ -72,6 +72,35 @@
     }
   });
   document.addEventListener("htmx:afterSettle", mark);
+
+  // The activity form's contacts: a contact chosen in the picker becomes a
+  // ticked chip (unticking one unlinks it, no script needed), and the
+  // picker empties for the next one.
+  document.addEventListener("change", function (e) {
+    var v = e.target;
+    var chips = v instanceof Element && v.hasAttribute("data-picker-value") ? v.closest("[data-act-contacts]") : null;
+    if (!chips || v.value === "") return;
+    var picker = v.closest("[data-picker]");
+    var text = picker.querySelector("[data-picker-text]");
+    var box = chips.querySelector('input[type=checkbox][value="' + v.value + '"]');
+    if (!box) {
+      var chip = document.createElement("label");
+      chip.className = "act-chip";
+      chip.title = "Linked \u2014 click to unlink";
+      box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "contact_id";
+      box.value = v.value;
+      var name = document.createElement("span");
+      name.textContent = text.value;
+      chip.append(box, name);
+      chips.insertBefore(chip, picker);
+    }
+    box.checked = true;
+    v.value = "";
+    text.value = "";
+    text.setAttribute("data-chosen", "");
+  });
 
   document.addEventListener("click", function (e) {
     var t = e.target instanceof Element ? e.target.closest("[data-copy]") : null;

@@ -348,7 +348,7 @@
     }
   });
 
-  // ---- Company picker (view.CompanyPicker) ----
+  // ---- Record pickers (view.CompanyPicker, ContactPicker, DealPicker) ----
   // Typing asks /companies/pick for matches after a short pause (only the
   // latest answer is shown); the arrow keys move through them, Enter or a
   // click chooses one. Only a chosen company is sent: leaving the box puts
@@ -385,13 +385,14 @@
   function showChoices(p, choices, typed) {
     var x = parts(p);
     var items = [];
-    if (typed === "" && x.value.value !== "") items.push({ id: "", name: "No company", none: true });
+    var noun = p.getAttribute("data-noun") || "company", nouns = p.getAttribute("data-nouns") || "companies";
+    if (typed === "" && x.value.value !== "") items.push({ id: "", name: "No " + noun, none: true });
     x.list.textContent = "";
     items = items.concat(choices);
     if (!items.length) {
       var note = document.createElement("li");
       note.className = "empty-note";
-      note.textContent = typed === "" ? "No companies yet." : "No company matches \u201c" + typed + "\u201d.";
+      note.textContent = typed === "" ? "No " + nouns + " yet." : "No " + noun + " matches \u201c" + typed + "\u201d.";
       x.list.appendChild(note);
     }
     items.forEach(function (c, i) {

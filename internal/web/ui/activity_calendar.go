@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/activities"
@@ -69,7 +70,11 @@ func calURL(mode string, d time.Time) string {
 
 func calendarView(mode string, day, today, first, last time.Time, as []activities.Activity, loc *time.Location) view.CalendarView {
 	v := view.CalendarView{Mode: mode, Zone: loc.String(), Today: calURL(mode, today), WeekURL: calURL("week", day),
-		MonthURL: calURL("month", day), Weekdays: []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}}
+		MonthURL: calURL("month", day), Weekdays: []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"},
+		Empty: len(as) == 0, NewURL: "/activities/new?date=" + day.Format("2006-01-02")}
+	if day.Before(today) {
+		v.NewURL = "/activities/new" // today, not a day gone by
+	}
 	if mode == "week" {
 		v.Prev, v.Next = calURL(mode, day.AddDate(0, 0, -7)), calURL(mode, day.AddDate(0, 0, 7))
 		end := last.AddDate(0, 0, -1)
@@ -111,6 +116,9 @@ func calendarView(mode string, day, today, first, last time.Time, as []activitie
 				it := view.CalendarItem{ID: a.ID.String(), Title: a.Title, Type: a.Type, Done: a.Done()}
 				if !a.AllDay {
 					it.Time = a.DueAt.In(loc).Format("15:04")
+				}
+				for _, l := range activityLinksOf(a) {
+					it.About = strings.TrimPrefix(it.About+", "+l.Label, ", ")
 				}
 				cd.Items = append(cd.Items, it)
 			}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,13 +9,14 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/activities"
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
 
 // activityInput reads the activity form. The date and time are in the
-// user's zone; no time means all day.
+// user's zone; no time means all day. Links are read by activityLinks.
 func activityInput(r *http.Request, loc *time.Location, editing bool) (activities.Input, crm.FieldErrors) {
 	fe := crm.FieldErrors{}
 	in := activities.Input{}
@@ -51,24 +53,7 @@ func activityInput(r *http.Request, loc *time.Location, editing bool) (activitie
 	}
 	num("duration_min", "duration_min", &in.DurationMin)
 	num("remind_before_min", "remind_before_min", &in.RemindBefore)
-	ref := func(name string, dst **crm.ID) {
-		v := form(r, name)
-		if v == "" {
-			if editing {
-				return // the edit form keeps links it does not show
-			}
-			v = "0"
-		}
-		id, err := crm.ParseID(v)
-		if err != nil && v != "0" {
-			fe.Add(name, "No such record.")
-			return
-		}
-		*dst = &id
-	}
-	ref("contact_id", &in.ContactID)
-	ref("company_id", &in.CompanyID)
-	ref("deal_id", &in.DealID)
+	activityLinks(r, editing, &in, fe)
 	return in, fe
 }
 
@@ -77,7 +62,7 @@ func activityForm(a activities.Activity, loc *time.Location) view.ActivityForm {
 	f := view.ActivityForm{ID: a.ID.String(), Version: strconv.FormatInt(a.Version, 10), Type: a.Type, Title: a.Title,
 		AllDay: a.AllDay, Duration: strconv.Itoa(a.DurationMin), RemindBefore: strconv.Itoa(a.RemindBefore()),
 		Location: a.Location, Notes: a.Notes, Outcome: a.Outcome, Done: a.Done(), Zone: loc.String(),
-		ContactName: a.ContactName, CompanyName: a.CompanyName}
+		OwnerID: a.OwnerID.String(), DealTitle: a.DealTitle}
 	if !a.DueAt.IsZero() {
 		if a.AllDay {
 			f.Date = a.DueAt.UTC().Format("2006-01-02")
@@ -87,32 +72,53 @@ func activityForm(a activities.Activity, loc *time.Location) view.ActivityForm {
 		}
 	}
 	for _, c := range a.Contacts {
-		f.ContactEmail = f.ContactEmail || c.Email != ""
+		f.Contacts = append(f.Contacts, view.Option{Value: c.ContactID.String(), Label: c.Name})
+	}
+	if a.CompanyID != 0 {
+		f.CompanyID, f.CompanyName = a.CompanyID.String(), a.CompanyName
+	}
+	if a.DealID != 0 {
+		f.DealID = a.DealID.String()
 	}
 	return f
 }
 
-// newActivityForm is an empty form for today in loc, about a record.
-func newActivityForm(loc *time.Location, now time.Time, back string) view.ActivityForm {
-	return view.ActivityForm{Type: "task", Date: now.In(loc).Format("2006-01-02"), Duration: "0", RemindBefore: "15",
-		Zone: loc.String(), Back: back, Quick: true}
+// newActivityForm is an empty form for today in loc, assigned to the
+// user, who may give it to the people assignees lists.
+func newActivityForm(tx *store.Tx, p crm.Principal, loc *time.Location, back string) (view.ActivityForm, error) {
+	f := view.ActivityForm{Type: "task", Date: tx.Now.In(loc).Format("2006-01-02"), Duration: "0", RemindBefore: "15",
+		Zone: loc.String(), Back: back, Quick: true, OwnerID: p.UserID.String()}
+	var err error
+	f.Owners, err = assignees(tx, p, p.UserID)
+	return f, err
 }
 
-// activityRow shows an activity in the viewer's zone.
-func activityRow(a activities.Activity, d activities.Day) view.ActivityRow {
-	r := view.ActivityRow{ID: a.ID.String(), Type: a.Type, Title: a.Title, Done: a.Done(), Outcome: a.Outcome, Owner: a.OwnerName}
+// activityRow shows an activity in the viewer's zone; the person it is
+// assigned to only when that is not the viewer (my day lists only theirs).
+func activityRow(a activities.Activity, d activities.Day, viewer crm.ID) view.ActivityRow {
+	r := view.ActivityRow{ID: a.ID.String(), Type: a.Type, Title: a.Title, Done: a.Done(), Outcome: a.Outcome}
+	if a.OwnerID != viewer {
+		r.Owner = a.OwnerName
+	}
 	r.Overdue = !a.Done() && !a.DueAt.IsZero() && d.BucketOf(a) == activities.Overdue
 	r.When = whenText(a, d)
+	r.Related = activityLinksOf(a)
+	return r
+}
+
+// activityLinksOf are the records an activity is about, as links.
+func activityLinksOf(a activities.Activity) []view.Link {
+	var out []view.Link
 	for _, c := range a.Contacts {
-		r.Related = append(r.Related, view.Link{Label: c.Name, URL: "/contacts/" + c.ContactID.String()})
+		out = append(out, view.Link{Label: c.Name, URL: "/contacts/" + c.ContactID.String()})
 	}
 	if a.CompanyID != 0 && a.CompanyName != "" {
-		r.Related = append(r.Related, view.Link{Label: a.CompanyName, URL: "/companies/" + a.CompanyID.String()})
+		out = append(out, view.Link{Label: a.CompanyName, URL: "/companies/" + a.CompanyID.String()})
 	}
 	if a.DealID != 0 {
-		r.Related = append(r.Related, view.Link{Label: "Deal", URL: "/deals/" + a.DealID.String()})
+		out = append(out, view.Link{Label: cmp.Or(a.DealTitle, "Deal"), URL: "/deals/" + a.DealID.String()})
 	}
-	return r
+	return out
 }
 
 // whenText is "15:00" today, "Thu Dec 3, 15:00" another day, "Dec 3" for
@@ -146,18 +152,18 @@ func dateText(t, now time.Time) string {
 // zone is the time zone the request's user sees times in.
 func zone(tx *store.Tx, p crm.Principal) (*time.Location, error) { return activities.Zone(tx, p) }
 
-// aboutRecord prefills the form with the record it is about.
+// aboutRecord prefills the form with the record it is about, and the
+// records that one is about: a contact's company, a deal's company and
+// contact (each only if the user may see it).
 func aboutRecord(tx *store.Tx, p crm.Principal, f *view.ActivityForm, object string, id crm.ID) error {
+	var contact, company crm.ID
 	switch object {
 	case "contact":
 		c, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return err
 		}
-		f.ContactID, f.ContactName, f.ContactEmail = id.String(), c.Name(), c.Email != ""
-		if c.CompanyID != 0 {
-			f.CompanyID = c.CompanyID.String()
-		}
+		f.Contacts, company = []view.Option{{Value: id.String(), Label: c.Name()}}, c.CompanyID
 	case "company":
 		c, err := records.ViewCompany(tx, p, id)
 		if err != nil {
@@ -165,10 +171,22 @@ func aboutRecord(tx *store.Tx, p crm.Principal, f *view.ActivityForm, object str
 		}
 		f.CompanyID, f.CompanyName = id.String(), c.Name
 	case "deal":
-		if err := activities.CheckDeal(tx, p, id); err != nil {
+		d, err := deals.ViewDeal(tx, p, id)
+		if err != nil {
 			return err
 		}
-		f.DealID = id.String()
+		f.DealID, f.DealTitle = id.String(), d.Title
+		contact, company = d.ContactID, d.CompanyID
+	}
+	if contact != 0 {
+		if c, err := records.ViewContact(tx, p, contact); err == nil {
+			f.Contacts = []view.Option{{Value: contact.String(), Label: c.Name()}}
+		}
+	}
+	if company != 0 {
+		if c, err := records.ViewCompany(tx, p, company); err == nil {
+			f.CompanyID, f.CompanyName = company.String(), c.Name
+		}
 	}
 	return nil
 }

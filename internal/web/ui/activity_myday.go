@@ -31,7 +31,10 @@ func (h *Handlers) MyDayShow(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		d := activities.Day{Now: tx.Now, Loc: loc}
-		v.Zone, v.Form = loc.String(), newActivityForm(loc, tx.Now, "/my-day")
+		v.Zone = loc.String()
+		if v.Form, err = newActivityForm(tx, p, loc, "/my-day"); err != nil {
+			return err
+		}
 		v.Form.Date = r.URL.Query().Get("date")
 		if _, err := time.Parse("2006-01-02", v.Form.Date); err != nil {
 			v.Form.Date = tx.Now.In(loc).Format("2006-01-02")
@@ -49,7 +52,7 @@ func (h *Handlers) MyDayShow(w http.ResponseWriter, r *http.Request) {
 			lb := bucketLabels[b]
 			vb := view.ActivityBucket{Key: string(b), Label: lb[0], Empty: lb[1]}
 			for _, a := range page.Items {
-				vb.Rows = append(vb.Rows, activityRow(a, d))
+				vb.Rows = append(vb.Rows, activityRow(a, d, p.UserID))
 			}
 			if page.Next != "" {
 				vb.Next = "/my-day?" + url.Values{string(b): {page.Next}}.Encode() + "#bucket-" + string(b)

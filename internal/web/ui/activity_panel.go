@@ -27,15 +27,17 @@ func (h *Handlers) ActivityPanel(object string) http.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			v.Form = newActivityForm(loc, tx.Now, map[string]string{"contact": "/contacts/", "company": "/companies/", "deal": "/deals/"}[object]+id.String())
-			v.Form.ID = "" // a new activity
+			v.Form, err = newActivityForm(tx, p, loc, recordURL(object, id))
+			if err != nil {
+				return err
+			}
 			if err := aboutRecord(tx, p, &v.Form, object, id); err != nil {
 				return err
 			}
 			as, err := activities.ForRecord(tx, p, object, id, 50)
 			d := activities.Day{Now: tx.Now, Loc: loc}
 			for _, a := range as {
-				v.Rows = append(v.Rows, activityRow(a, d))
+				v.Rows = append(v.Rows, activityRow(a, d, p.UserID))
 			}
 			return err
 		})
@@ -49,4 +51,8 @@ func (h *Handlers) ActivityPanel(object string) http.HandlerFunc {
 		}
 		h.render(w, r, http.StatusOK, view.ActivitiesPanelPage(h.shell(w, r, "Activities", ""), v))
 	}
+}
+
+func recordURL(object string, id crm.ID) string {
+	return map[string]string{"contact": "/contacts/", "company": "/companies/", "deal": "/deals/"}[object] + id.String()
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // ActivityCreate adds an activity from the quick or full form, and emails
-// invitations for a meeting when asked; then back to where the form was.
+// invitations for a meeting when asked; then back to where the form was. A
+// refusal shows the full form with what was typed and why.
 func (h *Handlers) ActivityCreate(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	back := backTo(r, "/my-day")
@@ -30,26 +31,37 @@ func (h *Handlers) ActivityCreate(w http.ResponseWriter, r *http.Request) {
 		if a, err = activities.Create(tx, p, in); err != nil {
 			return err
 		}
+		if a.OwnerID != p.UserID { // for the message: whose it is now
+			if a, err = activities.View(tx, p, a.ID); err != nil {
+				return err
+			}
+		}
 		if form(r, "invite") != "" && a.Type == "meeting" {
 			invited, err = activities.Invite(tx, h.queue(), p, a.ID, h.BaseURL)
 		}
 		return err
 	})
 	if crm.ErrorCode(err) == crm.Invalid {
-		h.flash(w, "error", "Not added: "+firstFieldMessage(err))
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		h.refusedActivity(w, r, err)
 		return
 	}
 	if err != nil {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	msg := activityNoun(a) + " “" + a.Title + "” added."
-	if invited > 0 {
-		msg += " Invitation sent to " + strconv.Itoa(invited) + " " + plural(invited, "contact", "contacts") + "."
+	msg := activityNoun(a) + " “" + a.Title + "” added"
+	if a.OwnerID != p.UserID && a.OwnerName != "" {
+		msg += " for " + a.OwnerName
 	}
-	h.flash(w, "ok", msg)
+	h.flash(w, "ok", msg+"."+invitedNote(invited))
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+func invitedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " Invitation sent to " + strconv.Itoa(n) + " " + plural(n, "contact", "contacts") + "."
 }
 
 func plural(n int, one, many string) string {
@@ -69,12 +81,17 @@ func (h *Handlers) ActivityNew(w http.ResponseWriter, r *http.Request) {
 	var f view.ActivityForm
 	err := h.read(r.Context(), func(tx *store.Tx) error {
 		loc, err := zone(tx, p)
-		f = newActivityForm(loc, tx.Now, "/calendar")
+		if err != nil {
+			return err
+		}
+		if f, err = newActivityForm(tx, p, loc, "/calendar"); err != nil {
+			return err
+		}
 		if d := r.URL.Query().Get("date"); len(d) == 10 {
 			f.Date, f.Back = d, "/calendar?date="+d
 		}
 		f.Quick, f.Time = false, "09:00"
-		return err
+		return nil
 	})
 	if err != nil {
 		h.Errs.Error(w, r, err)
@@ -85,10 +102,6 @@ func (h *Handlers) ActivityNew(w http.ResponseWriter, r *http.Request) {
 
 // ActivityShow is an activity's page: its form, to read and change it.
 func (h *Handlers) ActivityShow(w http.ResponseWriter, r *http.Request) {
-	h.activityPage(w, r, http.StatusOK, nil, nil)
-}
-
-func (h *Handlers) activityPage(w http.ResponseWriter, r *http.Request, status int, typed *view.ActivityForm, errs crm.FieldErrors) {
 	p := principal(r)
 	id, err := crm.ParseID(r.PathValue("id"))
 	if err != nil {
@@ -102,19 +115,65 @@ func (h *Handlers) activityPage(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 		loc, err := zone(tx, p)
+		if err != nil {
+			return err
+		}
 		f = activityForm(a, loc)
+		f.Owners, err = assignees(tx, p, a.OwnerID)
 		return err
 	})
 	if err != nil {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	if typed != nil {
-		typed.ID, typed.Version, typed.Zone, typed.ContactName, typed.CompanyName = f.ID, f.Version, f.Zone, f.ContactName, f.CompanyName
-		f = *typed
+	f.Back = backTo(r, "/my-day")
+	h.render(w, r, http.StatusOK, view.ActivityPage(h.shell(w, r, activityNoun(a)+": "+a.Title, "my-day"), f, a.Done()))
+}
+
+// refusedActivity shows the full form again (a new activity's, or the
+// edited one's) with what was typed and, by each field, why it was refused.
+func (h *Handlers) refusedActivity(w http.ResponseWriter, r *http.Request, refusal error) {
+	p := principal(r)
+	var f view.ActivityForm
+	var a activities.Activity
+	title := "New activity"
+	err := h.read(r.Context(), func(tx *store.Tx) error {
+		loc, err := zone(tx, p)
+		if err != nil {
+			return err
+		}
+		owner := p.UserID
+		f = typedActivityForm(tx, p, r)
+		if r.PathValue("id") != "" {
+			id, _ := crm.ParseID(r.PathValue("id"))
+			if a, err = activities.View(tx, p, id); err != nil {
+				return err
+			}
+			f.ID, f.Version, owner = a.ID.String(), strconv.FormatInt(a.Version, 10), a.OwnerID
+			title = activityNoun(a) + ": " + a.Title
+		}
+		if f.OwnerID == "" {
+			f.OwnerID = owner.String()
+		}
+		f.Zone = loc.String()
+		f.Owners, err = assignees(tx, p, owner)
+		return err
+	})
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
 	}
-	f.Back, f.Errors = backTo(r, "/my-day"), view.Errors(errs)
-	h.render(w, r, status, view.ActivityPage(h.shell(w, r, activityNoun(a)+": "+a.Title, "my-day"), f, a.Done()))
+	fe := crm.FieldErrors(crm.ErrorFields(refusal))
+	if len(fe) == 0 {
+		fe = crm.FieldErrors{"title": crm.ErrorMessage(refusal)}
+	}
+	f.Back, f.Errors = backTo(r, "/my-day"), linkErrors(fe)
+	if f.ID == "" && respond.IsHTMX(r) {
+		// A boosted form would leave /activities in the address bar, which
+		// no GET answers; reloading should give the (empty) form instead.
+		w.Header().Set("HX-Push-Url", "/activities/new")
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, view.ActivityPage(h.shell(w, r, title, "my-day"), f, a.Done()))
 }
 
 // ActivityUpdate saves the edit form; a refusal shows the form again with
@@ -138,6 +197,13 @@ func (h *Handlers) ActivityUpdate(w http.ResponseWriter, r *http.Request) {
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		if in.Contacts != nil {
+			old, err := activities.View(tx, p, id)
+			if err != nil {
+				return err
+			}
+			keepRoles(*in.Contacts, old.Contacts)
+		}
 		if a, err = activities.Update(tx, p, id, in, version); err != nil {
 			return err
 		}
@@ -151,24 +217,13 @@ func (h *Handlers) ActivityUpdate(w http.ResponseWriter, r *http.Request) {
 	switch crm.ErrorCode(err) {
 	case "":
 	case crm.Invalid, crm.Conflict:
-		typed := view.ActivityForm{Type: form(r, "type"), Title: form(r, "title"), Date: form(r, "date"), Time: form(r, "time"),
-			AllDay: form(r, "all_day") != "", Duration: form(r, "duration_min"), RemindBefore: form(r, "remind_before_min"),
-			Location: form(r, "location"), Notes: form(r, "notes"), Outcome: form(r, "outcome")}
-		fe := crm.FieldErrors(crm.ErrorFields(err))
-		if fe == nil {
-			fe = crm.FieldErrors{"title": crm.ErrorMessage(err)}
-		}
-		h.activityPage(w, r, http.StatusUnprocessableEntity, &typed, fe)
+		h.refusedActivity(w, r, err)
 		return
 	default:
 		h.Errs.Error(w, r, err)
 		return
 	}
-	msg := "Saved."
-	if invited > 0 {
-		msg += " Invitation sent to " + strconv.Itoa(invited) + " " + plural(invited, "contact", "contacts") + "."
-	}
-	h.flash(w, "ok", msg)
+	h.flash(w, "ok", "Saved."+invitedNote(invited))
 	http.Redirect(w, r, backTo(r, "/activities/"+a.ID.String()), http.StatusSeeOther)
 }
 
@@ -202,7 +257,7 @@ func (h *Handlers) setDone(w http.ResponseWriter, r *http.Request, done bool) {
 			return err
 		}
 		loc, err := zone(tx, p)
-		row = activityRow(a, activities.Day{Now: tx.Now, Loc: loc})
+		row = activityRow(a, activities.Day{Now: tx.Now, Loc: loc}, p.UserID)
 		return err
 	})
 	if err != nil {

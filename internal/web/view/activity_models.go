@@ -9,8 +9,8 @@ type ActivityRow struct {
 	Overdue  bool
 	Done     bool
 	Outcome  string
-	Related  []Link // contacts, company
-	Owner    string
+	Related  []Link // contacts, company, deal
+	Owner    string // who it is assigned to, when not the viewer
 	ShowDate bool
 }
 
@@ -43,12 +43,13 @@ type ActivityForm struct {
 	Notes        string
 	Outcome      string
 	Done         bool
-	ContactID    string
-	ContactName  string
-	ContactEmail bool // the contact has an address (invitations possible)
+	OwnerID      string
+	Owners       []Option // who it may be assigned to; none: only the user
+	Contacts     []Option // linked contacts: id and name
 	CompanyID    string
 	CompanyName  string
 	DealID       string
+	DealTitle    string
 	Back         string // where to go after saving
 	Zone         string
 	Errors       Errors
@@ -77,6 +78,7 @@ type CalendarDay struct {
 // CalendarItem is an activity on the calendar.
 type CalendarItem struct {
 	ID, Title, Time, Type string
+	About                 string // its contacts, company and deal, for the tooltip
 	Done                  bool
 }
 
@@ -91,6 +93,8 @@ type CalendarView struct {
 	Weeks      [][]CalendarDay
 	Zone       string
 	Weekdays   []string
+	Empty      bool   // nothing in the whole span
+	NewURL     string // the full form for a new activity
 }
 
 // NotificationRow is one notification.
