@@ -348,10 +348,10 @@
     }
   });
 
-  // ---- Company picker (view.CompanyPicker) ----
-  // Typing asks /companies/pick for matches after a short pause (only the
+  // ---- Record pickers (view.CompanyPicker, ContactPicker, DealPicker) ----
+  // Typing asks the picker's source for matches after a short pause (only the
   // latest answer is shown); the arrow keys move through them, Enter or a
-  // click chooses one. Only a chosen company is sent: leaving the box puts
+  // click chooses one. Only a chosen record is sent: leaving the box puts
   // the chosen name back, and emptying it chooses none.
   var pickTimer = null;
   var pickSeq = 0;
@@ -382,16 +382,20 @@
     }
   }
 
+  // What a picker chooses, from its source ("/contacts/pick": contact).
+  var pickerNouns = { "/companies/pick": ["company", "companies"], "/contacts/pick": ["contact", "contacts"], "/deals/pick": ["deal", "deals"] };
+
   function showChoices(p, choices, typed) {
     var x = parts(p);
+    var noun = pickerNouns[p.getAttribute("data-picker")] || pickerNouns["/companies/pick"];
     var items = [];
-    if (typed === "" && x.value.value !== "") items.push({ id: "", name: "No company", none: true });
+    if (typed === "" && x.value.value !== "") items.push({ id: "", name: "No " + noun[0], none: true });
     x.list.textContent = "";
     items = items.concat(choices);
     if (!items.length) {
       var note = document.createElement("li");
       note.className = "empty-note";
-      note.textContent = typed === "" ? "No companies yet." : "No company matches \u201c" + typed + "\u201d.";
+      note.textContent = typed === "" ? "No " + noun[1] + " yet." : "No " + noun[0] + " matches \u201c" + typed + "\u201d.";
       x.list.appendChild(note);
     }
     items.forEach(function (c, i) {
