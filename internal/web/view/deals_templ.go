@@ -2484,7 +2484,7 @@ func DealContactsPanel(p DealContactsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 227, "\" list=\"deal-roles\" maxlength=\"60\" placeholder=\"Role, e.g. Champion\" autocomplete=\"off\"> <button class=\"btn btn-small\" type=\"submit\">Add</button> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 227, "\" list=\"deal-roles\" maxlength=\"60\" placeholder=\"Role\" autocomplete=\"off\"> <button class=\"btn\" type=\"submit\">Add</button> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
