@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -56,7 +57,16 @@ func TestDealContactsAndPipelines(t *testing.T) {
 		t.Fatalf("contacts panel after choosing the primary contact: %q", got)
 	}
 
-	// Another contact with a role, from the panel.
+	// Another contact with a role, from the panel; none chosen is said in
+	// place.
+	Do(t, ctx,
+		cd.Click(cd.CSS(`.dc-add button[type=submit]`)),
+		cd.WaitVisible(cd.CSS(`.dc-add .field-error`)), Settled(),
+	)
+	if got := Text(t, ctx, `.dc-add .field-error`); got != "Choose a contact to add." {
+		t.Fatalf("adding no one: %q", got)
+	}
+	lookTop(t, ctx, "deal-contacts-error")
 	Do(t, ctx,
 		cd.SendKeys(cd.CSS(`#f-deal-contact`), "linus"),
 		firstChoice(`#f-deal-contact-list`, "Linus Torvalds"),
@@ -77,8 +87,7 @@ func TestDealContactsAndPipelines(t *testing.T) {
 		cd.Click(cd.CSS(`#deal-contacts [data-deal-contact] .dc-role`)),
 		cd.WaitVisible(cd.CSS(`#deal-contacts .dc-role-form input[name=value]`)), Settled(),
 	)
-	Do(t, ctx, cd.Evaluate[cd.Void](`window.scrollTo(0, 0)`))
-	look(t, ctx, "deal-contacts-role")
+	lookTop(t, ctx, "deal-contacts-role")
 	Do(t, ctx,
 		cd.SendKeys(cd.CSS(`#deal-contacts .dc-role-form input[name=value]`), "Champion"+kb.Enter),
 		cd.WaitVisible(cd.CSS(`#deal-contacts [data-deal-contact] .dc-role`)), Settled(),
@@ -86,8 +95,7 @@ func TestDealContactsAndPipelines(t *testing.T) {
 	if !Eval[bool](t, ctx, `window.samePage === true`) {
 		t.Fatal("changing the deal's contacts reloaded the page")
 	}
-	Do(t, ctx, cd.Evaluate[cd.Void](`window.scrollTo(0, 0)`))
-	look(t, ctx, "deal-contacts")
+	lookTop(t, ctx, "deal-contacts")
 
 	// After a reload both are there.
 	Do(t, ctx, cd.Reload(), cd.WaitVisible(cd.CSS(`#deal-contacts`)))
@@ -157,4 +165,12 @@ func TestDealContactsAndPipelines(t *testing.T) {
 func firstChoice(list, name string) cd.Action[cd.Void] {
 	return cd.Poll[cd.Void](`(() => { const o = document.querySelector(` + jsString(list+` [role=option]`) + `);
 		return !!o && o.getAttribute("aria-selected") === "true" && o.textContent.startsWith(` + jsString(name) + `); })()`)
+}
+
+// lookTop is look from the top of the page (a full-page screenshot of a
+// scrolled page draws the fixed sidebar where the viewport was).
+func lookTop(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	Do(t, ctx, cd.Evaluate[cd.Void](`window.scrollTo(0, 0)`))
+	look(t, ctx, name)
 }
