@@ -148,7 +148,7 @@ func CreateDeal(tx *store.Tx, p crm.Principal, in NewDeal) (Deal, error) {
 	if err := placeNew(tx, p.WorkspaceID, &d, fe); err != nil {
 		return d, err
 	}
-	if err := validate(tx, p.WorkspaceID, &d, fe); err != nil {
+	if err := validate(tx, p, nil, &d, fe); err != nil {
 		return d, err
 	}
 	d.ID = tx.NewID()
@@ -218,8 +218,10 @@ func placeNew(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 	return nil
 }
 
-// validate normalises d in place and collects every problem.
-func validate(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
+// validate normalises d in place and collects every problem. old is the
+// deal before the change (nil for a new one): see linked.
+func validate(tx *store.Tx, p crm.Principal, old *Deal, d *Deal, fe crm.FieldErrors) error {
+	ws := p.WorkspaceID
 	d.Title, d.Source = strings.TrimSpace(d.Title), strings.TrimSpace(d.Source)
 	d.Currency = strings.ToUpper(strings.TrimSpace(d.Currency))
 	d.ExpectedClose = strings.TrimSpace(d.ExpectedClose)
@@ -253,8 +255,9 @@ func validate(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 	} else if !ok {
 		fe.Add("owner_id", "The owner must be a member of this workspace.")
 	}
+	lk := linked{tx: tx, p: p, old: old}
 	if d.CompanyID != 0 {
-		co, err := records.GetCompany(tx, ws, d.CompanyID)
+		co, err := lk.company(d.CompanyID)
 		if crm.ErrorCode(err) == crm.NotFound {
 			fe.Add("company_id", "No such company.")
 		} else if err != nil {
@@ -263,7 +266,7 @@ func validate(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 		d.CompanyName = co.Name
 	}
 	if d.ContactID != 0 {
-		c, err := records.GetContact(tx, ws, d.ContactID)
+		c, err := lk.contact(d.ContactID)
 		if crm.ErrorCode(err) == crm.NotFound {
 			fe.Add("contact_id", "No such contact.")
 		} else if err != nil {
@@ -271,10 +274,34 @@ func validate(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 		}
 		d.ContactName = c.Name()
 	}
-	return validateContacts(tx, ws, d, fe)
+	return validateContacts(lk, d, fe)
 }
 
-func validateContacts(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
+// linked reads the records a deal links to. A link the deal already had
+// stays whoever edits it (an admin may have made it); a new one must be a
+// record p sees, and one p does not see is "no such", as everywhere: a
+// member cannot attach, or learn the name of, a contact hidden from them.
+type linked struct {
+	tx  *store.Tx
+	p   crm.Principal
+	old *Deal
+}
+
+func (l linked) contact(id crm.ID) (records.Contact, error) {
+	if l.old != nil && (id == l.old.ContactID || slices.ContainsFunc(l.old.Contacts, func(c DealContact) bool { return c.ContactID == id })) {
+		return records.GetContact(l.tx, l.p.WorkspaceID, id)
+	}
+	return records.ViewContact(l.tx, l.p, id)
+}
+
+func (l linked) company(id crm.ID) (records.Company, error) {
+	if l.old != nil && id == l.old.CompanyID {
+		return records.GetCompany(l.tx, l.p.WorkspaceID, id)
+	}
+	return records.ViewCompany(l.tx, l.p, id)
+}
+
+func validateContacts(lk linked, d *Deal, fe crm.FieldErrors) error {
 	if len(d.Contacts) > 50 {
 		fe.Add("contacts", "A deal has at most 50 other contacts.")
 		return fe.Err()
@@ -292,7 +319,7 @@ func validateContacts(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) erro
 			continue
 		}
 		seen[dc.ContactID] = true
-		c, err := records.GetContact(tx, ws, dc.ContactID)
+		c, err := lk.contact(dc.ContactID)
 		if crm.ErrorCode(err) == crm.NotFound {
 			fe.Add(key+".contact_id", "No such contact.")
 			continue

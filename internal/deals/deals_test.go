@@ -625,3 +625,77 @@ func TestMergeKeepsDealContacts(t *testing.T) {
 		}
 	})
 }
+
+// TestLinksMustBeVisible: a member who sees only their own records cannot
+// attach someone else's contact or company (it is not found), but editing a
+// deal that already links one, or making an existing other contact the
+// primary one, works.
+func TestLinksMustBeVisible(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		f := newFixture(t, db, crm.RoleAdmin)
+		var m crm.Principal
+		var hidden, own records.Contact
+		var hiddenCo records.Company
+		f.write(func(tx *store.Tx) error {
+			u, err := account.CreateUser(tx, account.NewUser{Email: fmt.Sprintf("m%d@example.com", f.p.WorkspaceID), Name: "Mo", Password: "a long enough phrase"})
+			if err != nil {
+				return err
+			}
+			if err := account.AddMember(tx, f.p.WorkspaceID, u.ID, crm.RoleMember, crm.System); err != nil {
+				return err
+			}
+			m = crm.Principal{UserID: u.ID, WorkspaceID: f.p.WorkspaceID, Role: crm.RoleMember}
+			if err := account.SetMemberVisibility(tx, f.p, account.SeeOwn); err != nil {
+				return err
+			}
+			if hidden, err = records.CreateContact(tx, f.p, records.NewContact{FirstName: "Hidden"}); err != nil {
+				return err
+			}
+			if hiddenCo, err = records.CreateCompany(tx, f.p, records.NewCompany{Name: "Hidden Co"}); err != nil {
+				return err
+			}
+			own, err = records.CreateContact(tx, m, records.NewContact{FirstName: "Own"})
+			return err
+		})
+		try := func(fn func(tx *store.Tx) error) crm.FieldErrors {
+			t.Helper()
+			var err error
+			_ = db.Write(f.ctx, func(tx *store.Tx) error { err = fn(tx); return err })
+			return crm.ErrorFields(err)
+		}
+		fe := try(func(tx *store.Tx) error {
+			_, err := deals.CreateDeal(tx, m, deals.NewDeal{Title: "Peek", ContactID: hidden.ID, CompanyID: hiddenCo.ID,
+				Contacts: []deals.DealContact{{ContactID: own.ID}}})
+			return err
+		})
+		if fe["contact_id"] != "No such contact." || fe["company_id"] != "No such company." {
+			t.Fatalf("member creating a deal with hidden links: %v", fe)
+		}
+		var d deals.Deal
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.CreateDeal(tx, m, deals.NewDeal{Title: "Mine", ContactID: own.ID})
+			return err
+		})
+		fe = try(func(tx *store.Tx) error {
+			_, err := deals.UpdateDeal(tx, m, d.ID, deals.DealPatch{Contacts: &[]deals.DealContact{{ContactID: hidden.ID, Role: "Spy"}}}, d.Version)
+			return err
+		})
+		if fe["contacts.0.contact_id"] != "No such contact." {
+			t.Fatalf("member adding a hidden contact: %v", fe)
+		}
+		// An admin links the hidden contact; the member still edits the deal
+		// and may swap it with the primary contact.
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.UpdateDeal(tx, f.p, d.ID, deals.DealPatch{Contacts: &[]deals.DealContact{{ContactID: hidden.ID, Role: "Buyer"}}}, 0)
+			return err
+		})
+		f.write(func(tx *store.Tx) (err error) {
+			d, err = deals.UpdateDeal(tx, m, d.ID, deals.DealPatch{Title: ptr("Mine, renamed"), ContactID: &hidden.ID,
+				Contacts: &[]deals.DealContact{{ContactID: own.ID}}}, d.Version)
+			return err
+		})
+		if d.ContactID != hidden.ID || len(d.Contacts) != 1 || d.Contacts[0].ContactID != own.ID {
+			t.Fatalf("member's swap: %+v", d)
+		}
+	})
+}

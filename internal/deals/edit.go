@@ -100,7 +100,7 @@ func UpdateDeal(tx *store.Tx, p crm.Principal, id crm.ID, in DealPatch, ifVersio
 			return old, err
 		}
 	}
-	if err := validate(tx, p.WorkspaceID, &d, fe); err != nil {
+	if err := validate(tx, p, &old, &d, fe); err != nil {
 		return old, err
 	}
 	ch := diff(old, d)

@@ -349,9 +349,9 @@
   });
 
   // ---- Record pickers (view.CompanyPicker, ContactPicker, DealPicker) ----
-  // Typing asks /companies/pick for matches after a short pause (only the
+  // Typing asks the picker's source for matches after a short pause (only the
   // latest answer is shown); the arrow keys move through them, Enter or a
-  // click chooses one. Only a chosen company is sent: leaving the box puts
+  // click chooses one. Only a chosen record is sent: leaving the box puts
   // the chosen name back, and emptying it chooses none.
   var pickTimer = null;
   var pickSeq = 0;

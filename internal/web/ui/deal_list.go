@@ -15,13 +15,13 @@ import (
 
 // DealList renders the deals list (GET /deals): filter, sort, pages.
 func (h *Handlers) DealList(w http.ResponseWriter, r *http.Request) {
-	h.dealList(w, r, nil)
+	h.dealList(w, r, view.DealForm{Currency: "USD"}, nil)
 }
 
-func (h *Handlers) dealList(w http.ResponseWriter, r *http.Request, errs view.Errors) {
+func (h *Handlers) dealList(w http.ResponseWriter, r *http.Request, f view.DealForm, errs view.Errors) {
 	p := principal(r)
 	q := r.URL.Query()
-	v := view.DealListView{Filter: strings.TrimSpace(q.Get("filter")), Sort: q.Get("sort"), Errors: errs}
+	v := view.DealListView{Filter: strings.TrimSpace(q.Get("filter")), Sort: q.Get("sort"), Form: f, Errors: errs}
 	if v.Sort == "" {
 		v.Sort = "-created_at"
 	}
@@ -45,6 +45,9 @@ func (h *Handlers) dealList(w http.ResponseWriter, r *http.Request, errs view.Er
 			if !page.TotalExact {
 				v.Total = fmt.Sprintf("%d+ deals", page.Total)
 			}
+		}
+		if len(errs) > 0 {
+			v.Form.ContactName, v.Form.CompanyName = pickedContact(tx, p, f.ContactID), pickedCompany(tx, p, f.CompanyID)
 		}
 		ps, perr := deals.ListPipelines(tx, p.WorkspaceID)
 		for _, pl := range ps {
@@ -76,18 +79,34 @@ func dealRows(ds []deals.Deal, owners map[crm.ID]string, now time.Time) []view.D
 	return out
 }
 
-// DealCreate creates a deal from the list's form and opens it.
+// DealCreate creates a deal from the list's form (title, value, currency,
+// pipeline; a contact and a company, both optional) and opens it.
 func (h *Handlers) DealCreate(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	pid, _ := crm.ParseID(form(r, "pipeline_id"))
+	f := view.DealForm{Title: form(r, "title"), Value: form(r, "value"), Currency: form(r, "currency"), PipelineID: form(r, "pipeline_id"),
+		ContactID: form(r, "contact_id"), CompanyID: form(r, "company_id")}
 	var d deals.Deal
-	err := h.write(r.Context(), func(tx *store.Tx) (err error) {
-		d, err = deals.CreateDeal(tx, p, deals.NewDeal{Title: form(r, "title"), ValueDecimal: form(r, "value"),
-			Currency: form(r, "currency"), PipelineID: pid})
+	err := h.write(r.Context(), func(tx *store.Tx) error {
+		in := deals.NewDeal{Title: f.Title, ValueDecimal: f.Value, Currency: f.Currency}
+		fe := crm.FieldErrors{}
+		for _, x := range []struct {
+			key string
+			dst *crm.ID
+		}{{"pipeline_id", &in.PipelineID}, {"contact_id", &in.ContactID}, {"company_id", &in.CompanyID}} {
+			var err error
+			if *x.dst, err = idValue(x.key, r.PostFormValue(x.key)); err != nil {
+				fe.Add(x.key, firstFieldMessage(err))
+			}
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		var err error
+		d, err = deals.CreateDeal(tx, p, in)
 		return err
 	})
 	if crm.ErrorCode(err) == crm.Invalid {
-		h.dealList(w, r, crm.ErrorFields(err))
+		h.dealList(w, r, f, crm.ErrorFields(err))
 		return
 	}
 	if err != nil {

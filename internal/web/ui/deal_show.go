@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,22 +36,13 @@ func (h *Handlers) loadDeal(tx *store.Tx, p crm.Principal, id crm.ID, full bool)
 	v = view.DealPageView{ID: d.ID.String(), Title: d.Title, Status: d.Status, LostReason: d.LostReason,
 		Value: crm.FormatMoney(d.Value, d.Currency), Weighted: crm.FormatMoney(d.WeightedValue(), d.Currency),
 		Stage: d.StageName, Pipeline: pl.Name, PipelineID: pl.ID.String(), Version: d.Version,
-		RottingDays: d.RottingDays(tx.Now), CanEdit: canEditDeals(p)}
+		RottingDays: d.RottingDays(tx.Now), CanEdit: canEditDeals(p), Contacts: dealContacts(p, d)}
 	v.Facts, err = h.dealFacts(tx, p, d, pl, owners)
 	if err != nil || !full {
 		return v, err
 	}
-	hist, err := deals.History(tx, p, id)
-	if err != nil {
+	if v.History, err = dealHistory(tx, p, id); err != nil {
 		return v, err
-	}
-	for i := len(hist) - 1; i >= 0; i-- {
-		s := hist[i]
-		row := view.StageRow{Stage: s.StageName, Entered: s.EnteredAt.Format("Jan 2, 2006 15:04"), Duration: days(s.Duration(tx.Now))}
-		if !s.LeftAt.IsZero() {
-			row.Left = s.LeftAt.Format("Jan 2, 2006 15:04")
-		}
-		v.History = append(v.History, row)
 	}
 	tl, err := records.TimelineFor(tx, p, "deal", id, 200)
 	for _, e := range tl {
@@ -64,6 +56,21 @@ func (h *Handlers) loadDeal(tx *store.Tx, p crm.Principal, id crm.ID, full bool)
 		v.Reasons = append(v.Reasons, r.Name)
 	}
 	return v, err
+}
+
+// dealHistory is the deal's stays in stages, the latest first.
+func dealHistory(tx *store.Tx, p crm.Principal, id crm.ID) ([]view.StageRow, error) {
+	hist, err := deals.History(tx, p, id)
+	var rows []view.StageRow
+	for i := len(hist) - 1; i >= 0; i-- {
+		s := hist[i]
+		row := view.StageRow{Stage: s.StageName, Entered: s.EnteredAt.Format("Jan 2, 2006 15:04"), Duration: days(s.Duration(tx.Now))}
+		if !s.LeftAt.IsZero() {
+			row.Left = s.LeftAt.Format("Jan 2, 2006 15:04")
+		}
+		rows = append(rows, row)
+	}
+	return rows, err
 }
 
 func days(d time.Duration) string {
@@ -80,40 +87,31 @@ func (h *Handlers) dealFacts(tx *store.Tx, p crm.Principal, d deals.Deal, pl dea
 	f := func(key, label, text, input, value string, opts []view.Option) view.Fact {
 		return view.Fact{Base: base, Key: key, Label: label, Text: text, Input: input, Value: value, Options: opts, Version: ver, ReadOnly: ro}
 	}
-	var stages []view.Option
-	for _, s := range pl.Stages {
-		stages = append(stages, view.Option{Value: s.ID.String(), Label: fmt.Sprintf("%s (%d%%)", s.Name, s.Probability)})
+	stage, err := stageFact(tx, p.WorkspaceID, d, pl)
+	if err != nil {
+		return nil, err
 	}
+	stage.Base, stage.Version, stage.ReadOnly = base, ver, ro
 	var ownerOpts []view.Option
 	for id, n := range owners {
 		ownerOpts = append(ownerOpts, view.Option{Value: id.String(), Label: n})
 	}
+	slices.SortFunc(ownerOpts, func(a, b view.Option) int { return strings.Compare(a.Label, b.Label) })
 	prios := []view.Option{{Value: "", Label: "—"}, {Value: "low", Label: "low"}, {Value: "medium", Label: "medium"}, {Value: "high", Label: "high"}}
 	facts := []view.Fact{
 		f("title", "Title", d.Title, "text", d.Title, nil),
 		f("value", "Value", crm.FormatMoney(d.Value, d.Currency), "text", crm.FormatAmount(d.Value, d.Currency), nil),
 		f("currency", "Currency", d.Currency, "text", d.Currency, nil),
-		f("stage", "Stage", d.StageName, "select", d.StageID.String(), stages),
+		stage,
 		f("expected_close", "Expected close", d.ExpectedClose, "date", d.ExpectedClose, nil),
 		f("owner", "Owner", owners[d.OwnerID], "select", d.OwnerID.String(), ownerOpts),
+		f("contact", "Contact", d.ContactName, "contact", companyValue(d.ContactID), nil),
 		f("company", "Company", d.CompanyName, "company", companyValue(d.CompanyID), nil),
 		f("priority", "Priority", d.Priority, "select", d.Priority, prios),
 		f("source", "Source", d.Source, "text", d.Source, nil),
 		f("tags", "Tags", "", "text", strings.Join(d.Tags, ", "), nil),
 	}
-	facts[9].Tags = d.Tags
-	if d.CompanyID != 0 {
-		facts[6].URL = "/companies/" + d.CompanyID.String()
-	}
-	contact := view.Fact{Key: "contact", Label: "Contact", Text: d.ContactName, ReadOnly: true}
-	if d.ContactID != 0 {
-		contact.URL = "/contacts/" + d.ContactID.String()
-	}
-	facts = append(facts, contact)
-	for _, c := range d.Contacts {
-		facts = append(facts, view.Fact{Key: "contact-" + c.ContactID.String(), Label: orDash(c.Role), Text: c.Name,
-			URL: "/contacts/" + c.ContactID.String(), ReadOnly: true})
-	}
+	facts[len(facts)-1].Tags = d.Tags
 	defs, err := records.ListFields(tx, p.WorkspaceID, "deal", false)
 	if err != nil {
 		return nil, err
@@ -133,6 +131,31 @@ func (h *Handlers) dealFacts(tx *store.Tx, p crm.Principal, d deals.Deal, pl dea
 	return facts, nil
 }
 
+// stageFact is the deal's stage. With several pipelines its choices are
+// every pipeline's stages, grouped: choosing one of another pipeline moves
+// the deal there (deals.UpdateDeal moves it as deals.Move does, with
+// history).
+func stageFact(tx *store.Tx, ws crm.ID, d deals.Deal, pl deals.Pipeline) (view.Fact, error) {
+	f := view.Fact{Key: "stage", Label: "Stage", Text: d.StageName, Input: "select", Value: d.StageID.String()}
+	opts := func(pl deals.Pipeline) []view.Option {
+		var out []view.Option
+		for _, s := range pl.Stages {
+			out = append(out, view.Option{Value: s.ID.String(), Label: fmt.Sprintf("%s (%d%%)", s.Name, s.Probability)})
+		}
+		return out
+	}
+	ps, err := deals.ListPipelines(tx, ws)
+	if err != nil || len(ps) < 2 {
+		f.Options = opts(pl)
+		return f, err
+	}
+	f.Text = pl.Name + " › " + d.StageName
+	for _, o := range ps {
+		f.Groups = append(f.Groups, view.OptionGroup{Label: o.Name, Options: opts(o)})
+	}
+	return f, nil
+}
+
 // DealShow renders a deal's page.
 func (h *Handlers) DealShow(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
@@ -149,6 +172,9 @@ func (h *Handlers) DealShow(w http.ResponseWriter, r *http.Request) {
 	h.viewed(r, audit.RecordViewed, "deal", id, nil)
 	for i := range v.Facts {
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
+	}
+	if !v.Contacts.ReadOnly {
+		v.Contacts.Editing = r.URL.Query().Get("edit_role")
 	}
 	h.render(w, r, http.StatusOK, view.DealPage(h.shell(w, r, v.Title, "pipeline"), v))
 }
@@ -214,6 +240,8 @@ func dealPatch(field, value string) (deals.DealPatch, error) {
 		dp.OwnerID, err = id()
 	case "company":
 		dp.CompanyID, err = id()
+	case "contact":
+		dp.ContactID, err = id()
 	default:
 		return dp, crm.Errorf(crm.NotFound, "No such field.")
 	}
@@ -237,6 +265,9 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 		} else {
 			patch, err = dealPatch(field, value)
 		}
+		if err == nil && patch.ContactID != nil {
+			err = promote(tx, p, id, &patch)
+		}
 		if err == nil {
 			_, err = deals.UpdateDeal(tx, p, id, patch, version)
 		}
@@ -248,7 +279,19 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v view.DealPageView
-	if rerr := h.read(r.Context(), func(tx *store.Tx) (err error) { v, err = h.loadDeal(tx, p, id, false); return err }); rerr != nil {
+	picked := "" // a refused picker's choice, shown again
+	if rerr := h.read(r.Context(), func(tx *store.Tx) (err error) {
+		switch {
+		case code != "" && field == "contact":
+			picked = pickedContact(tx, p, value)
+		case code != "" && field == "company":
+			picked = pickedCompany(tx, p, value)
+		}
+		if v, err = h.loadDeal(tx, p, id, false); err == nil && code == "" && field == "stage" {
+			v.History, err = dealHistory(tx, p, id)
+		}
+		return err
+	}); rerr != nil {
 		h.Errs.Error(w, r, rerr)
 		return
 	}
@@ -262,6 +305,12 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 		f.Editing, f.Value, f.Version, status = true, value, strconv.FormatInt(version, 10), http.StatusUnprocessableEntity
 		f.Error = firstFieldMessage(err)
 	}
+	if code != "" && (field == "contact" || field == "company") {
+		f.Text = picked
+		if picked == "" {
+			f.Value = ""
+		}
+	}
 	if !respond.IsHTMX(r) {
 		if status != http.StatusOK {
 			h.flash(w, "error", "Not saved: "+orDash(f.Conflict+f.Error))
@@ -269,5 +318,10 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/deals/"+id.String(), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, status, view.FactFragment(f))
+	if status != http.StatusOK {
+		h.render(w, r, status, view.FactFragment(f))
+		return
+	}
+	v.Contacts.OOB = true
+	h.render(w, r, status, view.DealSaved(f, v, field == "contact", field == "stage"))
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,8 +21,8 @@ func (h *Handlers) PipelinesSettings(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		for _, pl := range ps {
-			pe := view.PipelineEdit{ID: pl.ID.String(), Name: pl.Name}
+		for i, pl := range ps {
+			pe := view.PipelineEdit{ID: pl.ID.String(), Name: pl.Name, First: i == 0, Last: i == len(ps)-1}
 			for i, s := range pl.Stages {
 				se := view.StageEdit{ID: s.ID.String(), Name: s.Name, Probability: s.Probability, RotDays: s.RotDays,
 					First: i == 0, Last: i == len(pl.Stages)-1}
@@ -103,6 +104,30 @@ func (h *Handlers) PipelineCreate(w http.ResponseWriter, r *http.Request) {
 func (h *Handlers) PipelineRename(w http.ResponseWriter, r *http.Request) {
 	h.pipelineChange(w, r, func(tx *store.Tx, p crm.Principal, id crm.ID) error {
 		_, err := deals.UpdatePipeline(tx, p, id, deals.PipelinePatch{Name: strForm(r, "name")})
+		return err
+	})
+}
+
+// PipelineMove moves a pipeline one place up or down the list (the first
+// is the default: new deals without a pipeline go there).
+func (h *Handlers) PipelineMove(w http.ResponseWriter, r *http.Request) {
+	h.pipelineChange(w, r, func(tx *store.Tx, p crm.Principal, id crm.ID) error {
+		pl, err := deals.GetPipeline(tx, p.WorkspaceID, id)
+		if err != nil {
+			return err
+		}
+		ps, err := deals.ListPipelines(tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		// Positions may have gaps (a pipeline was deleted): move by place in
+		// the list, not by the stored number.
+		at := slices.IndexFunc(ps, func(x deals.Pipeline) bool { return x.ID == pl.ID })
+		pos := at + 1
+		if form(r, "dir") == "up" {
+			pos = max(0, at-1)
+		}
+		_, err = deals.UpdatePipeline(tx, p, id, deals.PipelinePatch{Position: &pos})
 		return err
 	})
 }

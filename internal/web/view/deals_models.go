@@ -67,6 +67,44 @@ type DealPageView struct {
 	Reasons                                                         []string
 	RottingDays                                                     int
 	CanEdit                                                         bool
+	Contacts                                                        DealContactsView
+}
+
+// DealContactsView is the deal page's Contacts panel: the primary contact,
+// then the other contacts with their roles.
+type DealContactsView struct {
+	DealID   string
+	Version  string // the deal's version the panel's forms were made at
+	Primary  *DealContactRow
+	Rows     []DealContactRow
+	Editing  string // the contact whose role is being changed
+	Form     DealContactForm
+	Error    string // why adding was refused
+	RowError string // why the role being changed was refused
+	Conflict string // the deal changed meanwhile: say so above the list
+	ReadOnly bool
+	OOB      bool // sent out of band, beside another answer
+}
+
+// DealContactRow is one contact of a deal.
+type DealContactRow struct {
+	ID, Name, Role string
+}
+
+// DealContactForm is what the add form held (kept when it was refused).
+type DealContactForm struct {
+	ContactID, ContactName, Role string
+}
+
+// DealRoles are the roles the role boxes suggest; any text up to 60
+// characters may be given.
+var DealRoles = []string{"Decision maker", "Champion", "Economic buyer", "Technical buyer", "Influencer", "User", "Legal", "Procurement"}
+
+// DealForm is the new-deal form (kept when it was refused).
+type DealForm struct {
+	Title, Value, Currency, PipelineID string
+	ContactID, ContactName             string
+	CompanyID, CompanyName             string
 }
 
 // StageRow is one stay in a stage on the deal page.
@@ -81,6 +119,7 @@ type DealListView struct {
 	Next                    string // URL of the next page
 	Total                   string
 	Pipelines               []Option
+	Form                    DealForm
 	Errors                  Errors
 }
 
@@ -100,9 +139,10 @@ type PipelinesSettingsView struct {
 
 // PipelineEdit is a pipeline on the settings page.
 type PipelineEdit struct {
-	ID, Name string
-	Stages   []StageEdit
-	Others   []Option // stages of other pipelines (where deals go when it is deleted)
+	ID, Name    string
+	First, Last bool // first or last in the list (no ↑ or ↓)
+	Stages      []StageEdit
+	Others      []Option // stages of other pipelines (where deals go when it is deleted)
 }
 
 // StageEdit is a stage on the settings page.

@@ -73,14 +73,21 @@ type Fact struct {
 	URL     string // when the value links somewhere (the company)
 	Badge   bool
 	Tags    []string
-	Input   string // text, email, number, date, datetime-local, select, textarea, company (a picker)
+	Input   string // text, email, number, date, datetime-local, select, textarea, company or contact (a picker)
 	Value   string // the value in the input
 	Options []Option
-	Version string // the record's version when editing began
+	Groups  []OptionGroup // a select's options in groups, after Options
+	Version string        // the record's version when editing began
 	Editing bool
 	Error   string // why the value was refused
 	// Conflict says someone else changed the record since editing began;
 	// Text then holds their value.
 	Conflict string
 	ReadOnly bool
+}
+
+// OptionGroup is a labelled group of a select's options (<optgroup>).
+type OptionGroup struct {
+	Label   string
+	Options []Option
 }
