@@ -100,7 +100,7 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	}
 	custom, fe := MergeCustom(defs, nil, in.Custom, true)
 	c.Custom = custom
-	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
+	if err := validateContact(tx, p, &c, 0, fe); err != nil {
 		return c, shortcutErrors(err, in)
 	}
 	if err := refuseSuppressed(tx, p.WorkspaceID, c); err != nil {
@@ -160,8 +160,11 @@ func insertContact(tx *store.Tx, p crm.Principal, c Contact) error {
 	return nil
 }
 
-// validateContact normalises c in place and collects every problem.
-func validateContact(tx *store.Tx, ws crm.ID, c *Contact, fe crm.FieldErrors) error {
+// validateContact normalises c in place and collects every problem. A
+// company other than was (the one it is linked to already) must be one p
+// may see.
+func validateContact(tx *store.Tx, p crm.Principal, c *Contact, was crm.ID, fe crm.FieldErrors) error {
+	ws := p.WorkspaceID
 	c.FirstName, c.LastName = strings.TrimSpace(c.FirstName), strings.TrimSpace(c.LastName)
 	c.Title, c.Source = strings.TrimSpace(c.Title), strings.TrimSpace(c.Source)
 	for i := range c.Emails {
@@ -200,7 +203,7 @@ func validateContact(tx *store.Tx, ws crm.ID, c *Contact, fe crm.FieldErrors) er
 		fe.Add("emails", "A contact holds at most 20 emails, 20 phones and 50 tags.")
 	}
 	if c.CompanyID != 0 {
-		co, err := GetCompany(tx, ws, c.CompanyID)
+		co, err := linkableCompany(tx, p, c.CompanyID, was)
 		if crm.ErrorCode(err) == crm.NotFound {
 			fe.Add("company_id", "No such company.")
 		} else if err != nil {

@@ -114,7 +114,7 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	}
 	custom, fe := MergeCustom(defs, old.Custom, in.Custom, false)
 	c.Custom = custom
-	if err := validateContact(tx, p.WorkspaceID, &c, fe); err != nil {
+	if err := validateContact(tx, p, &c, old.CompanyID, fe); err != nil {
 		return c, err
 	}
 	// An address added to an existing person is checked like a new

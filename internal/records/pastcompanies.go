@@ -120,7 +120,7 @@ func savePastCompany(tx *store.Tx, p crm.Principal, pc PastCompany, in PastCompa
 			*f.dst = *f.v
 		}
 	}
-	if err := validatePastCompany(tx, p.WorkspaceID, &pc); err != nil {
+	if err := validatePastCompany(tx, p, &pc, old.CompanyID); err != nil {
 		return pc, err
 	}
 	ch := map[string]crm.Change{}
@@ -156,9 +156,9 @@ func savePastCompany(tx *store.Tx, p crm.Principal, pc PastCompany, in PastCompa
 	return pc, touchContact(tx, p, pc.ContactID, ch)
 }
 
-func validatePastCompany(tx *store.Tx, ws crm.ID, pc *PastCompany) error {
+func validatePastCompany(tx *store.Tx, p crm.Principal, pc *PastCompany, was crm.ID) error {
 	fe := crm.FieldErrors{}
-	co, err := GetCompany(tx, ws, pc.CompanyID)
+	co, err := linkableCompany(tx, p, pc.CompanyID, was)
 	if crm.ErrorCode(err) == crm.NotFound {
 		fe.Add("company_id", "No such company.")
 	} else if err != nil {

@@ -291,3 +291,65 @@ func visibilityWorkspace(t *testing.T, db *store.DB) map[string]crm.Principal {
 	}
 	return people
 }
+
+// TestCompanyLinksFollowVisibility: a member links a contact, now or in
+// the past, only to a company they may see (a hidden one is "No such
+// company", as if it did not exist); a link someone else made to a company
+// hidden from them stays through their other edits.
+func TestCompanyLinksFollowVisibility(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		people := visibilityWorkspace(t, db)
+		ann, ben := people["ann"], people["ben"]
+		var hidden, mine records.Company
+		var c records.Contact
+		err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			if hidden, err = records.CreateCompany(tx, ben, records.NewCompany{Name: "Ben's Secret Ltd"}); err != nil {
+				return err
+			}
+			if mine, err = records.CreateCompany(tx, ann, records.NewCompany{Name: "Ann's Shop"}); err != nil {
+				return err
+			}
+			c, err = records.CreateContact(tx, ann, records.NewContact{FirstName: "Cleo"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := func(what string, fn func(tx *store.Tx) error) {
+			t.Helper()
+			err := db.Write(ctx, fn)
+			if msg := crm.ErrorFields(err)["company_id"]; msg != "No such company." {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		refused("a new contact at a hidden company", func(tx *store.Tx) error {
+			_, err := records.CreateContact(tx, ann, records.NewContact{FirstName: "Dot", CompanyID: hidden.ID})
+			return err
+		})
+		refused("moving a contact to a hidden company", func(tx *store.Tx) error {
+			_, err := records.UpdateContact(tx, ann, c.ID, records.ContactPatch{CompanyID: &hidden.ID}, 0)
+			return err
+		})
+		refused("a hidden past company", func(tx *store.Tx) error {
+			_, err := records.AddPastCompany(tx, ann, c.ID, records.PastCompanyInput{CompanyID: &hidden.ID})
+			return err
+		})
+		// Linked by someone who sees both, the link survives Ann's edits.
+		admin := people["admin"]
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			if _, err := records.UpdateContact(tx, admin, c.ID, records.ContactPatch{CompanyID: &hidden.ID}, 0); err != nil {
+				return err
+			}
+			title := "Buyer"
+			if _, err := records.UpdateContact(tx, ann, c.ID, records.ContactPatch{Title: &title}, 0); err != nil {
+				return fmt.Errorf("editing a contact linked to a hidden company: %w", err)
+			}
+			_, err := records.AddPastCompany(tx, ann, c.ID, records.PastCompanyInput{CompanyID: &mine.ID})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -31,6 +31,16 @@ func ViewCompany(tx *store.Tx, p crm.Principal, id crm.ID) (Company, error) {
 	return c, nil
 }
 
+// linkableCompany is a company p may link a record to: the one it is linked
+// to already (was), or one p may see. A member cannot learn a hidden
+// company's name by linking to its id.
+func linkableCompany(tx *store.Tx, p crm.Principal, id, was crm.ID) (Company, error) {
+	if id == was {
+		return GetCompany(tx, p.WorkspaceID, id)
+	}
+	return ViewCompany(tx, p, id)
+}
+
 func orNotFound(err, nf error) error {
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func (h *Handlers) ContactCreate(w http.ResponseWriter, r *http.Request) {
 // renderContactForm answers htmx with the form (and the new row, if any).
 func (h *Handlers) renderContactForm(w http.ResponseWriter, r *http.Request, status int, f view.ContactForm, row *view.ListRow) {
 	err := h.read(r.Context(), func(tx *store.Tx) (err error) {
-		f.CompanyName = companyName(tx, principal(r).WorkspaceID, f.CompanyID)
+		f.CompanyName = companyName(tx, principal(r), f.CompanyID)
 		return nil
 	})
 	if err != nil {

@@ -26,13 +26,13 @@ func contactRow(c records.Contact, isNew bool) view.ContactRow {
 }
 
 // companyName is the name of the company a refused form had chosen (its
-// picker shows it again), "" when none or no longer there.
-func companyName(tx *store.Tx, ws crm.ID, id string) string {
+// picker shows it again), "" when none, no longer there or hidden from p.
+func companyName(tx *store.Tx, p crm.Principal, id string) string {
 	co, err := crm.ParseID(id)
 	if err != nil || co == 0 {
 		return ""
 	}
-	c, err := records.GetCompany(tx, ws, co)
+	c, err := records.ViewCompany(tx, p, co)
 	if err != nil {
 		return ""
 	}

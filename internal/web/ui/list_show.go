@@ -52,7 +52,7 @@ func (h *Handlers) showList(w http.ResponseWriter, r *http.Request, status int, 
 			return err
 		}
 		if f, ok := form.(view.ContactForm); ok {
-			f.CompanyName = companyName(tx, p.WorkspaceID, f.CompanyID)
+			f.CompanyName = companyName(tx, p, f.CompanyID)
 			f.Columns = v.ColumnsKey
 			form = f
 		} else if f, ok := form.(view.CompanyForm); ok {

@@ -128,7 +128,7 @@ func (h *Handlers) changePast(w http.ResponseWriter, r *http.Request, f view.Pas
 	var panel view.PastPanel
 	rerr := h.read(r.Context(), func(tx *store.Tx) (err error) {
 		if msg != "" {
-			f.CompanyName = companyName(tx, p.WorkspaceID, f.CompanyID)
+			f.CompanyName = companyName(tx, p, f.CompanyID)
 		}
 		panel, err = h.pastPanel(tx, p, id)
 		return err
