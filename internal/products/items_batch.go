@@ -23,6 +23,9 @@ func AddItems(tx *store.Tx, p crm.Principal, dealID crm.ID, ins []ItemInput) ([]
 	if err != nil {
 		return nil, err
 	}
+	if len(ins) == 0 {
+		return nil, crm.FieldErrors{"items": "Send at least one line item."}.Err()
+	}
 	if n := len(before.Items) + len(ins); n > MaxItems {
 		return nil, crm.FieldErrors{"items": fmt.Sprintf("A deal holds at most %d line items; this one has %d, and %d more would make %d.",
 			MaxItems, len(before.Items), len(ins), n)}.Err()
@@ -57,6 +60,9 @@ func UpdateItems(tx *store.Tx, p crm.Principal, dealID crm.ID, changes []ItemCha
 	d, before, err := editItems(tx, p, dealID)
 	if err != nil {
 		return nil, err
+	}
+	if len(changes) == 0 {
+		return nil, crm.FieldErrors{"items": "Send at least one line item."}.Err()
 	}
 	byID := map[crm.ID]Item{}
 	for _, it := range before.Items {

@@ -11,11 +11,13 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
+// items is optional in the schemas below only so that another workspace's
+// deal is a 404 before any word about the body; an empty list is a 422.
 type dealItemBulkCreateInput struct {
 	ID   string `path:"id" doc:"Deal id"`
 	Body struct {
-		Items []DealItemInput `json:"items" minItems:"1" maxItems:"500"`
-	}
+		Items []DealItemInput `json:"items,omitempty" maxItems:"500" doc:"Required: 1 to 500 lines"`
+	} `required:"false"`
 }
 
 type dealItemBulkUpdateItem struct {
@@ -26,8 +28,8 @@ type dealItemBulkUpdateItem struct {
 type dealItemBulkUpdateInput struct {
 	ID   string `path:"id" doc:"Deal id"`
 	Body struct {
-		Items []dealItemBulkUpdateItem `json:"items" minItems:"1" maxItems:"500"`
-	}
+		Items []dealItemBulkUpdateItem `json:"items,omitempty" maxItems:"500" doc:"Required: 1 to 500 lines"`
+	} `required:"false"`
 }
 
 // The lines of one deal change in one domain call rather than through

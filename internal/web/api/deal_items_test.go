@@ -60,6 +60,8 @@ func TestDealItemsValueRangeAPI(t *testing.T) {
 		send(t, mux, key, step{name: "switch still off", method: "GET", path: base2, status: 200, has: []string{`"value_from_items":false`}})
 
 		// Bulk: all or nothing, the value checked once.
+		send(t, mux, key, step{name: "bulk without items", method: "POST", path: base + "/bulk", status: 422,
+			body: `{}`, has: []string{`"errors":{"items":`}})
 		send(t, mux, key, step{name: "bulk invalid", method: "POST", path: base + "/bulk", status: 422,
 			body: `{"items":[{"name":"Ok","unit_price":1},{"name":"No price"}]}`, has: []string{`"items.1.unit_price"`}, hasNot: []string{`"items.0`}})
 		send(t, mux, key, step{name: "bulk of credits", method: "POST", path: base + "/bulk", status: 422,
