@@ -87,7 +87,7 @@ func itemsChanged(tx *store.Tx, p crm.Principal, d Deal, before Amounts, field s
 	}
 	if d.ValueFromItems && d.Value != after.Totals.Net() {
 		if msg := badValue(after.Totals.Net(), d.Currency); msg != "" {
-			return valueError(field, "The deal's value follows its line items, and they would add up to "+msg+
+			return valueError(field, "The deal's value follows its line items, which would add up to "+msg+
 				" Change the lines, or stop the value following them.")
 		}
 		ch["value"] = crm.Change{Before: d.Value, After: after.Totals.Net()}
@@ -106,7 +106,7 @@ func badValue(net int64, cur string) string {
 	if net >= 0 && net <= MaxDealValue {
 		return ""
 	}
-	return fmt.Sprintf("%s %s, and a deal's value must be from 0 to %s %s.", FormatMoney(net, cur), cur, FormatMoney(MaxDealValue, cur), cur)
+	return fmt.Sprintf("%s %s, but a deal's value must be from 0 to %s %s.", FormatMoney(net, cur), cur, FormatMoney(MaxDealValue, cur), cur)
 }
 
 // valueError refuses a change of lines. With a field the message stands
