@@ -148,6 +148,7 @@ func CreateDeal(tx *store.Tx, p crm.Principal, in NewDeal) (Deal, error) {
 	if err := placeNew(tx, p.WorkspaceID, &d, fe); err != nil {
 		return d, err
 	}
+	checkValue(fe, d.Value)
 	if err := validate(tx, p, nil, &d, fe); err != nil {
 		return d, err
 	}
@@ -218,8 +219,18 @@ func placeNew(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 	return nil
 }
 
-// validate normalises d in place and collects every problem. old is the
-// deal before the change (nil for a new one): see linked.
+// checkValue refuses a value out of 0..MaxValue. Only a value being set is
+// checked: a deal stored with one out of range (line items once wrote
+// such values) stays editable in its other fields.
+func checkValue(fe crm.FieldErrors, v int64) {
+	if v < 0 || v > MaxValue {
+		fe.Add("value", "Give a value from 0 up to 10^13 in major units.")
+	}
+}
+
+// validate normalises d in place and collects every problem but the
+// value's (checkValue). old is the deal before the change (nil for a new
+// one): see linked.
 func validate(tx *store.Tx, p crm.Principal, old *Deal, d *Deal, fe crm.FieldErrors) error {
 	ws := p.WorkspaceID
 	d.Title, d.Source = strings.TrimSpace(d.Title), strings.TrimSpace(d.Source)
@@ -229,9 +240,6 @@ func validate(tx *store.Tx, p crm.Principal, old *Deal, d *Deal, fe crm.FieldErr
 	d.Tags = cleanList(d.Tags)
 	if d.Title == "" || len(d.Title) > 200 {
 		fe.Add("title", "Give the deal a title (up to 200 characters).")
-	}
-	if d.Value < 0 || d.Value > MaxValue {
-		fe.Add("value", "Give a value from 0 up to 10^13 in major units.")
 	}
 	if !crm.ValidCurrency(d.Currency) {
 		fe.Add("currency", "Use a three-letter ISO currency code, like USD or EUR.")

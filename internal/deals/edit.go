@@ -95,6 +95,9 @@ func UpdateDeal(tx *store.Tx, p crm.Principal, id crm.ID, in DealPatch, ifVersio
 			return old, err
 		}
 	}
+	if d.Value != old.Value {
+		checkValue(fe, d.Value)
+	}
 	if d.Value != old.Value || d.Currency != old.Currency {
 		if err := itemsRule(tx, p.WorkspaceID, old, d, fe); err != nil {
 			return old, err

@@ -46,3 +46,38 @@ func TestLineItemsRule(t *testing.T) {
 		}
 	})
 }
+
+// TestDealValueBoundsAgree: products keeps a deal's value within the range
+// deals accepts; it repeats the bound because it may not import deals.
+func TestDealValueBoundsAgree(t *testing.T) {
+	if products.MaxDealValue != deals.MaxValue {
+		t.Fatalf("products.MaxDealValue %d, deals.MaxValue %d", int64(products.MaxDealValue), int64(deals.MaxValue))
+	}
+}
+
+// TestOutOfRangeValueStaysEditable: a deal stored with a value out of range
+// (line items with credits once wrote −5000) can still be renamed and
+// given a valid value; only a new out-of-range value is refused.
+func TestOutOfRangeValueStaysEditable(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		f := newFixture(t, db, crm.RoleAdmin)
+		d := f.deal(deals.NewDeal{Title: "Credit heavy", Currency: "USD"})
+		f.write(func(tx *store.Tx) error {
+			_, err := tx.Exec(`UPDATE deals SET value = -5000 WHERE workspace_id = ? AND id = ?`, f.p.WorkspaceID, d.ID)
+			return err
+		})
+		update := func(in deals.DealPatch) error {
+			return db.Write(f.ctx, func(tx *store.Tx) error { _, err := deals.UpdateDeal(tx, f.p, d.ID, in, 0); return err })
+		}
+		title, neg, fine := "Renamed", int64(-1), int64(100)
+		if err := update(deals.DealPatch{Title: &title}); err != nil {
+			t.Fatalf("rename with a stored value of -5000: %v", err)
+		}
+		if err := update(deals.DealPatch{Value: &neg}); crm.ErrorFields(err)["value"] == "" {
+			t.Fatalf("new negative value accepted: %v", err)
+		}
+		if err := update(deals.DealPatch{Value: &fine}); err != nil {
+			t.Fatalf("valid value: %v", err)
+		}
+	})
+}

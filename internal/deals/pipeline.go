@@ -19,6 +19,7 @@ type Pipeline struct {
 	Stages    []Stage
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	Version   int64 // one more on every change of the pipeline or of its stages
 }
 
 // Stage is one step of a pipeline.
@@ -29,6 +30,7 @@ type Stage struct {
 	Position    int
 	Probability int // percent, 0..100: the chance a deal here is won
 	RotDays     int // an open deal here longer than this is rotting; 0: never
+	Version     int64
 }
 
 // StageInput creates or changes a stage; nil leaves a field as it is.
@@ -41,7 +43,7 @@ type StageInput struct {
 
 // ListPipelines returns the workspace's pipelines in order, with stages.
 func ListPipelines(tx *store.Tx, ws crm.ID) ([]Pipeline, error) {
-	rows, err := tx.Query(`SELECT id, name, position, created_at, updated_at FROM pipelines
+	rows, err := tx.Query(`SELECT id, name, position, created_at, updated_at, version FROM pipelines
 		WHERE workspace_id = ? ORDER BY position, id`, ws)
 	if err != nil {
 		return nil, fmt.Errorf("deals: pipelines: %w", err)
@@ -50,7 +52,7 @@ func ListPipelines(tx *store.Tx, ws crm.ID) ([]Pipeline, error) {
 	for rows.Next() {
 		var p Pipeline
 		var c, u int64
-		if err := rows.Scan(&p.ID, &p.Name, &p.Position, &c, &u); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.Position, &c, &u, &p.Version); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -76,7 +78,7 @@ func ListPipelines(tx *store.Tx, ws crm.ID) ([]Pipeline, error) {
 }
 
 func listStages(tx *store.Tx, ws, pipeline crm.ID) ([]Stage, error) {
-	q, args := `SELECT id, pipeline_id, name, position, probability, rot_days FROM stages WHERE workspace_id = ?`, []any{ws}
+	q, args := `SELECT id, pipeline_id, name, position, probability, rot_days, version FROM stages WHERE workspace_id = ?`, []any{ws}
 	if pipeline != 0 {
 		q += ` AND pipeline_id = ?`
 		args = append(args, pipeline)
@@ -89,7 +91,7 @@ func listStages(tx *store.Tx, ws, pipeline crm.ID) ([]Stage, error) {
 	var out []Stage
 	for rows.Next() {
 		var s Stage
-		if err := rows.Scan(&s.ID, &s.PipelineID, &s.Name, &s.Position, &s.Probability, &s.RotDays); err != nil {
+		if err := rows.Scan(&s.ID, &s.PipelineID, &s.Name, &s.Position, &s.Probability, &s.RotDays, &s.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -126,8 +128,8 @@ func DefaultPipeline(tx *store.Tx, ws crm.ID) (Pipeline, error) {
 // GetStage returns one stage of the workspace.
 func GetStage(tx *store.Tx, ws, id crm.ID) (Stage, error) {
 	var s Stage
-	err := tx.QueryRow(`SELECT id, pipeline_id, name, position, probability, rot_days FROM stages
-		WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&s.ID, &s.PipelineID, &s.Name, &s.Position, &s.Probability, &s.RotDays)
+	err := tx.QueryRow(`SELECT id, pipeline_id, name, position, probability, rot_days, version FROM stages
+		WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&s.ID, &s.PipelineID, &s.Name, &s.Position, &s.Probability, &s.RotDays, &s.Version)
 	if errors.Is(err, store.ErrNoRows) {
 		return s, crm.Errorf(crm.NotFound, "No such stage.")
 	}
@@ -148,8 +150,11 @@ func CreatePipeline(tx *store.Tx, p crm.Principal, name string, stages []StageIn
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
 		return Pipeline{}, err
 	}
+	if err := lockList(tx, "pipelines", p.WorkspaceID); err != nil {
+		return Pipeline{}, err
+	}
 	fe := crm.FieldErrors{}
-	pl := Pipeline{ID: tx.NewID(), Name: cleanName(fe, "name", name), CreatedAt: tx.Now, UpdatedAt: tx.Now}
+	pl := Pipeline{ID: tx.NewID(), Name: cleanName(fe, "name", name), CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
 	if len(stages) == 0 {
 		fe.Add("stages", "A pipeline needs at least one stage.")
 	}
@@ -157,7 +162,7 @@ func CreatePipeline(tx *store.Tx, p crm.Principal, name string, stages []StageIn
 		fe.Add("stages", "A pipeline has at most 30 stages.")
 	}
 	for i, in := range stages {
-		s := Stage{ID: tx.NewID(), PipelineID: pl.ID, Position: i}
+		s := Stage{ID: tx.NewID(), PipelineID: pl.ID, Position: i, Version: 1}
 		applyStage(fe, fmt.Sprintf("stages.%d.", i), &s, in, true)
 		pl.Stages = append(pl.Stages, s)
 	}
@@ -230,15 +235,29 @@ type PipelinePatch struct {
 	StageOrder []crm.ID
 }
 
-// UpdatePipeline applies a patch. Admins only.
+// UpdatePipeline is UpdatePipelineIf without a version to check (the
+// settings page sends none).
 func UpdatePipeline(tx *store.Tx, p crm.Principal, id crm.ID, in PipelinePatch) (Pipeline, error) {
+	return UpdatePipelineIf(tx, p, id, in, 0)
+}
+
+// UpdatePipelineIf applies a patch. When ifVersion is not 0 it must equal
+// the pipeline's version, else conflict. Admins only.
+func UpdatePipelineIf(tx *store.Tx, p crm.Principal, id crm.ID, in PipelinePatch, ifVersion int64) (Pipeline, error) {
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return Pipeline{}, err
+	}
+	if err := lockList(tx, "pipelines", p.WorkspaceID); err != nil {
 		return Pipeline{}, err
 	}
 	pl, err := GetPipeline(tx, p.WorkspaceID, id)
 	if err != nil {
 		return pl, err
 	}
+	if err := checkVersion("pipeline", pl.Version, ifVersion); err != nil {
+		return pl, err
+	}
+	version := pl.Version
 	fe := crm.FieldErrors{}
 	ch := map[string]crm.Change{}
 	if in.Name != nil {
@@ -278,8 +297,8 @@ func UpdatePipeline(tx *store.Tx, p crm.Principal, id crm.ID, in PipelinePatch) 
 	if len(ch) == 0 {
 		return pl, nil
 	}
-	if _, err := tx.Exec(`UPDATE pipelines SET name = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-		pl.Name, store.Micros(tx.Now), p.WorkspaceID, id); err != nil {
+	if _, err := tx.Exec(`UPDATE pipelines SET name = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
+		pl.Name, store.Micros(tx.Now), version+1, p.WorkspaceID, id); err != nil {
 		return pl, err
 	}
 	if pl, err = GetPipeline(tx, p.WorkspaceID, id); err != nil {
@@ -305,10 +324,12 @@ func sameIDs(order []crm.ID, stages []Stage) bool {
 	return len(seen) == len(stages)
 }
 
+// renumberStages gives the stages positions 0, 1, … in order; a stage
+// whose position changes gets a new version.
 func renumberStages(tx *store.Tx, ws crm.ID, order []crm.ID) error {
 	for i, sid := range order {
-		if _, err := tx.Exec(`UPDATE stages SET position = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-			i, store.Micros(tx.Now), ws, sid); err != nil {
+		if _, err := tx.Exec(`UPDATE stages SET position = ?, updated_at = ?, version = version + 1
+			WHERE workspace_id = ? AND id = ? AND position <> ?`, i, store.Micros(tx.Now), ws, sid, i); err != nil {
 			return err
 		}
 	}
@@ -330,7 +351,8 @@ func movePipeline(tx *store.Tx, ws, id crm.ID, pos int) error {
 	pos = max(0, min(pos, len(ids)))
 	ids = append(ids[:pos], append([]crm.ID{id}, ids[pos:]...)...)
 	for i, pid := range ids {
-		if _, err := tx.Exec(`UPDATE pipelines SET position = ? WHERE workspace_id = ? AND id = ?`, i, ws, pid); err != nil {
+		if _, err := tx.Exec(`UPDATE pipelines SET position = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND position <> ?`,
+			i, ws, pid, i); err != nil {
 			return err
 		}
 	}
@@ -342,6 +364,9 @@ func movePipeline(tx *store.Tx, ws, id crm.ID, pos int) error {
 // deals moveTo may be 0. The last pipeline stays. Admins only.
 func DeletePipeline(tx *store.Tx, p crm.Principal, id, moveTo crm.ID) error {
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return err
+	}
+	if err := lockList(tx, "pipelines", p.WorkspaceID); err != nil {
 		return err
 	}
 	pl, err := GetPipeline(tx, p.WorkspaceID, id)
@@ -368,4 +393,35 @@ func DeletePipeline(tx *store.Tx, p crm.Principal, id, moveTo crm.ID) error {
 	}
 	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "pipeline", ObjectID: id,
 		Action: crm.Deleted, Changes: map[string]crm.Change{"name": {Before: pl.Name}}})
+}
+
+// lockList makes changes to a workspace's pipelines and stages (table
+// "pipelines") or to its lost reasons ("lost_reasons") queue one behind
+// another on PostgreSQL: they renumber their neighbours, and an If-Match
+// check must hold until commit. Every such change locks the whole list
+// first, in one order, so two of them cannot deadlock. SQLite has one
+// writer anyway.
+func lockList(tx *store.Tx, table string, ws crm.ID) error {
+	if tx.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := tx.Exec(`SELECT id FROM `+table+` WHERE workspace_id = ? ORDER BY id FOR UPDATE`, ws); err != nil {
+		return fmt.Errorf("deals: lock %s: %w", table, err)
+	}
+	return nil
+}
+
+// checkVersion compares an If-Match version (0: none) with the stored one.
+func checkVersion(what string, stored, ifVersion int64) error {
+	if ifVersion != 0 && ifVersion != stored {
+		return crm.Errorf(crm.Conflict, "This %s was changed by someone else (version %d, not %d). Reload and try again.", what, stored, ifVersion)
+	}
+	return nil
+}
+
+// touchPipeline gives a pipeline a new version when its stages change.
+func touchPipeline(tx *store.Tx, ws, id crm.ID) error {
+	_, err := tx.Exec(`UPDATE pipelines SET version = version + 1, updated_at = ? WHERE workspace_id = ? AND id = ?`,
+		store.Micros(tx.Now), ws, id)
+	return err
 }

@@ -13,11 +13,12 @@ type LostReason struct {
 	ID       crm.ID
 	Name     string
 	Position int
+	Version  int64
 }
 
 // ListLostReasons returns the workspace's lost reasons in order.
 func ListLostReasons(tx *store.Tx, ws crm.ID) ([]LostReason, error) {
-	rows, err := tx.Query(`SELECT id, name, position FROM lost_reasons WHERE workspace_id = ? ORDER BY position, id`, ws)
+	rows, err := tx.Query(`SELECT id, name, position, version FROM lost_reasons WHERE workspace_id = ? ORDER BY position, id`, ws)
 	if err != nil {
 		return nil, fmt.Errorf("deals: lost reasons: %w", err)
 	}
@@ -25,7 +26,7 @@ func ListLostReasons(tx *store.Tx, ws crm.ID) ([]LostReason, error) {
 	var out []LostReason
 	for rows.Next() {
 		var r LostReason
-		if err := rows.Scan(&r.ID, &r.Name, &r.Position); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.Position, &r.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -51,8 +52,11 @@ func CreateLostReason(tx *store.Tx, p crm.Principal, name string) (LostReason, e
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
 		return LostReason{}, err
 	}
+	if err := lockList(tx, "lost_reasons", p.WorkspaceID); err != nil {
+		return LostReason{}, err
+	}
 	fe := crm.FieldErrors{}
-	r := LostReason{ID: tx.NewID(), Name: cleanName(fe, "name", name)}
+	r := LostReason{ID: tx.NewID(), Name: cleanName(fe, "name", name), Version: 1}
 	if err := fe.Err(); err != nil {
 		return r, err
 	}
@@ -71,16 +75,30 @@ func CreateLostReason(tx *store.Tx, p crm.Principal, name string) (LostReason, e
 		Action: crm.Created, Changes: map[string]crm.Change{"name": {After: r.Name}}})
 }
 
-// UpdateLostReason renames a reason or moves it (0-based position). Deals
-// lost for it keep the text they were lost with. Admins only.
+// UpdateLostReason is UpdateLostReasonIf without a version to check (the
+// settings page sends none).
 func UpdateLostReason(tx *store.Tx, p crm.Principal, id crm.ID, name *string, position *int) (LostReason, error) {
+	return UpdateLostReasonIf(tx, p, id, name, position, 0)
+}
+
+// UpdateLostReasonIf renames a reason or moves it (0-based position). When
+// ifVersion is not 0 it must equal the reason's version, else conflict.
+// Deals lost for it keep the text they were lost with. Admins only.
+func UpdateLostReasonIf(tx *store.Tx, p crm.Principal, id crm.ID, name *string, position *int, ifVersion int64) (LostReason, error) {
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return LostReason{}, err
+	}
+	if err := lockList(tx, "lost_reasons", p.WorkspaceID); err != nil {
 		return LostReason{}, err
 	}
 	r, err := getLostReason(tx, p.WorkspaceID, id)
 	if err != nil {
 		return r, err
 	}
+	if err := checkVersion("lost reason", r.Version, ifVersion); err != nil {
+		return r, err
+	}
+	version := r.Version
 	ch := map[string]crm.Change{}
 	if name != nil {
 		fe := crm.FieldErrors{}
@@ -106,7 +124,8 @@ func UpdateLostReason(tx *store.Tx, p crm.Principal, id crm.ID, name *string, po
 		pos := max(0, min(*position, len(ids)))
 		ids = append(ids[:pos], append([]crm.ID{id}, ids[pos:]...)...)
 		for i, x := range ids {
-			if _, err := tx.Exec(`UPDATE lost_reasons SET position = ? WHERE workspace_id = ? AND id = ?`, i, p.WorkspaceID, x); err != nil {
+			if _, err := tx.Exec(`UPDATE lost_reasons SET position = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND position <> ?`,
+				i, p.WorkspaceID, x, i); err != nil {
 				return r, err
 			}
 		}
@@ -115,8 +134,9 @@ func UpdateLostReason(tx *store.Tx, p crm.Principal, id crm.ID, name *string, po
 	if len(ch) == 0 {
 		return r, nil
 	}
-	_, err = tx.Exec(`UPDATE lost_reasons SET name = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-		r.Name, store.Micros(tx.Now), p.WorkspaceID, id)
+	r.Version = version + 1
+	_, err = tx.Exec(`UPDATE lost_reasons SET name = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
+		r.Name, store.Micros(tx.Now), r.Version, p.WorkspaceID, id)
 	if crm.ErrorCode(err) == crm.Conflict {
 		return r, (crm.FieldErrors{"name": "This reason is already on the list."}).Err()
 	} else if err != nil {
@@ -130,6 +150,9 @@ func UpdateLostReason(tx *store.Tx, p crm.Principal, id crm.ID, name *string, po
 // Admins only.
 func DeleteLostReason(tx *store.Tx, p crm.Principal, id crm.ID) error {
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return err
+	}
+	if err := lockList(tx, "lost_reasons", p.WorkspaceID); err != nil {
 		return err
 	}
 	r, err := getLostReason(tx, p.WorkspaceID, id)

@@ -14,12 +14,15 @@ func CreateStage(tx *store.Tx, p crm.Principal, pipeline crm.ID, in StageInput) 
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
 		return Stage{}, err
 	}
+	if err := lockList(tx, "pipelines", p.WorkspaceID); err != nil {
+		return Stage{}, err
+	}
 	pl, err := GetPipeline(tx, p.WorkspaceID, pipeline)
 	if err != nil {
 		return Stage{}, err
 	}
 	fe := crm.FieldErrors{}
-	s := Stage{ID: tx.NewID(), PipelineID: pipeline, Position: len(pl.Stages)}
+	s := Stage{ID: tx.NewID(), PipelineID: pipeline, Position: len(pl.Stages), Version: 1}
 	applyStage(fe, "", &s, in, true)
 	if len(pl.Stages) >= 30 {
 		fe.Add("name", "A pipeline has at most 30 stages.")
@@ -27,16 +30,18 @@ func CreateStage(tx *store.Tx, p crm.Principal, pipeline crm.ID, in StageInput) 
 	if err := fe.Err(); err != nil {
 		return s, err
 	}
+	if in.Position != nil {
+		// Make room first: the new stage is written at its place, version 1.
+		s.Position = max(0, min(*in.Position, len(pl.Stages)))
+		if err := placeStage(tx, p.WorkspaceID, pl, s.ID, s.Position); err != nil {
+			return s, err
+		}
+	}
 	if err := insertStage(tx, p.WorkspaceID, s); err != nil {
 		return s, err
 	}
-	if in.Position != nil {
-		if err := placeStage(tx, p.WorkspaceID, pl, s.ID, *in.Position); err != nil {
-			return s, err
-		}
-		if s, err = GetStage(tx, p.WorkspaceID, s.ID); err != nil {
-			return s, err
-		}
+	if err := touchPipeline(tx, p.WorkspaceID, pipeline); err != nil {
+		return s, err
 	}
 	return s, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "stage", ObjectID: s.ID,
 		Action: crm.Created, Changes: map[string]crm.Change{"name": {After: s.Name}, "pipeline_id": {After: pipeline},
@@ -57,14 +62,27 @@ func placeStage(tx *store.Tx, ws crm.ID, pl Pipeline, id crm.ID, pos int) error 
 	return renumberStages(tx, ws, ids)
 }
 
-// UpdateStage renames a stage, changes its probability or rotting days, or
-// moves it within its pipeline. Admins only.
+// UpdateStage is UpdateStageIf without a version to check (the settings
+// page sends none).
 func UpdateStage(tx *store.Tx, p crm.Principal, id crm.ID, in StageInput) (Stage, error) {
+	return UpdateStageIf(tx, p, id, in, 0)
+}
+
+// UpdateStageIf renames a stage, changes its probability or rotting days,
+// or moves it within its pipeline. When ifVersion is not 0 it must equal
+// the stage's version, else conflict. Admins only.
+func UpdateStageIf(tx *store.Tx, p crm.Principal, id crm.ID, in StageInput, ifVersion int64) (Stage, error) {
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return Stage{}, err
+	}
+	if err := lockList(tx, "pipelines", p.WorkspaceID); err != nil {
 		return Stage{}, err
 	}
 	old, err := GetStage(tx, p.WorkspaceID, id)
 	if err != nil {
+		return old, err
+	}
+	if err := checkVersion("stage", old.Version, ifVersion); err != nil {
 		return old, err
 	}
 	s := old
@@ -96,9 +114,12 @@ func UpdateStage(tx *store.Tx, p crm.Principal, id crm.ID, in StageInput) (Stage
 	if len(ch) == 0 {
 		return old, nil
 	}
-	if _, err := tx.Exec(`UPDATE stages SET name = ?, probability = ?, rot_days = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-		s.Name, s.Probability, s.RotDays, store.Micros(tx.Now), p.WorkspaceID, id); err != nil {
+	if _, err := tx.Exec(`UPDATE stages SET name = ?, probability = ?, rot_days = ?, updated_at = ?, version = ?
+		WHERE workspace_id = ? AND id = ?`, s.Name, s.Probability, s.RotDays, store.Micros(tx.Now), old.Version+1, p.WorkspaceID, id); err != nil {
 		return old, fmt.Errorf("deals: update stage: %w", err)
+	}
+	if err := touchPipeline(tx, p.WorkspaceID, old.PipelineID); err != nil {
+		return old, err
 	}
 	if s, err = GetStage(tx, p.WorkspaceID, id); err != nil {
 		return s, err
@@ -112,6 +133,9 @@ func UpdateStage(tx *store.Tx, p crm.Principal, id crm.ID, in StageInput) (Stage
 // pipeline keeps at least one stage. Admins only.
 func DeleteStage(tx *store.Tx, p crm.Principal, id, moveTo crm.ID) error {
 	if err := account.Can(tx, p, account.ActAdmin, 0); err != nil {
+		return err
+	}
+	if err := lockList(tx, "pipelines", p.WorkspaceID); err != nil {
 		return err
 	}
 	s, err := GetStage(tx, p.WorkspaceID, id)
@@ -138,6 +162,9 @@ func DeleteStage(tx *store.Tx, p crm.Principal, id, moveTo crm.ID) error {
 		}
 	}
 	if err := renumberStages(tx, p.WorkspaceID, rest); err != nil {
+		return err
+	}
+	if err := touchPipeline(tx, p.WorkspaceID, s.PipelineID); err != nil {
 		return err
 	}
 	ch := map[string]crm.Change{"name": {Before: s.Name}, "pipeline_id": {Before: s.PipelineID}}

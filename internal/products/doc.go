@@ -16,5 +16,6 @@
 //
 // The package works on the deals table only through its own few statements
 // (reading a deal's owner, currency and value; writing the value when it
-// follows the items). It must not import the deals package or net/http.
+// follows the items, which it keeps within the range deals accepts:
+// MaxDealValue). It must not import the deals package or net/http.
 package products

@@ -21,6 +21,7 @@ type Deal struct {
 	Currency       string
 	Value          int64 // minor units
 	ValueFromItems bool  // the value is the items' net total
+	Version        int64 // the deal's, for If-Match
 }
 
 // Item is one line of a deal.
@@ -67,14 +68,14 @@ type Items struct {
 // trashed one or one the principal cannot see is not found.
 func loadDeal(tx *store.Tx, p crm.Principal, id crm.ID, act account.Action) (Deal, error) {
 	d := Deal{ID: id}
-	q := `SELECT title, owner_id, currency, value, value_from_items FROM deals
+	q := `SELECT title, owner_id, currency, value, value_from_items, version FROM deals
 		WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`
 	if act != account.ActView && tx.Dialect() == store.Postgres {
 		// Changes to one deal's lines queue here, so each recomputes the
 		// value from every committed line (SQLite has one writer anyway).
 		q += ` FOR UPDATE`
 	}
-	err := tx.QueryRow(q, p.WorkspaceID, id).Scan(&d.Title, &d.OwnerID, &d.Currency, &d.Value, &d.ValueFromItems)
+	err := tx.QueryRow(q, p.WorkspaceID, id).Scan(&d.Title, &d.OwnerID, &d.Currency, &d.Value, &d.ValueFromItems, &d.Version)
 	if err == store.ErrNoRows {
 		return d, crm.Errorf(crm.NotFound, "No such deal.")
 	}
@@ -159,23 +160,47 @@ func item(tx *store.Tx, ws, dealID, itemID crm.ID) (Item, error) {
 
 // AddItem adds a line at the end of a deal.
 func AddItem(tx *store.Tx, p crm.Principal, dealID crm.ID, in ItemInput) (Item, error) {
-	d, err := loadDeal(tx, p, dealID, account.ActUpdate)
-	if err != nil {
-		return Item{}, err
-	}
-	before, err := dealItems(tx, p.WorkspaceID, d)
+	d, before, err := editItems(tx, p, dealID)
 	if err != nil {
 		return Item{}, err
 	}
 	if len(before.Items) >= MaxItems {
 		return Item{}, crm.Errorf(crm.Invalid, "A deal holds at most %d line items.", MaxItems)
 	}
-	it := Item{DealID: d.ID, Quantity: QuantityScale, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
-	for _, x := range before.Items {
-		it.Position = max(it.Position, x.Position+1)
+	it, err := newItem(tx, p.WorkspaceID, d, in, nextPosition(before.Items))
+	if err != nil {
+		return it, err
 	}
+	if err := insertItem(tx, p, &it); err != nil {
+		return it, err
+	}
+	return it, itemsChanged(tx, p, d, before.Totals, "unit_price")
+}
+
+// editItems loads a deal whose lines p is about to change, and its lines.
+func editItems(tx *store.Tx, p crm.Principal, dealID crm.ID) (Deal, Items, error) {
+	d, err := loadDeal(tx, p, dealID, account.ActUpdate)
+	if err != nil {
+		return d, Items{}, err
+	}
+	before, err := dealItems(tx, p.WorkspaceID, d)
+	return d, before, err
+}
+
+func nextPosition(items []Item) int {
+	pos := 0
+	for _, x := range items {
+		pos = max(pos, x.Position+1)
+	}
+	return pos
+}
+
+// newItem checks a line to add at pos and computes its amounts; nothing is
+// stored yet.
+func newItem(tx *store.Tx, ws crm.ID, d Deal, in ItemInput, pos int) (Item, error) {
+	it := Item{DealID: d.ID, Quantity: QuantityScale, Position: pos, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
 	fe := crm.FieldErrors{}
-	priced, err := applyItem(tx, p.WorkspaceID, d, &it, in, fe)
+	priced, err := applyItem(tx, ws, d, &it, in, fe)
 	if err != nil {
 		return it, err
 	}
@@ -185,23 +210,21 @@ func AddItem(tx *store.Tx, p crm.Principal, dealID crm.ID, in ItemInput) (Item, 
 	if !priced && fe["unit_price"] == "" && fe["product_id"] == "" {
 		fe.Add("unit_price", "Enter the unit price.")
 	}
-	if err := finishItem(&it, fe); err != nil {
-		return it, err
-	}
+	return it, finishItem(&it, fe)
+}
+
+func insertItem(tx *store.Tx, p crm.Principal, it *Item) error {
 	it.ID = tx.NewID()
 	now := store.Micros(tx.Now)
 	if _, err := tx.Exec(`INSERT INTO deal_items (id, workspace_id, deal_id, product_id, name, sku, quantity, unit_price, discount,
 		tax_rate, position, subtotal, discount_amount, tax_amount, total, created_by, updated_by, created_at, updated_at, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-		it.ID, p.WorkspaceID, d.ID, it.ProductID, it.Name, it.SKU, it.Quantity, it.UnitPrice, it.Discount, it.TaxRate,
+		it.ID, p.WorkspaceID, it.DealID, it.ProductID, it.Name, it.SKU, it.Quantity, it.UnitPrice, it.Discount, it.TaxRate,
 		it.Position, it.Subtotal, it.Amounts.Discount, it.Tax, it.Total, p.UserID, p.UserID, now, now); err != nil {
-		return it, fmt.Errorf("products: add item: %w", err)
+		return fmt.Errorf("products: add item: %w", err)
 	}
-	if err := tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal_item", ObjectID: it.ID,
-		Action: crm.Created, Changes: diffItem(Item{}, it)}); err != nil {
-		return it, err
-	}
-	return it, itemsChanged(tx, p, d, before.Totals)
+	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal_item", ObjectID: it.ID,
+		Action: crm.Created, Changes: diffItem(Item{}, *it)})
 }
 
 // UpdateItem changes a line; ifVersion, when not 0, must be its version.
@@ -221,9 +244,22 @@ func UpdateItem(tx *store.Tx, p crm.Principal, dealID, itemID crm.ID, in ItemInp
 	if err != nil {
 		return old, err
 	}
+	it, err := changedItem(tx, p.WorkspaceID, d, old, in)
+	if err != nil || it.Version == old.Version {
+		return it, err
+	}
+	if err := saveItem(tx, p, old, it); err != nil {
+		return it, err
+	}
+	return it, itemsChanged(tx, p, d, before.Totals, "unit_price")
+}
+
+// changedItem checks a change of line old and computes the new amounts;
+// nothing is stored yet. Its version is old's when nothing changes.
+func changedItem(tx *store.Tx, ws crm.ID, d Deal, old Item, in ItemInput) (Item, error) {
 	it := old
 	fe := crm.FieldErrors{}
-	if _, err := applyItem(tx, p.WorkspaceID, d, &it, in, fe); err != nil {
+	if _, err := applyItem(tx, ws, d, &it, in, fe); err != nil {
 		return it, err
 	}
 	if it.Name == "" {
@@ -232,23 +268,23 @@ func UpdateItem(tx *store.Tx, p crm.Principal, dealID, itemID crm.ID, in ItemInp
 	if err := finishItem(&it, fe); err != nil {
 		return it, err
 	}
-	ch := diffItem(old, it)
-	if len(ch) == 0 {
+	if len(diffItem(old, it)) == 0 {
 		return old, nil
 	}
 	it.Version, it.UpdatedAt = old.Version+1, tx.Now
+	return it, nil
+}
+
+func saveItem(tx *store.Tx, p crm.Principal, old, it Item) error {
 	if _, err := tx.Exec(`UPDATE deal_items SET product_id = ?, name = ?, sku = ?, quantity = ?, unit_price = ?, discount = ?,
 		tax_rate = ?, subtotal = ?, discount_amount = ?, tax_amount = ?, total = ?, updated_by = ?, updated_at = ?, version = ?
 		WHERE workspace_id = ? AND deal_id = ? AND id = ?`,
 		it.ProductID, it.Name, it.SKU, it.Quantity, it.UnitPrice, it.Discount, it.TaxRate, it.Subtotal, it.Amounts.Discount,
-		it.Tax, it.Total, p.UserID, store.Micros(tx.Now), it.Version, p.WorkspaceID, dealID, itemID); err != nil {
-		return it, fmt.Errorf("products: update item %d: %w", itemID, err)
+		it.Tax, it.Total, p.UserID, store.Micros(tx.Now), it.Version, p.WorkspaceID, it.DealID, it.ID); err != nil {
+		return fmt.Errorf("products: update item %d: %w", it.ID, err)
 	}
-	if err := tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal_item", ObjectID: it.ID,
-		Action: crm.Updated, Changes: ch}); err != nil {
-		return it, err
-	}
-	return it, itemsChanged(tx, p, d, before.Totals)
+	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal_item", ObjectID: it.ID,
+		Action: crm.Updated, Changes: diffItem(old, it)})
 }
 
 // RemoveItem deletes a line from a deal.
@@ -272,7 +308,7 @@ func RemoveItem(tx *store.Tx, p crm.Principal, dealID, itemID crm.ID) error {
 		Action: crm.Deleted, Changes: map[string]crm.Change{"deal_id": {Before: dealID}, "name": {Before: old.Name}}}); err != nil {
 		return err
 	}
-	return itemsChanged(tx, p, d, before.Totals)
+	return itemsChanged(tx, p, d, before.Totals, "")
 }
 
 // ReorderItems puts a deal's lines in the order of ids, which must name
@@ -341,67 +377,6 @@ func MoveItem(tx *store.Tx, p crm.Principal, dealID, itemID crm.ID, delta int) e
 	}
 	ids[i], ids[j] = ids[j], ids[i]
 	return ReorderItems(tx, p, dealID, ids)
-}
-
-// SetValueFromItems makes the deal's value follow its items' net total
-// (on: the value is set at once) or become a figure of its own again (off:
-// the value stays as it is until someone changes it).
-func SetValueFromItems(tx *store.Tx, p crm.Principal, dealID crm.ID, on bool) (Deal, error) {
-	d, err := loadDeal(tx, p, dealID, account.ActUpdate)
-	if err != nil || d.ValueFromItems == on {
-		return d, err
-	}
-	cur, err := dealItems(tx, p.WorkspaceID, d)
-	if err != nil {
-		return d, err
-	}
-	ch := map[string]crm.Change{"value_from_items": {Before: d.ValueFromItems, After: on}}
-	old := d.Value
-	d.ValueFromItems = on
-	if on && cur.Totals.Net() != old {
-		d.Value = cur.Totals.Net()
-		ch["value"] = crm.Change{Before: old, After: d.Value}
-	}
-	if _, err := tx.Exec(`UPDATE deals SET value_from_items = ?, value = ?, updated_by = ?, updated_at = ?, version = version + 1
-		WHERE workspace_id = ? AND id = ?`, on, d.Value, p.UserID, store.Micros(tx.Now), p.WorkspaceID, d.ID); err != nil {
-		return d, fmt.Errorf("products: deal %d value from items: %w", d.ID, err)
-	}
-	return d, tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal", ObjectID: d.ID,
-		Action: crm.Updated, Changes: ch})
-}
-
-// itemsChanged runs after every change of a deal's lines, in the same
-// transaction: it refuses totals out of range, writes the deal's value when
-// it follows the items, and records on the deal what its items now add up
-// to (items_net before tax, items_total with tax), so the deal's own
-// history shows the change.
-func itemsChanged(tx *store.Tx, p crm.Principal, d Deal, before Amounts) error {
-	after, err := dealItems(tx, p.WorkspaceID, d)
-	if err != nil {
-		if crm.ErrorCode(err) == crm.Invalid {
-			return crm.FieldErrors{"unit_price": "The deal's total would be too large."}.Err()
-		}
-		return err
-	}
-	ch := map[string]crm.Change{}
-	if after.Totals.Net() != before.Net() {
-		ch["items_net"] = crm.Change{Before: before.Net(), After: after.Totals.Net()}
-	}
-	if after.Totals.Total != before.Total {
-		ch["items_total"] = crm.Change{Before: before.Total, After: after.Totals.Total}
-	}
-	if len(ch) == 0 {
-		return nil
-	}
-	if d.ValueFromItems && d.Value != after.Totals.Net() {
-		ch["value"] = crm.Change{Before: d.Value, After: after.Totals.Net()}
-		if _, err := tx.Exec(`UPDATE deals SET value = ?, updated_by = ?, updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ?`,
-			after.Totals.Net(), p.UserID, store.Micros(tx.Now), p.WorkspaceID, d.ID); err != nil {
-			return fmt.Errorf("products: deal %d value: %w", d.ID, err)
-		}
-	}
-	return tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "deal", ObjectID: d.ID,
-		Action: crm.Updated, Changes: ch})
 }
 
 // applyItem copies input onto a line, collecting problems in fe. It

@@ -1,6 +1,7 @@
 package products_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -202,6 +203,108 @@ func TestConcurrentLinesKeepValue(t *testing.T) {
 		}
 		if v := dealValue(t, db, p.WorkspaceID, id); v != n*100 {
 			t.Fatalf("value %d after %d concurrent lines of 100", v, n)
+		}
+	})
+}
+
+// TestItemsKeepDealValueInRange: while a deal's value follows its lines, a
+// change that would make it negative (credits) or larger than a deal may be
+// is refused and stores nothing; without the switch lines may add up to
+// anything within MaxAmount, and the switch refuses such totals.
+func TestItemsKeepDealValueInRange(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := workspace(t, db, crm.RoleAdmin)
+		id := deal(t, db, p, "USD", 0)
+		_, err := write(db, func(tx *store.Tx) (products.Deal, error) { return products.SetValueFromItems(tx, p, id, true) })
+		must(t, err)
+		add := func(dealID crm.ID, in products.ItemInput) (products.Item, error) {
+			return write(db, func(tx *store.Tx) (products.Item, error) { return products.AddItem(tx, p, dealID, in) })
+		}
+		lines := func(dealID crm.ID) int {
+			var x products.Items
+			must(t, db.Read(ctx, func(tx *store.Tx) (err error) { x, err = products.ListItems(tx, p, dealID); return err }))
+			return len(x.Items)
+		}
+		refused := func(what string, err error, field string) {
+			t.Helper()
+			if crm.ErrorCode(err) != crm.Invalid || !strings.Contains(crm.ErrorMessage(err), "a deal's value must be from 0 to") {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if f := crm.ErrorFields(err); (field == "" && len(f) != 0) || (field != "" && f[field] == "") {
+				t.Fatalf("%s: fields %v, want %q", what, f, field)
+			}
+		}
+		credit := products.ItemInput{Name: ptr("Credit"), UnitPrice: products.Decimal("-50")}
+		_, err = add(id, credit)
+		refused("a credit alone", err, "unit_price")
+		if n, v := lines(id), dealValue(t, db, p.WorkspaceID, id); n != 0 || v != 0 {
+			t.Fatalf("after the refused credit: %d lines, value %d", n, v)
+		}
+		seats, err := add(id, products.ItemInput{Name: ptr("Seats"), UnitPrice: products.Decimal("100")})
+		must(t, err)
+		cr, err := add(id, credit)
+		must(t, err)
+		if v := dealValue(t, db, p.WorkspaceID, id); v != 5000 {
+			t.Fatalf("100 − 50: value %d", v)
+		}
+		_, err = write(db, func(tx *store.Tx) (products.Item, error) {
+			return products.UpdateItem(tx, p, id, cr.ID, products.ItemInput{Quantity: products.Decimal("3")}, 0)
+		})
+		refused("a larger credit", err, "unit_price")
+		err = db.Write(ctx, func(tx *store.Tx) error { return products.RemoveItem(tx, p, id, seats.ID) })
+		refused("removing what outweighs the credit", err, "")
+		if !strings.Contains(crm.ErrorMessage(err), "-50.00 USD") {
+			t.Fatalf("message does not say the value it would be: %v", err)
+		}
+		_, err = add(id, products.ItemInput{Name: ptr("Everything"), UnitPrice: products.Minor(products.MaxDealValue)})
+		refused("a value above MaxDealValue", err, "unit_price")
+		if n, v := lines(id), dealValue(t, db, p.WorkspaceID, id); n != 2 || v != 5000 {
+			t.Fatalf("after the refusals: %d lines, value %d", n, v)
+		}
+
+		// A batch is checked once, as a whole: a credit may come first.
+		batch, err := write(db, func(tx *store.Tx) ([]products.Item, error) {
+			return products.AddItems(tx, p, id, []products.ItemInput{credit, {Name: ptr("More seats"), UnitPrice: products.Decimal("100")}})
+		})
+		if err != nil || len(batch) != 2 || dealValue(t, db, p.WorkspaceID, id) != 10000 {
+			t.Fatalf("batch with a leading credit: %v, value %d", err, dealValue(t, db, p.WorkspaceID, id))
+		}
+		_, err = write(db, func(tx *store.Tx) ([]products.Item, error) {
+			return products.AddItems(tx, p, id, []products.ItemInput{credit, credit, credit})
+		})
+		refused("a batch of credits", err, "items")
+		_, err = write(db, func(tx *store.Tx) ([]products.Item, error) {
+			return products.UpdateItems(tx, p, id, []products.ItemChange{{ID: seats.ID, ItemInput: products.ItemInput{UnitPrice: products.Decimal("-1")}}})
+		})
+		refused("a batch update", err, "items")
+		if n, v := lines(id), dealValue(t, db, p.WorkspaceID, id); n != 4 || v != 10000 {
+			t.Fatalf("after the refused batches: %d lines, value %d", n, v)
+		}
+
+		// Without the switch: any total; then the switch refuses it.
+		off := deal(t, db, p, "USD", 700)
+		_, err = add(off, credit)
+		must(t, err)
+		on := func(dealID crm.ID) error {
+			_, err := write(db, func(tx *store.Tx) (products.Deal, error) { return products.SetValueFromItems(tx, p, dealID, true) })
+			return err
+		}
+		refused("switching on below zero", on(off), "")
+		big := deal(t, db, p, "USD", 700)
+		_, err = add(big, products.ItemInput{Name: ptr("Everything"), UnitPrice: products.Minor(products.MaxDealValue + 1)})
+		must(t, err)
+		refused("switching on above the maximum", on(big), "")
+		var after products.Items
+		must(t, db.Read(ctx, func(tx *store.Tx) (err error) { after, err = products.ListItems(tx, p, big); return err }))
+		if after.Deal.ValueFromItems || after.Deal.Value != 700 {
+			t.Fatalf("deal after the refused switch: %+v", after.Deal)
+		}
+		// If-Match on the switch: the deal's version.
+		_, err = write(db, func(tx *store.Tx) (products.Deal, error) {
+			return products.SetValueFromItemsIf(tx, p, big, false, after.Deal.Version+1)
+		})
+		if crm.ErrorCode(err) != crm.Conflict {
+			t.Fatalf("stale version: %v", err)
 		}
 	})
 }

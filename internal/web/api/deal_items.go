@@ -50,7 +50,15 @@ type DealItem struct {
 	Decimal       DecimalAmounts `json:"decimal" doc:"unit_price and amounts as decimals in major units"`
 	CreatedAt     time.Time      `json:"created_at"`
 	UpdatedAt     time.Time      `json:"updated_at"`
-	Version       int64          `json:"version"`
+	Version       int64          `json:"version" doc:"Send as If-Match to update only this version"`
+
+	only map[string]bool
+}
+
+// MarshalJSON leaves out fields not asked for with ?fields= (id stays).
+func (it DealItem) MarshalJSON() ([]byte, error) {
+	type plain DealItem
+	return onlyFields(plain(it), it.only)
 }
 
 func amountsOut(a products.Amounts) Amounts {
@@ -62,11 +70,11 @@ func decimalsOut(a products.Amounts, cur string) DecimalAmounts {
 	return DecimalAmounts{Subtotal: f(a.Subtotal), Discount: f(a.Discount), Net: f(a.Net()), Tax: f(a.Tax), Total: f(a.Total)}
 }
 
-func itemOut(it products.Item, cur string) DealItem {
+func itemOut(it products.Item, cur string, only map[string]bool) DealItem {
 	out := DealItem{ID: it.ID, DealID: it.DealID, Name: it.Name, SKU: it.SKU, Quantity: products.FormatQuantity(it.Quantity),
 		QuantityMilli: it.Quantity, UnitPrice: it.UnitPrice, Discount: it.Discount, TaxRate: it.TaxRate, Position: it.Position,
 		Currency: cur, Amounts: amountsOut(it.Amounts), Decimal: decimalsOut(it.Amounts, cur),
-		CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
+		CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version, only: only}
 	out.Decimal.UnitPrice = products.FormatDecimal(it.UnitPrice, products.Exponent(cur))
 	if it.ProductID != 0 {
 		id := it.ProductID
@@ -80,6 +88,7 @@ type dealItems struct {
 	Currency       string         `json:"currency"`
 	Value          int64          `json:"value" doc:"The deal's value, minor units"`
 	ValueFromItems bool           `json:"value_from_items" doc:"When true the deal's value is the items' net total, kept current by every change"`
+	DealVersion    int64          `json:"deal_version" doc:"The deal's version: send as If-Match with PATCH /deals/{id}/items"`
 	Data           []DealItem     `json:"data"`
 	Totals         Amounts        `json:"totals"`
 	Decimal        DecimalAmounts `json:"decimal"`
@@ -87,12 +96,12 @@ type dealItems struct {
 
 type dealItemsOutput struct{ Body dealItems }
 
-func itemsOut(x products.Items) *dealItemsOutput {
+func itemsOut(x products.Items, only map[string]bool) *dealItemsOutput {
 	out := &dealItemsOutput{Body: dealItems{DealID: x.Deal.ID, Currency: x.Deal.Currency, Value: x.Deal.Value,
-		ValueFromItems: x.Deal.ValueFromItems, Data: []DealItem{}, Totals: amountsOut(x.Totals),
+		ValueFromItems: x.Deal.ValueFromItems, DealVersion: x.Deal.Version, Data: []DealItem{}, Totals: amountsOut(x.Totals),
 		Decimal: decimalsOut(x.Totals, x.Deal.Currency)}}
 	for _, it := range x.Items {
-		out.Body.Data = append(out.Body.Data, itemOut(it, x.Deal.Currency))
+		out.Body.Data = append(out.Body.Data, itemOut(it, x.Deal.Currency, only))
 	}
 	return out
 }
@@ -113,13 +122,15 @@ func (in DealItemInput) domain() products.ItemInput {
 		UnitPrice: in.UnitPrice.domain(), Discount: in.Discount.domain(), TaxRate: in.TaxRate.domain()}
 }
 
-type dealIDInput struct {
-	ID string `path:"id" doc:"Deal id"`
+type dealItemsListInput struct {
+	ID     string `path:"id" doc:"Deal id"`
+	Fields string `query:"fields" doc:"Comma-separated fields of each line to return (id is always returned)"`
 }
 
 type dealItemsPatchInput struct {
-	ID   string `path:"id" doc:"Deal id"`
-	Body struct {
+	ID      string `path:"id" doc:"Deal id"`
+	IfMatch string `header:"If-Match" doc:"The deal's version (deal_version, or the deal's ETag); 412 if the deal changed since"`
+	Body    struct {
 		ValueFromItems *bool `json:"value_from_items,omitempty" doc:"true: the deal's value follows the items' net total from now on"`
 	}
 }
@@ -132,6 +143,12 @@ type dealItemCreateInput struct {
 type dealItemIDInput struct {
 	ID     string `path:"id" doc:"Deal id"`
 	ItemID string `path:"item_id" doc:"Line item id"`
+}
+
+type dealItemGetInput struct {
+	ID     string `path:"id" doc:"Deal id"`
+	ItemID string `path:"item_id" doc:"Line item id"`
+	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned)"`
 }
 
 type dealItemPatchInput struct {
@@ -160,20 +177,28 @@ func (a *API) dealItemRoutes() {
 			DefaultStatus: status, Tags: tags}
 	}
 	huma.Register(a.huma, op("list-deal-items", http.MethodGet, "/deals/{id}/items", "List a deal's line items",
-		"The lines in order, with their totals and whether the deal's value follows them.", 0), a.listDealItems)
+		"The lines in order (at most 500, so one page), with their totals and whether the deal's value follows them.", 0), a.listDealItems)
 	huma.Register(a.huma, op("update-deal-items", http.MethodPatch, "/deals/{id}/items", "Make the deal's value follow its items (or not)",
-		"value_from_items: true sets the deal's value to the items' net total now and after every change; false leaves the value as it is.", 0),
+		"value_from_items: true sets the deal's value to the items' net total now and after every change; false leaves the value as it is. "+
+			"Turning it on is refused (422, errors.value_from_items) when the items add up to no valid deal value. "+
+			"Send the deal's version (deal_version) as If-Match for optimistic concurrency.", 0),
 		a.patchDealItems)
 	huma.Register(a.huma, op("create-deal-item", http.MethodPost, "/deals/{id}/items", "Add a line item",
-		"From a product (product_id) or a free line (name and unit_price). Added at the end.", http.StatusCreated), a.createDealItem)
+		"From a product (product_id) or a free line (name and unit_price). Added at the end."+valueRule, http.StatusCreated), a.createDealItem)
 	huma.Register(a.huma, op("reorder-deal-items", http.MethodPost, "/deals/{id}/items/reorder", "Reorder a deal's line items",
 		"ids must list every line of the deal once.", 0), a.reorderDealItems)
 	huma.Register(a.huma, op("get-deal-item", http.MethodGet, "/deals/{id}/items/{item_id}", "Get a line item", "", 0), a.getDealItem)
 	huma.Register(a.huma, op("update-deal-item", http.MethodPatch, "/deals/{id}/items/{item_id}", "Update a line item",
-		"Partial update. Send If-Match for optimistic concurrency.", 0), a.updateDealItem)
-	huma.Register(a.huma, op("delete-deal-item", http.MethodDelete, "/deals/{id}/items/{item_id}", "Remove a line item", "",
+		"Partial update. Send If-Match for optimistic concurrency."+valueRule, 0), a.updateDealItem)
+	huma.Register(a.huma, op("delete-deal-item", http.MethodDelete, "/deals/{id}/items/{item_id}", "Remove a line item",
+		"Refused (422, errors.value) when the deal's value follows its items and would leave 0 to 10^15 minor units.",
 		http.StatusNoContent), a.deleteDealItem)
+	a.dealItemBulkRoutes()
 }
+
+// valueRule ends the description of every operation that changes lines.
+const valueRule = " While the deal's value follows its items (value_from_items), a change that would make it negative " +
+	"or more than 10^15 minor units is refused (422) and nothing is stored."
 
 // dealIDs parses a deal id and, when given, a line id; bad ids are not found.
 func dealIDs(deal, item string) (crm.ID, crm.ID, error) {
@@ -185,7 +210,7 @@ func dealIDs(deal, item string) (crm.ID, crm.ID, error) {
 	return d, i, err
 }
 
-func (a *API) listDealItems(ctx context.Context, in *dealIDInput) (*dealItemsOutput, error) {
+func (a *API) listDealItems(ctx context.Context, in *dealItemsListInput) (*dealItemsOutput, error) {
 	id, _, err := dealIDs(in.ID, "")
 	var x products.Items
 	if err == nil {
@@ -194,28 +219,45 @@ func (a *API) listDealItems(ctx context.Context, in *dealIDInput) (*dealItemsOut
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return itemsOut(x), nil
+	return itemsOut(x, fieldSet(in.Fields)), nil
 }
 
 func (a *API) patchDealItems(ctx context.Context, in *dealItemsPatchInput) (*dealItemsOutput, error) {
 	id, _, err := dealIDs(in.ID, "")
-	var x products.Items
-	if err == nil {
-		err = a.DB.Write(ctx, func(tx *store.Tx) error {
-			p := principal(ctx)
-			if in.Body.ValueFromItems != nil {
-				if _, err := products.SetValueFromItems(tx, p, id, *in.Body.ValueFromItems); err != nil {
-					return err
-				}
-			}
-			x, err = products.ListItems(tx, p, id)
-			return err
-		})
-	}
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return itemsOut(x), nil
+	var x products.Items
+	err = a.writeIf(ctx, in.IfMatch, func(tx *store.Tx, version int64) error {
+		p := principal(ctx)
+		if on := in.Body.ValueFromItems; on != nil {
+			if _, err := products.SetValueFromItemsIf(tx, p, id, *on, version); err != nil {
+				return onField(err, "value_from_items")
+			}
+			version = 0 // checked under the deal's lock
+		}
+		var err error
+		if x, err = products.ListItems(tx, p, id); err == nil && version != 0 && version != x.Deal.Version {
+			err = crm.Errorf(crm.Conflict, "This deal was changed by someone else (version %d, not %d). Reload and try again.", x.Deal.Version, version)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return itemsOut(x, nil), nil
+}
+
+// onField keys an invalid error that names no field under field. The
+// deal's value refusals name none when nothing typed is at fault (a
+// removal, the switch), so the deal page shows them above its lines; API
+// clients read problems by field.
+func onField(err error, field string) error {
+	if crm.ErrorCode(err) != crm.Invalid || len(crm.ErrorFields(err)) > 0 {
+		return err
+	}
+	msg := crm.ErrorMessage(err)
+	return &crm.Error{Code: crm.Invalid, Message: msg, Fields: map[string]string{field: msg}}
 }
 
 func (a *API) createDealItem(ctx context.Context, in *dealItemCreateInput) (*dealItemOutput, error) {
@@ -225,7 +267,7 @@ func (a *API) createDealItem(ctx context.Context, in *dealItemCreateInput) (*dea
 		err = a.DB.Write(ctx, func(tx *store.Tx) error {
 			it, err := products.AddItem(tx, principal(ctx), id, in.Body.domain())
 			if err == nil {
-				out, err = a.itemResponse(tx, ctx, id, it)
+				out, err = a.itemResponse(tx, ctx, id, it, nil)
 			}
 			return err
 		})
@@ -236,22 +278,31 @@ func (a *API) createDealItem(ctx context.Context, in *dealItemCreateInput) (*dea
 	return out, nil
 }
 
-func (a *API) itemResponse(tx *store.Tx, ctx context.Context, dealID crm.ID, it products.Item) (*dealItemOutput, error) {
-	var cur string
-	if err := tx.QueryRow(`SELECT currency FROM deals WHERE workspace_id = ? AND id = ?`, principal(ctx).WorkspaceID, dealID).Scan(&cur); err != nil {
-		return nil, fmt.Errorf("api: deal currency: %w", err)
+func (a *API) itemResponse(tx *store.Tx, ctx context.Context, dealID crm.ID, it products.Item, only map[string]bool) (*dealItemOutput, error) {
+	cur, err := dealCurrency(tx, principal(ctx).WorkspaceID, dealID)
+	if err != nil {
+		return nil, err
 	}
-	return &dealItemOutput{ETag: fmt.Sprintf(`"%d"`, it.Version), Body: itemOut(it, cur)}, nil
+	return &dealItemOutput{ETag: etag(it.Version), Body: itemOut(it, cur, only)}, nil
 }
 
-func (a *API) getDealItem(ctx context.Context, in *dealItemIDInput) (*dealItemOutput, error) {
+// dealCurrency is the currency of a deal the caller has just reached.
+func dealCurrency(tx *store.Tx, ws, dealID crm.ID) (string, error) {
+	var cur string
+	if err := tx.QueryRow(`SELECT currency FROM deals WHERE workspace_id = ? AND id = ?`, ws, dealID).Scan(&cur); err != nil {
+		return "", fmt.Errorf("api: deal currency: %w", err)
+	}
+	return cur, nil
+}
+
+func (a *API) getDealItem(ctx context.Context, in *dealItemGetInput) (*dealItemOutput, error) {
 	d, i, err := dealIDs(in.ID, in.ItemID)
 	var out *dealItemOutput
 	if err == nil {
 		err = a.DB.Read(ctx, func(tx *store.Tx) error {
 			it, err := products.GetItem(tx, principal(ctx), d, i)
 			if err == nil {
-				out, err = a.itemResponse(tx, ctx, d, it)
+				out, err = a.itemResponse(tx, ctx, d, it, fieldSet(in.Fields))
 			}
 			return err
 		})
@@ -267,31 +318,21 @@ func (a *API) updateDealItem(ctx context.Context, in *dealItemPatchInput) (*deal
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	version, err := parseIfMatch(in.IfMatch)
-	if err != nil {
-		return nil, err
-	}
 	var out *dealItemOutput
-	err = a.DB.Write(ctx, func(tx *store.Tx) error {
+	err = a.writeIf(ctx, in.IfMatch, func(tx *store.Tx, version int64) error {
 		it, err := products.UpdateItem(tx, principal(ctx), d, i, in.Body.domain(), version)
 		if err == nil {
-			out, err = a.itemResponse(tx, ctx, d, it)
+			out, err = a.itemResponse(tx, ctx, d, it, nil)
 		}
 		return err
 	})
-	if crm.ErrorCode(err) == crm.Conflict && version != 0 {
-		return nil, huma.Error412PreconditionFailed(crm.ErrorMessage(err))
-	}
-	if err != nil {
-		return nil, a.fail(ctx, err)
-	}
-	return out, nil
+	return out, err
 }
 
 func (a *API) deleteDealItem(ctx context.Context, in *dealItemIDInput) (*struct{}, error) {
 	d, i, err := dealIDs(in.ID, in.ItemID)
 	if err == nil {
-		err = a.DB.Write(ctx, func(tx *store.Tx) error { return products.RemoveItem(tx, principal(ctx), d, i) })
+		err = a.DB.Write(ctx, func(tx *store.Tx) error { return onField(products.RemoveItem(tx, principal(ctx), d, i), "value") })
 	}
 	if err != nil {
 		return nil, a.fail(ctx, err)
@@ -314,5 +355,5 @@ func (a *API) reorderDealItems(ctx context.Context, in *dealItemsReorderInput) (
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	return itemsOut(x), nil
+	return itemsOut(x, nil), nil
 }

@@ -139,6 +139,17 @@ func TestDealsAPI(t *testing.T) {
 			body: `{"priority":"urgent"}`, has: []string{"priority"}})
 		send(t, mux, key, step{name: "stale If-Match", method: "PATCH", path: "/api/v1/deals/" + id, status: 412,
 			header: map[string]string{"If-Match": `"1"`}, body: `{"title":"Nope"}`})
+		for _, s := range []step{
+			{name: "stale move", path: "/move", body: `{"stage_id":"` + stageID(3) + `"}`},
+			{name: "stale won", path: "/won"},
+			{name: "stale lost", path: "/lost", body: `{"reason":"Price"}`},
+		} {
+			s.method, s.path, s.status, s.header = "POST", "/api/v1/deals/"+id+s.path, 412, map[string]string{"If-Match": `"1"`}
+			s.has = []string{`"code":"conflict"`}
+			send(t, mux, key, s)
+		}
+		send(t, mux, key, step{name: "unchanged by stale requests", method: "GET", path: "/api/v1/deals/" + id, status: 200,
+			has: []string{`"stage":"Proposal"`, `"status":"open"`, `"version":3`}})
 		send(t, mux, key, step{name: "move", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 200,
 			body: `{"stage_id":"` + stageID(3) + `"}`, has: []string{`"stage":"Negotiation"`, `"weighted_value_minor":150000`}})
 		send(t, mux, key, step{name: "move to nowhere", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 422,

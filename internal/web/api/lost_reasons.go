@@ -16,9 +16,17 @@ type LostReason struct {
 	ID       crm.ID `json:"id"`
 	Name     string `json:"name"`
 	Position int    `json:"position"`
+	Version  int64  `json:"version" doc:"Send as If-Match to change only this version; moving a neighbour changes it too"`
 }
 
-type lostReasonOutput struct{ Body LostReason }
+type lostReasonOutput struct {
+	ETag string `header:"ETag"`
+	Body LostReason
+}
+
+func lostReasonResponse(r deals.LostReason) *lostReasonOutput {
+	return &lostReasonOutput{ETag: etag(r.Version), Body: LostReason(r)}
+}
 
 type lostReasonListOutput struct {
 	Body struct {
@@ -33,8 +41,9 @@ type lostReasonInput struct {
 }
 
 type lostReasonPatchInput struct {
-	ID   string `path:"id"`
-	Body struct {
+	ID      string `path:"id"`
+	IfMatch string `header:"If-Match" doc:"The version from the ETag or the version field; 412 if the reason changed since"`
+	Body    struct {
 		Name     *string `json:"name,omitempty" maxLength:"80"`
 		Position *int    `json:"position,omitempty" minimum:"0"`
 	}
@@ -47,7 +56,7 @@ func (a *API) lostReasonRoutes() {
 	huma.Register(a.huma, huma.Operation{OperationID: "create-lost-reason", Method: http.MethodPost, Path: "/lost-reasons", Tags: tags,
 		Summary: "Add a lost reason", Description: "Admins only.", DefaultStatus: http.StatusCreated}, a.createLostReason)
 	huma.Register(a.huma, huma.Operation{OperationID: "update-lost-reason", Method: http.MethodPatch, Path: "/lost-reasons/{id}", Tags: tags,
-		Summary: "Rename or move a lost reason", Description: "Admins only. Deals lost for it keep their text."}, a.updateLostReason)
+		Summary: "Rename or move a lost reason", Description: "Admins only. Deals lost for it keep their text. Send If-Match for optimistic concurrency."}, a.updateLostReason)
 	huma.Register(a.huma, huma.Operation{OperationID: "delete-lost-reason", Method: http.MethodDelete, Path: "/lost-reasons/{id}", Tags: tags,
 		Summary: "Delete a lost reason", Description: "Admins only. Deals lost for it keep their text.", DefaultStatus: http.StatusNoContent}, a.deleteLostReason)
 }
@@ -65,12 +74,13 @@ func (a *API) listLostReasons(ctx context.Context, _ *struct{}) (*lostReasonList
 }
 
 func (a *API) createLostReason(ctx context.Context, in *lostReasonInput) (*lostReasonOutput, error) {
-	out := &lostReasonOutput{}
-	return out, a.write(ctx, func(tx *store.Tx) error {
+	var out *lostReasonOutput
+	err := a.write(ctx, func(tx *store.Tx) error {
 		r, err := deals.CreateLostReason(tx, principal(ctx), in.Body.Name)
-		out.Body = LostReason(r)
+		out = lostReasonResponse(r)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) updateLostReason(ctx context.Context, in *lostReasonPatchInput) (*lostReasonOutput, error) {
@@ -78,12 +88,13 @@ func (a *API) updateLostReason(ctx context.Context, in *lostReasonPatchInput) (*
 	if err != nil {
 		return nil, err
 	}
-	out := &lostReasonOutput{}
-	return out, a.write(ctx, func(tx *store.Tx) error {
-		r, err := deals.UpdateLostReason(tx, principal(ctx), id, in.Body.Name, in.Body.Position)
-		out.Body = LostReason(r)
+	var out *lostReasonOutput
+	err = a.writeIf(ctx, in.IfMatch, func(tx *store.Tx, version int64) error {
+		r, err := deals.UpdateLostReasonIf(tx, principal(ctx), id, in.Body.Name, in.Body.Position, version)
+		out = lostReasonResponse(r)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) deleteLostReason(ctx context.Context, in *pathID) (*struct{}, error) {

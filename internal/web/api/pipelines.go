@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -19,6 +20,7 @@ type Stage struct {
 	Probability int    `json:"probability" doc:"Win probability in percent, 0..100"`
 	RotDays     int    `json:"rot_days" doc:"An open deal in this stage longer than this many days is rotting; 0: never"`
 	Position    int    `json:"position" doc:"0-based order within the pipeline"`
+	Version     int64  `json:"version" doc:"Send as If-Match to change only this version; moving a neighbour changes it too"`
 }
 
 // Pipeline is a pipeline with its stages in order.
@@ -27,14 +29,16 @@ type Pipeline struct {
 	Name     string  `json:"name"`
 	Position int     `json:"position"`
 	Stages   []Stage `json:"stages"`
+	Version  int64   `json:"version" doc:"Send as If-Match to change only this version; it changes with the pipeline and with any of its stages"`
 }
 
 func stageOut(s deals.Stage) Stage {
-	return Stage{ID: s.ID, PipelineID: s.PipelineID, Name: s.Name, Probability: s.Probability, RotDays: s.RotDays, Position: s.Position}
+	return Stage{ID: s.ID, PipelineID: s.PipelineID, Name: s.Name, Probability: s.Probability, RotDays: s.RotDays, Position: s.Position,
+		Version: s.Version}
 }
 
 func pipelineOut(p deals.Pipeline) Pipeline {
-	out := Pipeline{ID: p.ID, Name: p.Name, Position: p.Position, Stages: []Stage{}}
+	out := Pipeline{ID: p.ID, Name: p.Name, Position: p.Position, Stages: []Stage{}, Version: p.Version}
 	for _, s := range p.Stages {
 		out.Stages = append(out.Stages, stageOut(s))
 	}
@@ -59,7 +63,14 @@ type pipelineListOutput struct {
 	}
 }
 
-type pipelineOutput struct{ Body Pipeline }
+type pipelineOutput struct {
+	ETag string `header:"ETag"`
+	Body Pipeline
+}
+
+func pipelineResponse(p deals.Pipeline) *pipelineOutput {
+	return &pipelineOutput{ETag: etag(p.Version), Body: pipelineOut(p)}
+}
 
 type pipelineCreateInput struct {
 	Body struct {
@@ -69,8 +80,9 @@ type pipelineCreateInput struct {
 }
 
 type pipelinePatchInput struct {
-	ID   string `path:"id"`
-	Body struct {
+	ID      string `path:"id"`
+	IfMatch string `header:"If-Match" doc:"The version from the ETag or the version field; 412 if the pipeline or one of its stages changed since"`
+	Body    struct {
 		Name       *string  `json:"name,omitempty" maxLength:"80"`
 		Position   *int     `json:"position,omitempty" minimum:"0"`
 		StageOrder []crm.ID `json:"stage_order,omitempty" doc:"Every stage id of the pipeline, in the new order"`
@@ -86,7 +98,14 @@ type pathID struct {
 	ID string `path:"id"`
 }
 
-type stageOutput struct{ Body Stage }
+type stageOutput struct {
+	ETag string `header:"ETag"`
+	Body Stage
+}
+
+func stageResponse(s deals.Stage) *stageOutput {
+	return &stageOutput{ETag: etag(s.Version), Body: stageOut(s)}
+}
 
 type stageCreateInput struct {
 	ID   string `path:"id" doc:"Pipeline id"`
@@ -94,8 +113,9 @@ type stageCreateInput struct {
 }
 
 type stagePatchInput struct {
-	ID   string `path:"id"`
-	Body StageInput
+	ID      string `path:"id"`
+	IfMatch string `header:"If-Match" doc:"The version from the ETag or the version field; 412 if the stage changed since"`
+	Body    StageInput
 }
 
 func (a *API) pipelineRoutes() {
@@ -108,7 +128,7 @@ func (a *API) pipelineRoutes() {
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "get-pipeline", Method: http.MethodGet, Path: "/pipelines/{id}",
 		Summary: "Get a pipeline"}), a.getPipeline)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "update-pipeline", Method: http.MethodPatch, Path: "/pipelines/{id}",
-		Summary: "Rename, move or reorder a pipeline's stages", Description: "Admins only."}), a.updatePipeline)
+		Summary: "Rename, move or reorder a pipeline's stages", Description: "Admins only. Reorder the stages with stage_order. Send If-Match for optimistic concurrency."}), a.updatePipeline)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "delete-pipeline", Method: http.MethodDelete, Path: "/pipelines/{id}",
 		Summary: "Delete a pipeline", DefaultStatus: http.StatusNoContent,
 		Description: "Admins only. Its deals move to move_to (a stage of another pipeline). The last pipeline cannot be deleted."}), a.deletePipeline)
@@ -117,7 +137,7 @@ func (a *API) pipelineRoutes() {
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "get-stage", Method: http.MethodGet, Path: "/stages/{id}",
 		Summary: "Get a stage"}), a.getStage)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "update-stage", Method: http.MethodPatch, Path: "/stages/{id}",
-		Summary: "Change a stage", Description: "Admins only: name, probability, rotting days, position."}), a.updateStage)
+		Summary: "Change a stage", Description: "Admins only: name, probability, rotting days, position. Send If-Match for optimistic concurrency."}), a.updateStage)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "delete-stage", Method: http.MethodDelete, Path: "/stages/{id}",
 		Summary: "Delete a stage", DefaultStatus: http.StatusNoContent,
 		Description: "Admins only. Its deals (open, won, lost and trashed) move to move_to, required when it holds any."}), a.deleteStage)
@@ -138,6 +158,27 @@ func (a *API) write(ctx context.Context, fn func(*store.Tx) error) error {
 	}
 	return nil
 }
+
+// writeIf is write for a change under If-Match: fn gets the version the
+// header names (0 without one, which is allowed), and a conflict when one
+// was named is 412 Precondition Failed.
+func (a *API) writeIf(ctx context.Context, ifMatch string, fn func(tx *store.Tx, version int64) error) error {
+	version, err := parseIfMatch(ifMatch)
+	if err != nil {
+		return err
+	}
+	err = a.DB.Write(ctx, func(tx *store.Tx) error { return fn(tx, version) })
+	if crm.ErrorCode(err) == crm.Conflict && version != 0 {
+		return huma.Error412PreconditionFailed(crm.ErrorMessage(err))
+	}
+	if err != nil {
+		return a.fail(ctx, err)
+	}
+	return nil
+}
+
+// etag is the ETag header for a version; If-Match sends it back.
+func etag(version int64) string { return fmt.Sprintf(`"%d"`, version) }
 
 // ids parses path or query ids; "" is 0 when optional.
 func (a *API) id(ctx context.Context, s string, optional bool) (crm.ID, error) {
@@ -168,12 +209,13 @@ func (a *API) createPipeline(ctx context.Context, in *pipelineCreateInput) (*pip
 	for _, s := range in.Body.Stages {
 		stages = append(stages, s.domain())
 	}
-	out := &pipelineOutput{}
-	return out, a.write(ctx, func(tx *store.Tx) error {
+	var out *pipelineOutput
+	err := a.write(ctx, func(tx *store.Tx) error {
 		p, err := deals.CreatePipeline(tx, principal(ctx), in.Body.Name, stages)
-		out.Body = pipelineOut(p)
+		out = pipelineResponse(p)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) getPipeline(ctx context.Context, in *pathID) (*pipelineOutput, error) {
@@ -181,12 +223,13 @@ func (a *API) getPipeline(ctx context.Context, in *pathID) (*pipelineOutput, err
 	if err != nil {
 		return nil, err
 	}
-	out := &pipelineOutput{}
-	return out, a.read(ctx, func(tx *store.Tx) error {
+	var out *pipelineOutput
+	err = a.read(ctx, func(tx *store.Tx) error {
 		p, err := deals.GetPipeline(tx, principal(ctx).WorkspaceID, id)
-		out.Body = pipelineOut(p)
+		out = pipelineResponse(p)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) updatePipeline(ctx context.Context, in *pipelinePatchInput) (*pipelineOutput, error) {
@@ -194,13 +237,14 @@ func (a *API) updatePipeline(ctx context.Context, in *pipelinePatchInput) (*pipe
 	if err != nil {
 		return nil, err
 	}
-	out := &pipelineOutput{}
-	return out, a.write(ctx, func(tx *store.Tx) error {
-		p, err := deals.UpdatePipeline(tx, principal(ctx), id, deals.PipelinePatch{Name: in.Body.Name, Position: in.Body.Position,
-			StageOrder: in.Body.StageOrder})
-		out.Body = pipelineOut(p)
+	var out *pipelineOutput
+	err = a.writeIf(ctx, in.IfMatch, func(tx *store.Tx, version int64) error {
+		p, err := deals.UpdatePipelineIf(tx, principal(ctx), id, deals.PipelinePatch{Name: in.Body.Name, Position: in.Body.Position,
+			StageOrder: in.Body.StageOrder}, version)
+		out = pipelineResponse(p)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) deletePipeline(ctx context.Context, in *moveToInput) (*struct{}, error) {
@@ -220,12 +264,13 @@ func (a *API) createStage(ctx context.Context, in *stageCreateInput) (*stageOutp
 	if err != nil {
 		return nil, err
 	}
-	out := &stageOutput{}
-	return out, a.write(ctx, func(tx *store.Tx) error {
+	var out *stageOutput
+	err = a.write(ctx, func(tx *store.Tx) error {
 		s, err := deals.CreateStage(tx, principal(ctx), id, in.Body.domain())
-		out.Body = stageOut(s)
+		out = stageResponse(s)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) getStage(ctx context.Context, in *pathID) (*stageOutput, error) {
@@ -233,12 +278,13 @@ func (a *API) getStage(ctx context.Context, in *pathID) (*stageOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &stageOutput{}
-	return out, a.read(ctx, func(tx *store.Tx) error {
+	var out *stageOutput
+	err = a.read(ctx, func(tx *store.Tx) error {
 		s, err := deals.GetStage(tx, principal(ctx).WorkspaceID, id)
-		out.Body = stageOut(s)
+		out = stageResponse(s)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) updateStage(ctx context.Context, in *stagePatchInput) (*stageOutput, error) {
@@ -246,12 +292,13 @@ func (a *API) updateStage(ctx context.Context, in *stagePatchInput) (*stageOutpu
 	if err != nil {
 		return nil, err
 	}
-	out := &stageOutput{}
-	return out, a.write(ctx, func(tx *store.Tx) error {
-		s, err := deals.UpdateStage(tx, principal(ctx), id, in.Body.domain())
-		out.Body = stageOut(s)
+	var out *stageOutput
+	err = a.writeIf(ctx, in.IfMatch, func(tx *store.Tx, version int64) error {
+		s, err := deals.UpdateStageIf(tx, principal(ctx), id, in.Body.domain(), version)
+		out = stageResponse(s)
 		return err
 	})
+	return out, err
 }
 
 func (a *API) deleteStage(ctx context.Context, in *moveToInput) (*struct{}, error) {

@@ -145,11 +145,19 @@ func (in ProductInput) domain() products.ProductInput {
 type productList struct {
 	Data         []Product `json:"data"`
 	NextCursor   string    `json:"next_cursor,omitempty" doc:"Absent on the last page"`
-	TotalEst     *int      `json:"total_estimate,omitempty"`
+	TotalEst     *int      `json:"total_estimate,omitempty" doc:"Matches on the first page's query, counted up to 1,000 within a time budget (total_is_exact is false at the cap, and when the budget ran out: then it is a lower bound)"`
 	TotalIsExact *bool     `json:"total_is_exact,omitempty"`
 }
 
 type productListOutput struct{ Body productList }
+
+type productListInput struct {
+	Filter string `query:"filter" doc:"A filter-language expression on name, sku, description, tax_rate (basis points), active, created_at, updated_at and price.currency / price.unit_price (minor units), e.g. active = true and price.currency = \"EUR\" (docs/FILTERS.md)"`
+	Sort   string `query:"sort" doc:"Comma-separated: name (the default), sku, tax_rate, created_at, updated_at, id; - for descending"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
+	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned)"`
+}
 
 type productOutput struct {
 	ETag string `header:"ETag"`
@@ -188,9 +196,10 @@ func (a *API) productRoutes() {
 		"No longer offered for new line items; existing lines stay.", 0), a.archiveProduct(true))
 	huma.Register(a.huma, op("unarchive-product", http.MethodPost, "/products/{id}/unarchive", "Bring an archived product back", "", 0),
 		a.archiveProduct(false))
+	a.productBulkRoutes()
 }
 
-func (a *API) listProducts(ctx context.Context, in *listInput) (*productListOutput, error) {
+func (a *API) listProducts(ctx context.Context, in *productListInput) (*productListOutput, error) {
 	p := principal(ctx)
 	out := &productListOutput{Body: productList{Data: []Product{}}}
 	err := a.DB.Read(ctx, func(tx *store.Tx) error {
@@ -250,20 +259,13 @@ func (a *API) updateProduct(ctx context.Context, in *productPatchInput) (*produc
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	version, err := parseIfMatch(in.IfMatch)
-	if err != nil {
-		return nil, err
-	}
 	var pr products.Product
-	err = a.DB.Write(ctx, func(tx *store.Tx) (err error) {
+	err = a.writeIf(ctx, in.IfMatch, func(tx *store.Tx, version int64) (err error) {
 		pr, err = products.UpdateProduct(tx, principal(ctx), id, in.Body.domain(), version)
 		return err
 	})
-	if crm.ErrorCode(err) == crm.Conflict && version != 0 {
-		return nil, huma.Error412PreconditionFailed(crm.ErrorMessage(err))
-	}
 	if err != nil {
-		return nil, a.fail(ctx, err)
+		return nil, err
 	}
 	return productResponse(pr, nil), nil
 }
