@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -109,6 +110,11 @@ func (a *API) dealRoutes() {
 		Summary: "Mark a deal lost", Description: "Sets status lost, the reason and closed_at now."}), a.loseDeal)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "reopen-deal", Method: http.MethodPost, Path: "/deals/{id}/reopen",
 		Summary: "Reopen a won or lost deal", Description: "Back to open in the stage it was in; its time in the stage starts again."}), a.reopenDeal)
+	huma.Register(a.huma, reg(huma.Operation{OperationID: "undo-deal", Method: http.MethodPost, Path: "/deals/{id}/undo",
+		Summary: "Undo your last move or decision on a deal",
+		Description: "Takes back your last move to another stage (the deal returns with the time it had entered its stage, and the stay " +
+			"the move began leaves the stage history) or the last won/lost decision (reopened in its stay), within 15 minutes. " +
+			"If-Match is required: the version the move or decision gave the deal. Any change since, or nothing to undo, is a 412."}), a.undoDeal)
 	huma.Register(a.huma, reg(huma.Operation{OperationID: "get-deal-history", Method: http.MethodGet, Path: "/deals/{id}/history",
 		Summary: "A deal's stage history", Description: "Every stay in a stage, oldest first."}), a.dealHistory)
 	a.dealBulkRoutes()
@@ -247,6 +253,15 @@ func (a *API) loseDeal(ctx context.Context, in *dealLostInput) (*dealOutput, err
 func (a *API) reopenDeal(ctx context.Context, in *dealActInput) (*dealOutput, error) {
 	return a.change(ctx, in.ID, in.IfMatch, func(tx *store.Tx, id crm.ID, v int64) (deals.Deal, error) {
 		return deals.Reopen(tx, principal(ctx), id, v)
+	})
+}
+
+func (a *API) undoDeal(ctx context.Context, in *dealActInput) (*dealOutput, error) {
+	if strings.TrimSpace(in.IfMatch) == "" {
+		return nil, huma.Error428PreconditionRequired("Send If-Match with the version the move or decision gave the deal.")
+	}
+	return a.change(ctx, in.ID, in.IfMatch, func(tx *store.Tx, id crm.ID, v int64) (deals.Deal, error) {
+		return deals.Undo(tx, principal(ctx), id, v)
 	})
 }
 

@@ -152,6 +152,17 @@ func TestDealsAPI(t *testing.T) {
 			has: []string{`"stage":"Proposal"`, `"status":"open"`, `"version":3`}})
 		send(t, mux, key, step{name: "move", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 200,
 			body: `{"stage_id":"` + stageID(3) + `"}`, has: []string{`"stage":"Negotiation"`, `"weighted_value_minor":150000`}})
+		send(t, mux, key, step{name: "undo without If-Match", method: "POST", path: "/api/v1/deals/" + id + "/undo", status: 428})
+		send(t, mux, key, step{name: "undo a move from a stale version", method: "POST", path: "/api/v1/deals/" + id + "/undo", status: 412,
+			header: map[string]string{"If-Match": `"3"`}})
+		send(t, mux, key, step{name: "undo the move", method: "POST", path: "/api/v1/deals/" + id + "/undo", status: 200,
+			header: map[string]string{"If-Match": `"4"`}, has: []string{`"stage":"Proposal"`, `"version":5`}})
+		send(t, mux, key, step{name: "nothing more to undo", method: "POST", path: "/api/v1/deals/" + id + "/undo", status: 412,
+			header: map[string]string{"If-Match": `"5"`}, has: []string{"no move or decision"}})
+		send(t, mux, key, step{name: "history without the undone stay", method: "GET", path: "/api/v1/deals/" + id + "/history", status: 200,
+			has: []string{`"stage":"Proposal","entered_at"`}, hasNot: []string{`"stage":"Negotiation"`}})
+		send(t, mux, key, step{name: "move again", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 200,
+			body: `{"stage_id":"` + stageID(3) + `"}`, has: []string{`"stage":"Negotiation"`}})
 		send(t, mux, key, step{name: "move to nowhere", method: "POST", path: "/api/v1/deals/" + id + "/move", status: 422,
 			body: `{"stage_id":"123"}`, has: []string{"stage_id"}})
 		send(t, mux, key, step{name: "history", method: "GET", path: "/api/v1/deals/" + id + "/history", status: 200,
@@ -198,7 +209,8 @@ func TestDealsAPI(t *testing.T) {
 			}
 			actions = append(actions, a)
 		}
-		want := "[created:stage_id:status:value:priority updated:value updated:priority updated:stage_id updated:status updated:status updated:status updated:priority deleted]"
+		// (moved, undone, moved again)
+		want := "[created:stage_id:status:value:priority updated:value updated:priority updated:stage_id updated:stage_id updated:stage_id updated:status updated:status updated:status updated:priority deleted]"
 		if got := fmt.Sprint(actions); got != want {
 			t.Fatalf("events\n got %s\nwant %s", got, want)
 		}
