@@ -258,6 +258,14 @@ func (a *API) reopenDeal(ctx context.Context, in *dealActInput) (*dealOutput, er
 
 func (a *API) undoDeal(ctx context.Context, in *dealActInput) (*dealOutput, error) {
 	if strings.TrimSpace(in.IfMatch) == "" {
+		// Another workspace's deal, or one p may not see, is a 404 first.
+		id, err := a.id(ctx, in.ID, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.read(ctx, func(tx *store.Tx) error { _, err := deals.ViewDeal(tx, principal(ctx), id); return err }); err != nil {
+			return nil, err
+		}
 		return nil, huma.Error428PreconditionRequired("Send If-Match with the version the move or decision gave the deal.")
 	}
 	return a.change(ctx, in.ID, in.IfMatch, func(tx *store.Tx, id crm.ID, v int64) (deals.Deal, error) {
