@@ -303,10 +303,11 @@ func (l linked) contact(id crm.ID) (records.Contact, error) {
 }
 
 func (l linked) company(id crm.ID) (records.Company, error) {
-	if l.old != nil && id == l.old.CompanyID {
-		return records.GetCompany(l.tx, l.p.WorkspaceID, id)
+	var was crm.ID
+	if l.old != nil {
+		was = l.old.CompanyID
 	}
-	return records.ViewCompany(l.tx, l.p, id)
+	return records.LinkableCompany(l.tx, l.p, id, was)
 }
 
 func validateContacts(lk linked, d *Deal, fe crm.FieldErrors) error {

@@ -203,7 +203,7 @@ func validateContact(tx *store.Tx, p crm.Principal, c *Contact, was crm.ID, fe c
 		fe.Add("emails", "A contact holds at most 20 emails, 20 phones and 50 tags.")
 	}
 	if c.CompanyID != 0 {
-		co, err := linkableCompany(tx, p, c.CompanyID, was)
+		co, err := LinkableCompany(tx, p, c.CompanyID, was)
 		if crm.ErrorCode(err) == crm.NotFound {
 			fe.Add("company_id", "No such company.")
 		} else if err != nil {

@@ -158,7 +158,7 @@ func savePastCompany(tx *store.Tx, p crm.Principal, pc PastCompany, in PastCompa
 
 func validatePastCompany(tx *store.Tx, p crm.Principal, pc *PastCompany, was crm.ID) error {
 	fe := crm.FieldErrors{}
-	co, err := linkableCompany(tx, p, pc.CompanyID, was)
+	co, err := LinkableCompany(tx, p, pc.CompanyID, was)
 	if crm.ErrorCode(err) == crm.NotFound {
 		fe.Add("company_id", "No such company.")
 	} else if err != nil {

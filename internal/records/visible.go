@@ -31,10 +31,11 @@ func ViewCompany(tx *store.Tx, p crm.Principal, id crm.ID) (Company, error) {
 	return c, nil
 }
 
-// linkableCompany is a company p may link a record to: the one it is linked
-// to already (was), or one p may see. A member cannot learn a hidden
-// company's name by linking to its id.
-func linkableCompany(tx *store.Tx, p crm.Principal, id, was crm.ID) (Company, error) {
+// LinkableCompany is a company p may link a record to: the one it is
+// linked to already (was; someone who sees it may have made the link), or
+// one p may see. A member cannot learn a hidden company's name by linking
+// to its id.
+func LinkableCompany(tx *store.Tx, p crm.Principal, id, was crm.ID) (Company, error) {
 	if id == was {
 		return GetCompany(tx, p.WorkspaceID, id)
 	}
