@@ -105,7 +105,9 @@ func TestDealContactsUI(t *testing.T) {
 		id := newDeal(t, b, url.Values{"title": {"Rollout"}, "value": {"5000"}, "contact_id": {ids["Ada"]}, "company_id": {co}})
 		rec = b.do("GET", "/deals/"+id, nil)
 		body := rec.Body.String()
-		must(t, rec, 200, body, `data-fact="contact"`, `hx-get="/deals/`+id+`/edit?field=contact"`)
+		must(t, rec, 200, body, `data-fact="contact"`, `hx-get="/deals/`+id+`/edit?field=contact"`,
+			// Linked facts open their record from an arrow beside the value.
+			`class="fact-open" href="/contacts/`+ids["Ada"]+`"`, `class="fact-open" href="/companies/`+co+`"`)
 		wantRows(t, body, "Ada (primary)")
 
 		// The primary contact in place: its editor is a contact picker.

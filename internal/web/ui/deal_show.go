@@ -112,6 +112,14 @@ func (h *Handlers) dealFacts(tx *store.Tx, p crm.Principal, d deals.Deal, pl dea
 		f("tags", "Tags", "", "text", strings.Join(d.Tags, ", "), nil),
 	}
 	facts[len(facts)-1].Tags = d.Tags
+	for i := range facts {
+		switch {
+		case facts[i].Key == "contact" && d.ContactID != 0:
+			facts[i].URL = "/contacts/" + d.ContactID.String()
+		case facts[i].Key == "company" && d.CompanyID != 0:
+			facts[i].URL = "/companies/" + d.CompanyID.String()
+		}
+	}
 	defs, err := records.ListFields(tx, p.WorkspaceID, "deal", false)
 	if err != nil {
 		return nil, err
