@@ -2,7 +2,8 @@
 // -search, search-global's queries; with -pick, the company picker's)
 // (bench/load: list-contacts-filtered) in-process against a seeded data
 // directory, one at a time, three rounds: server time without HTTP or
-// queueing. -count-budget 1µs leaves out the first page's count; -db
+// queueing. -count-budget 1µs leaves out the first page's count; -filter N
+// times one filter only and -cpuprofile FILE profiles the rounds; -db
 // reads a PostgreSQL database instead of the data directory's SQLite one.
 //
 //	go run ./bench/cmd/listprobe -data /tmp/l-sqlite -as demo@tandem.local
@@ -14,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/tandemcrm/tandem/bench/load"
@@ -30,7 +32,20 @@ func main() {
 	rounds := flag.Int("rounds", 3, "rounds over the filters")
 	searches := flag.Bool("search", false, "time search-global's queries instead of the filters")
 	picks := flag.Bool("pick", false, "time the company picker's answers (records.PickCompanies) to pickQueries instead")
+	only := flag.Int("filter", -1, "time only this filter (0–4, in the order of load.ContactFilters)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the timed rounds to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "listprobe:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	mode := "filters"
 	switch {
 	case *searches:
@@ -38,7 +53,8 @@ func main() {
 	case *picks:
 		mode = "pick"
 	}
-	if err := run(store.Options{DataDir: *data, URL: *dbURL, CountBudget: *budget}, *as, *rounds, mode); err != nil {
+	if err := run(store.Options{DataDir: *data, URL: *dbURL, CountBudget: *budget}, *as, *rounds, mode, *only); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "listprobe:", err)
 		os.Exit(1)
 	}
@@ -48,7 +64,7 @@ func main() {
 // substrings, a typo, and words that many contacts and no company hold.
 var pickQueries = []string{"", "o", "oakr", "zq", "consult", "acme corp", "nortwind", "john", "hoffman"}
 
-func run(opts store.Options, as string, rounds int, mode string) error {
+func run(opts store.Options, as string, rounds int, mode string, only int) error {
 	ctx := context.Background()
 	db, err := store.Open(ctx, opts)
 	if err != nil {
@@ -81,7 +97,10 @@ func run(opts store.Options, as string, rounds int, mode string) error {
 		if mode != "filters" {
 			continue
 		}
-		for _, f := range load.ContactFilters() {
+		for i, f := range load.ContactFilters() {
+			if only >= 0 && i != only {
+				continue
+			}
 			start := time.Now()
 			var page records.Page[records.Contact]
 			err := db.Read(ctx, func(tx *store.Tx) (err error) {

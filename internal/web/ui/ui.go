@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/riverqueue/river"
@@ -60,14 +64,35 @@ type Handlers struct {
 }
 
 // render writes a component with status.
+//
+// The page is rendered into memory first and sent in one write with its
+// length: written as it renders, a list page went out in 4 KB chunks, a
+// system call each (a twelfth of the server's CPU under a list workload),
+// and a template that failed halfway sent half a page with a 200.
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
+		h.Errs.Error(w, r, fmt.Errorf("render %s: %w", r.URL.Path, err)) // logged there
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil && r.Context().Err() == nil {
-		h.Log.ErrorContext(r.Context(), "render", "path", r.URL.Path, "err", err)
-	}
+	_, _ = w.Write(buf.Bytes())
 }
+
+// pageBuffers hold rendered pages between requests; one that grew past
+// maxPooledPage (a list of hundreds of wide rows) is left to the collector.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 1 << 20
 
 // shell builds the frame of a signed-in page, consuming pending flashes.
 func (h *Handlers) shell(w http.ResponseWriter, r *http.Request, title, active string) view.Shell {
