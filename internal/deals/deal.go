@@ -148,7 +148,7 @@ func CreateDeal(tx *store.Tx, p crm.Principal, in NewDeal) (Deal, error) {
 	if err := placeNew(tx, p.WorkspaceID, &d, fe); err != nil {
 		return d, err
 	}
-	checkValue(fe, d.Value)
+	checkValue(fe, d.Value, d.Currency)
 	if err := validate(tx, p, nil, &d, fe); err != nil {
 		return d, err
 	}
@@ -222,10 +222,17 @@ func placeNew(tx *store.Tx, ws crm.ID, d *Deal, fe crm.FieldErrors) error {
 // checkValue refuses a value out of 0..MaxValue. Only a value being set is
 // checked: a deal stored with one out of range (line items once wrote
 // such values) stays editable in its other fields.
-func checkValue(fe crm.FieldErrors, v int64) {
-	if v < 0 || v > MaxValue {
-		fe.Add("value", "Give a value from 0 up to 10^13 in major units.")
+func checkValue(fe crm.FieldErrors, v int64, currency string) {
+	if v >= 0 && v <= MaxValue {
+		return
 	}
+	// The bound in the deal's currency: 10^15 minor units are 10^13 euros
+	// but 10^15 yen.
+	limit := strings.TrimPrefix(crm.FormatMoney(MaxValue, "EUR"), "EUR ")
+	if c := strings.ToUpper(strings.TrimSpace(currency)); c != "" {
+		limit = crm.FormatMoney(MaxValue, c)
+	}
+	fe.Add("value", "Give a value from 0 up to "+limit+".")
 }
 
 // validate normalises d in place and collects every problem but the

@@ -96,7 +96,7 @@ func UpdateDeal(tx *store.Tx, p crm.Principal, id crm.ID, in DealPatch, ifVersio
 		}
 	}
 	if d.Value != old.Value {
-		checkValue(fe, d.Value)
+		checkValue(fe, d.Value, d.Currency)
 	}
 	if d.Value != old.Value || d.Currency != old.Currency {
 		if err := itemsRule(tx, p.WorkspaceID, old, d, fe); err != nil {

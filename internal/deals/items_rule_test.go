@@ -81,3 +81,24 @@ func TestOutOfRangeValueStaysEditable(t *testing.T) {
 		}
 	})
 }
+
+// The bound on a deal's value is said in the deal's currency: 10^15 minor
+// units are 10^13 euros but 10^15 yen.
+func TestValueBoundInDealCurrency(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB, c *clock) {
+		f := newFixture(t, db, crm.RoleMember)
+		for cur, want := range map[string]string{
+			"EUR": "Give a value from 0 up to EUR 10,000,000,000,000.00.",
+			"jpy": "Give a value from 0 up to JPY 1,000,000,000,000,000.",
+		} {
+			var err error
+			f.write(func(tx *store.Tx) error {
+				_, err = deals.CreateDeal(tx, f.p, deals.NewDeal{Title: "Too big", Value: deals.MaxValue + 1, Currency: cur})
+				return nil
+			})
+			if got := crm.ErrorFields(err)["value"]; got != want {
+				t.Errorf("%s: value error %q, want %q", cur, got, want)
+			}
+		}
+	})
+}
