@@ -149,6 +149,32 @@ func TestDealContactsAndPipelines(t *testing.T) {
 	if !Fits(t, ctx) {
 		t.Fatal("the deal page with a role being changed scrolls sideways at 390px")
 	}
+	// A long title keeps the top bar to one row on a phone: the title takes
+	// at most two lines beside the search box, and says itself whole on
+	// hover.
+	long := "Contoso global rollout of the enterprise plan across every regional office, phase two"
+	longID, err := cd.Run(ctx, cd.Evaluate[string](`fetch("/deals", {method: "POST", body: new URLSearchParams(`+
+		jsString(url.Values{"title": {long}, "value": {"1000"}, "currency": {"USD"}}.Encode())+
+		`)}).then(r => r.url.split("/").pop())`, cd.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/deals/"+longID), cd.WaitVisible(cd.CSS(`.topbar h1`)))
+	bar := Eval[map[string]float64](t, ctx, `(() => {
+		const box = s => document.querySelector(s).getBoundingClientRect(), h1 = box(".topbar h1"), search = box(".topbar .topsearch");
+		return {bar: box(".topbar").height, title: h1.height, line: parseFloat(getComputedStyle(document.querySelector(".topbar h1")).lineHeight),
+			sameRow: search.top < h1.bottom && h1.top < search.bottom ? 1 : 0};
+	})()`)
+	if bar["sameRow"] != 1 || bar["title"] > 2.5*bar["line"] {
+		t.Errorf("a long title on a phone: top bar %+v, want the title in at most two lines beside the search box", bar)
+	}
+	if got := Eval[string](t, ctx, `document.querySelector(".topbar h1").title`); got != long {
+		t.Errorf("the title's tooltip %q, want the whole title", got)
+	}
+	if !Fits(t, ctx) {
+		t.Error("the page of a deal with a long title scrolls sideways at 390px")
+	}
+	lookTop(t, ctx, "deal-long-title-phone")
 	Do(t, ctx, cd.EmulateViewport(1280, 800))
 
 	// The quick-add form with its pickers, for looking at.
