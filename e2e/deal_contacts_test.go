@@ -132,6 +132,10 @@ func TestDealContactsAndPipelines(t *testing.T) {
 	if got := Text(t, ctx, `#deal-history tbody tr`); !strings.Contains(got, "Quoted") {
 		t.Fatalf("the latest stay after the move: %q", got)
 	}
+	// The timeline shows the move at once, on top.
+	if got := Text(t, ctx, `#timeline li`); !strings.Contains(got, "Quoted") {
+		t.Fatalf("the newest timeline entry after the move, without a reload: %q", got)
+	}
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/pipeline?pipeline="+Eval[string](t, ctx, `new URL(document.querySelector("#deal-back").href).searchParams.get("pipeline")`)),
 		cd.WaitVisible(cd.CSS(`[data-board] .card`)))
 	if got := column(t, ctx, "Contoso rollout"); got != "Quoted" {

@@ -77,6 +77,9 @@ func TestDomainsAndPastCompaniesInBrowser(t *testing.T) {
 	if !Eval[bool](t, ctx, `window.samePage === true`) {
 		t.Fatal("choosing a company reloaded the page")
 	}
+	if got := Text(t, ctx, `#timeline li`); !strings.Contains(got, "Babbage & Co") {
+		t.Fatalf("the newest timeline entry after choosing the company, without a reload: %q", got)
+	}
 	Do(t, ctx, cd.Navigate(srv.BaseURL+ada), cd.WaitVisible(cd.CSS(`#past-companies`)))
 	if got := Text(t, ctx, `#past-companies ul.past`); !strings.Contains(got, "Analytical Engines") {
 		t.Fatalf("past companies after the move: %q", got)

@@ -45,12 +45,10 @@ func (h *Handlers) loadDeal(tx *store.Tx, p crm.Principal, id crm.ID, full bool)
 		return v, err
 	}
 	tl, err := records.TimelineFor(tx, p, "deal", id, 200)
-	for _, e := range tl {
-		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who, Action: string(e.Action), Summary: e.Summary})
-	}
 	if err != nil {
 		return v, err
 	}
+	v.Timeline = timelineView(tl)
 	reasons, err := deals.ListLostReasons(tx, p.WorkspaceID)
 	for _, r := range reasons {
 		v.Reasons = append(v.Reasons, r.Name)
@@ -295,9 +293,16 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 		case code != "" && field == "company":
 			picked = pickedCompany(tx, p, value)
 		}
-		if v, err = h.loadDeal(tx, p, id, false); err == nil && code == "" && field == "stage" {
-			v.History, err = dealHistory(tx, p, id)
+		if v, err = h.loadDeal(tx, p, id, false); err != nil || code != "" {
+			return err
 		}
+		if field == "stage" {
+			if v.History, err = dealHistory(tx, p, id); err != nil {
+				return err
+			}
+		}
+		tl, err := records.TimelineFor(tx, p, "deal", id, 200)
+		v.Timeline = timelineView(tl)
 		return err
 	}); rerr != nil {
 		h.Errs.Error(w, r, rerr)

@@ -95,14 +95,7 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 	for i := range v.Facts {
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
 	}
-	for _, e := range rec.timeline {
-		action := string(e.Action)
-		if e.About != "" { // "created deal “X” of this company"
-			action += " " + e.About + " of"
-		}
-		v.Timeline = append(v.Timeline, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who,
-			Action: action, Summary: e.Summary})
-	}
+	v.Timeline = timelineView(rec.timeline)
 	if err := h.read(r.Context(), func(tx *store.Tx) error {
 		if err := h.addNotesAndDups(tx, p, object, id, &v); err != nil {
 			return err
@@ -205,7 +198,29 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		http.Redirect(w, r, f.Base, http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, status, view.FactFragment(f))
+	if status != http.StatusOK {
+		h.render(w, r, status, view.FactFragment(f))
+		return
+	}
+	var tl []records.Entry
+	if err := h.read(r.Context(), func(tx *store.Tx) (err error) { tl, err = records.TimelineFor(tx, p, object, id, 200); return err }); err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.render(w, r, status, view.FactSaved(f, object, timelineView(tl)))
+}
+
+// timelineView is a timeline as its panel shows it.
+func timelineView(tl []records.Entry) []view.TimelineEntry {
+	out := make([]view.TimelineEntry, 0, len(tl))
+	for _, e := range tl {
+		action := string(e.Action)
+		if e.About != "" { // "created deal “X” of this company"
+			action += " " + e.About + " of"
+		}
+		out = append(out, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who, Action: action, Summary: e.Summary})
+	}
+	return out
 }
 
 func orDash(s string) string {
