@@ -268,3 +268,58 @@ func TestDealContactsVisibility(t *testing.T) {
 		wantRows(t, mo.do("GET", "/deals/"+id, nil).Body.String(), "Mina (primary)")
 	})
 }
+
+// TestDealContactsReadOnly: a read-only member sees a deal's contacts and
+// their roles but no way to change them, and every change they post
+// anyway is refused without touching the deal.
+func TestDealContactsReadOnly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		owner := signedIn(t, db)
+		ids := contactIDs(t, owner, "Ada", "Bob", "Cy")
+		id := newDeal(t, owner, url.Values{"title": {"Rollout"}, "contact_id": {ids["Ada"]}})
+		rec := owner.do("POST", "/deals/"+id+"/contacts", url.Values{"contact_id": {ids["Bob"]}, "role": {"Champion"},
+			"version": {dealVersion(t, owner, id)}}, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String())
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			var ws crm.ID
+			if err := tx.Unscoped().QueryRow(`SELECT workspace_id FROM memberships`).Scan(&ws); err != nil {
+				return err
+			}
+			u, err := account.CreateUser(tx, account.NewUser{Email: "reader@acme.test", Name: "Reader", Password: "a long enough phrase"})
+			if err != nil {
+				return err
+			}
+			return account.AddMember(tx, ws, u.ID, crm.RoleReadOnly, crm.System)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		reader := &browser{t: t, h: owner.h, cookies: map[string]*http.Cookie{}}
+		must(t, reader.do("POST", "/login", url.Values{"email": {"reader@acme.test"}, "password": {"a long enough phrase"}}), 303, "")
+
+		rec = reader.do("GET", "/deals/"+id, nil)
+		body := rec.Body.String()
+		must(t, rec, 200, body, `id="deal-contacts"`, ">Ada<", ">Bob<", `<span class="muted dc-role">Champion</span>`)
+		for _, no := range []string{`class="dc-add"`, "?edit_role=", "/contacts/" + ids["Bob"] + "/delete", "/contacts/" + ids["Bob"] + "/primary",
+			`hx-get="/deals/` + id + `/edit?field=contact"`} {
+			if strings.Contains(body, no) {
+				t.Errorf("the read-only page offers a change: %q", no)
+			}
+		}
+		v := dealVersion(t, owner, id)
+		for _, c := range []struct{ path, form string }{
+			{"/deals/" + id + "/contacts", "contact_id=" + ids["Cy"] + "&role=Legal"},
+			{"/deals/" + id + "/contacts/" + ids["Bob"], "value=Legal"},
+			{"/deals/" + id + "/contacts/" + ids["Bob"] + "/primary", ""},
+			{"/deals/" + id + "/contacts/" + ids["Bob"] + "/delete", ""},
+			{"/deals/" + id + "/edit", "field=contact&value=" + ids["Cy"]},
+		} {
+			form, _ := url.ParseQuery(c.form + "&version=" + v)
+			rec := reader.do("POST", c.path, form, "HX-Request", "true")
+			must(t, rec, 403, rec.Body.String())
+		}
+		if got := dealVersion(t, owner, id); got != v {
+			t.Fatalf("refused changes moved the deal's version %s → %s", v, got)
+		}
+		wantRows(t, owner.do("GET", "/deals/"+id, nil).Body.String(), "Ada (primary)", "Bob: Champion")
+	})
+}
