@@ -265,16 +265,32 @@ func (b *dealBatch) Flush(tx *store.Tx) error { return b.flush(tx) }
 func (b *dealBatch) Finish(tx *store.Tx) error { return b.dropPlanned(tx) }
 
 // links resolves the row's owner, contact and company, noting what it could
-// not find.
-func (b *dealBatch) links(tx *store.Tx, op *domainOp) (owner, contact, company crm.ID, err error) {
+// not find. before is the deal the row updates (nil for a new one): a link
+// it has already stays, but a new link must be to a record the importing
+// member sees, as when they edit the deal by hand. A hidden one is left out
+// with a warning, not made the row's error ("No such contact.").
+func (b *dealBatch) links(tx *store.Tx, op *domainOp, before *deals.Deal) (owner, contact, company crm.ID, err error) {
 	r, v := b.run, op.vals
 	owner, _ = r.Owner(v["owner"])
+	var had deals.Deal
+	if before != nil {
+		had = *before
+	}
 	if e := v["contact"]; e != "" {
 		if contact, err = linkContact(tx, r.WorkspaceID, e); err != nil {
 			return
 		}
+		why := "no contact has this email; the deal has no contact"
+		if contact != 0 && contact != had.ContactID {
+			if _, verr := records.ViewContact(tx, r.Principal, contact); crm.ErrorCode(verr) == crm.NotFound {
+				contact, why = 0, "the contact with this email is hidden from you, so it is not linked"
+			} else if verr != nil {
+				err = verr
+				return
+			}
+		}
 		if contact == 0 {
-			if err = b.issue(tx, op.line, Warned, "contact", e, "no contact has this email; the deal has no contact"); err != nil {
+			if err = b.issue(tx, op.line, Warned, "contact", e, why); err != nil {
 				return
 			}
 		}
@@ -283,12 +299,21 @@ func (b *dealBatch) links(tx *store.Tx, op *domainOp) (owner, contact, company c
 		if company, err = linkCompany(tx, r.WorkspaceID, n, d); err != nil {
 			return
 		}
+		why := "no company has this name or domain; the deal has no company"
+		if company != 0 {
+			if _, verr := records.LinkableCompany(tx, r.Principal, company, had.CompanyID); crm.ErrorCode(verr) == crm.NotFound {
+				company, why = 0, "the company with this name or domain is hidden from you, so it is not linked"
+			} else if verr != nil {
+				err = verr
+				return
+			}
+		}
 		if company == 0 {
 			f, val := "company", n
 			if n == "" {
 				f, val = "company_domain", d
 			}
-			err = b.issue(tx, op.line, Warned, f, val, "no company has this name or domain; the deal has no company")
+			err = b.issue(tx, op.line, Warned, f, val, why)
 		}
 	}
 	return
@@ -301,14 +326,22 @@ func (b *dealBatch) writeDeal(tx *store.Tx, op *domainOp) (crm.ID, error) {
 	if o != nil {
 		return 0, crm.Errorf(crm.Invalid, "%s", o.Message)
 	}
-	owner, contact, company, err := b.links(tx, op)
+	var d, before deals.Deal
+	var had *deals.Deal
+	if op.target != nil {
+		var err error
+		if before, err = deals.GetDeal(tx, r.WorkspaceID, op.target.id, false); err != nil {
+			return 0, err
+		}
+		had = &before
+	}
+	owner, contact, company, err := b.links(tx, op, had)
 	if err != nil {
 		return 0, err
 	}
 	custom, _ := r.CustomValues(v, op.target == nil)
 	cur := dealCurrency(v)
 	closeOn, _ := dateOnly(v["expected_close"])
-	var d, before deals.Deal
 	if op.target == nil {
 		in := deals.NewDeal{Title: v["title"], Currency: cur, PipelineID: pl.ID, StageID: st.ID, ExpectedClose: closeOn,
 			OwnerID: owner, ContactID: contact, CompanyID: company, Source: v["source"], Priority: v["priority"],
@@ -324,9 +357,6 @@ func (b *dealBatch) writeDeal(tx *store.Tx, op *domainOp) (crm.ID, error) {
 			return 0, errf("deal import id: %w", err)
 		}
 	} else {
-		if before, err = deals.GetDeal(tx, r.WorkspaceID, op.target.id, false); err != nil {
-			return 0, err
-		}
 		if d, err = deals.UpdateDeal(tx, r.Principal, before.ID, dealPatch(v, cur, closeOn, owner, contact, company, st.ID, custom), 0); err != nil {
 			return 0, err
 		}

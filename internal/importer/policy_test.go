@@ -145,3 +145,65 @@ func TestDryRun(t *testing.T) {
 func recordsContact(email string) records.NewContact {
 	return records.NewContact{FirstName: "Old", Email: email, Title: "Founder"}
 }
+
+// TestDealImportHiddenLinks: a member who sees only their own records
+// imports deals naming an admin's contact and company. The deals are made
+// without those links and the report says why, line by line; an update
+// keeps a link the deal had already (an admin made it).
+func TestDealImportHiddenLinks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		admin := member(t, db, 0, crm.RoleAdmin, "admin@example.com")
+		m := member(t, db, admin.WorkspaceID, crm.RoleMember, "m@example.com")
+		if err := db.Write(ctx, func(tx *store.Tx) error { return account.SetMemberVisibility(tx, admin, account.SeeOwn) }); err != nil {
+			t.Fatal(err)
+		}
+		hidden := existing(t, db, admin, records.NewContact{FirstName: "Hidden", Email: "hidden@example.com"})
+		var co records.Company
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			co, err = records.CreateCompany(tx, admin, records.NewCompany{Name: "Secret Ltd"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		existing(t, db, m, records.NewContact{FirstName: "Mine", Email: "mine@example.com"})
+		file := "Deal Name,Contact Email,Company Name,Record ID\n" +
+			"Peek,hidden@example.com,Secret Ltd,H1\n" +
+			"Fine,mine@example.com,,H2\n"
+		imp := runImport(t, db, m, "deals", file, nil, false)
+		if imp.Summary() != "created=2 updated=0 skipped=0 errors=0" {
+			t.Fatalf("member's deal import: %s\n%s", imp.Summary(), issueLines(t, db, m, imp.ID))
+		}
+		want := `2 warning Contact Email "hidden@example.com" the contact with this email is hidden from you, so it is not linked` + "\n" +
+			`2 warning Company Name "Secret Ltd" the company with this name or domain is hidden from you, so it is not linked`
+		if got := issueLines(t, db, m, imp.ID); got != want {
+			t.Fatalf("report:\n%s\nwant:\n%s", got, want)
+		}
+		if got := rowsOf(t, db, `SELECT title, CASE WHEN contact_id <> 0 THEN 1 ELSE 0 END, CASE WHEN company_id <> 0 THEN 1 ELSE 0 END FROM deals WHERE workspace_id = ? ORDER BY title`, admin.WorkspaceID); got != "Fine|1|0\nPeek|0|0" {
+			t.Fatalf("deals: %q", got)
+		}
+
+		// An admin links Peek to both; the member's next import of the same
+		// row updates it and leaves the links as they are, without a word.
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(`UPDATE deals SET contact_id = ?, company_id = ? WHERE workspace_id = ? AND external_id = 'H1'`,
+				hidden.ID, co.ID, admin.WorkspaceID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &importer.Template{Kind: "deals", Columns: []importer.ColumnMap{{Header: "Deal Name", Field: "title"},
+			{Header: "Contact Email", Field: "contact"}, {Header: "Company Name", Field: "company"}, {Header: "Record ID", Field: "external_id"}},
+			Dedupe: importer.Dedupe{Policy: importer.CreateOrUpdate, Match: "external_id"}}
+		again := runImport(t, db, m, "deals", "Deal Name,Contact Email,Company Name,Record ID\nPeek again,hidden@example.com,Secret Ltd,H1\n", tmpl, false)
+		if again.Summary() != "created=0 updated=1 skipped=0 errors=0" {
+			t.Fatalf("update: %s\n%s", again.Summary(), issueLines(t, db, m, again.ID))
+		}
+		if got := issueLines(t, db, m, again.ID); got != "" {
+			t.Fatalf("the update's report: %s", got)
+		}
+		if got := rowsOf(t, db, `SELECT title, CASE WHEN contact_id = ? THEN 1 ELSE 0 END, CASE WHEN company_id = ? THEN 1 ELSE 0 END FROM deals WHERE workspace_id = ? AND external_id = 'H1'`,
+			hidden.ID, co.ID, admin.WorkspaceID); got != "Peek again|1|1" {
+			t.Fatalf("updated deal: %q", got)
+		}
+	})
+}
