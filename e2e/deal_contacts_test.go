@@ -179,6 +179,11 @@ func TestDealContactsAndPipelines(t *testing.T) {
 		t.Error("the page of a deal with a long title scrolls sideways at 390px")
 	}
 	lookTop(t, ctx, "deal-long-title-phone")
+	// The deals list on a phone: a card per deal, nothing sideways.
+	Do(t, ctx, cd.Navigate(srv.BaseURL+"/deals"), cd.WaitVisible(cd.CSS(`.deal-table tbody tr`)))
+	if over := Eval[float64](t, ctx, `(() => { const w = document.querySelector(".deal-table-wrap"); return w.scrollWidth - w.clientWidth; })()`); over > 0 || !Fits(t, ctx) {
+		t.Errorf("the deals list scrolls sideways by %.0f px at 390px", over)
+	}
 	Do(t, ctx, cd.EmulateViewport(1280, 800))
 
 	// The quick-add form with its pickers, for looking at.

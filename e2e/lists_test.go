@@ -64,6 +64,26 @@ func TestListViews(t *testing.T) {
 		t.Fatalf("total = %q", got)
 	}
 	look(t, ctx, "contacts")
+	// On a phone the rows are cards: nothing scrolls sideways, every
+	// row's name and email are in view, and a row can still be selected.
+	Do(t, ctx, cd.EmulateViewport(390, 844), cd.Reload(), cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
+	phone := Eval[map[string]float64](t, ctx, `(() => {
+		const wrap = document.querySelector(".table-wrap"), rows = [...document.querySelectorAll("#contact-rows tr")];
+		const right = Math.max(...rows.flatMap(r => [...r.querySelectorAll("td")].map(td => td.getBoundingClientRect().right)));
+		const name = rows[0].querySelector("td:nth-child(2)").getBoundingClientRect(), sel = rows[0].querySelector("td.sel").getBoundingClientRect();
+		return {overflow: wrap.scrollWidth - wrap.clientWidth, right: right, nameTop: name.top - sel.top};
+	})()`)
+	if phone["overflow"] > 0 || phone["right"] > 390 || phone["nameTop"] > 8 {
+		t.Errorf("the contact list on a phone: %+v, want cards within 390 px with the name beside the select box", phone)
+	}
+	if !Fits(t, ctx) {
+		t.Error("the contact list scrolls sideways at 390px")
+	}
+	Do(t, ctx, cd.Click(cd.CSS(`#contact-rows tr:first-child input[data-select]`)))
+	if !Eval[bool](t, ctx, `document.querySelector("#contact-rows tr:first-child input[data-select]").checked`) {
+		t.Error("a row's select box does not respond on a phone")
+	}
+	Do(t, ctx, cd.EmulateViewport(1280, 800))
 	for _, name := range []string{"Ada Lovelace", "Grace Hopper"} {
 		Do(t, ctx, cd.Navigate(srv.BaseURL+"/contacts"), cd.WaitVisible(cd.CSS(`#contact-rows tr`)))
 		Do(t, ctx, cd.Click(cd.Search(`//tbody//a[text()="`+name+`"]`)), cd.WaitVisible(cd.CSS(`[data-fact="custom.region"] [data-edit]`)),

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -95,5 +96,26 @@ func TestListViewsUI(t *testing.T) {
 		must(t, b.do("POST", "/contacts/bulk", form), 303, "")
 		rec = b.do("GET", "/contacts?filter="+url.QueryEscape(`lifecycle = "customer"`), nil)
 		must(t, rec, 200, rec.Body.String(), "Changed 2 contacts.", `data-total>2 contacts<`)
+	})
+}
+
+// TestFilterExamplesWork: each list's filter box suggests an expression
+// that its own list accepts.
+func TestFilterExamplesWork(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for _, path := range []string{"/contacts", "/companies"} {
+			rec := b.do("GET", path, nil)
+			m := regexp.MustCompile(`placeholder="Filter, e\.g\. ([^"]+)"`).FindStringSubmatch(rec.Body.String())
+			if m == nil {
+				t.Fatalf("%s: no filter example", path)
+			}
+			example := html.UnescapeString(m[1])
+			rec = b.do("GET", path+"?filter="+url.QueryEscape(example), nil)
+			must(t, rec, 200, rec.Body.String())
+			if strings.Contains(rec.Body.String(), `id="filter-error"`) {
+				t.Errorf("%s refuses its own example %q", path, example)
+			}
+		}
 	})
 }

@@ -103,3 +103,12 @@ func backLabel(object string) string {
 
 // factID makes a field key safe for an element id: custom.region → custom-region.
 func factID(key string) string { return strings.ReplaceAll(key, ".", "-") }
+
+// filterExample is the filter box's placeholder: an expression that works
+// on the list's object.
+func filterExample(object string) string {
+	if object == "company" {
+		return `Filter, e.g. industry = "Software" and size >= 50`
+	}
+	return `Filter, e.g. lifecycle = "lead" and owner = me()`
+}
