@@ -51,7 +51,7 @@ func dealTimeline(tx *store.Tx, ws, id crm.ID, evs []crm.Event, limit int) ([]En
 	} else if err != nil {
 		return nil, fmt.Errorf("records: deal %d: %w", id, err)
 	}
-	items, info, err := itemEvents(tx, ws, id, d.currency, evs, limit)
+	items, info, err := itemEvents(tx, ws, id, d.currency, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -12,28 +12,22 @@ import (
 
 // A deal's line items write events of their own (object type "deal_item",
 // package products): the line added with its name, changed, removed. They
-// belong on the deal's timeline, and products writes them without the
-// deal's id except on adding and removing, so they are found by item: the
-// deal's current lines through deal_items, and a line removed since
-// through its removal. Each change of a deal's lines that moves its totals
-// also writes an items_net/items_total event on the deal, in the same
-// transaction right after the line's own; a page's such events that no
-// current line explains lead back to the removed lines. A removed line
-// whose removal left the totals as they were (a line of zero) is not found.
+// belong on the deal's timeline. Products names the deal in a line's
+// first event and in its removal, not in the changes between, so the
+// lines are found by item: the deal's current lines through deal_items,
+// and the lines removed since through their removal events (the partial
+// index events_removed_items, migration 00038), then every event of those
+// items through events_object.
 
 type itemInfo struct{ name, currency string }
 
-// maxWalks bounds the look-ups for removed lines on one page.
-const maxWalks = 50
+// maxRemoved bounds the removed lines read for one timeline page: the
+// newest removals, far more than a page of entries shows.
+const maxRemoved = 1000
 
-// idsPerMinute spans a minute of ids (package ids: milliseconds above 22
-// bits of node and sequence): a line's event and its deal's, one
-// transaction apart by microseconds, are sought no further apart.
-const idsPerMinute = 60_000 << 22
-
-// itemEvents returns the newest events of deal d's line items, at most
-// limit, given the page of the deal's own events, with each item's name.
-func itemEvents(tx *store.Tx, ws crm.ID, d crm.ID, currency string, dealEvs []crm.Event, limit int) ([]crm.Event, map[crm.ID]itemInfo, error) {
+// itemEvents returns the newest events of deal d's line items, current and
+// removed, at most limit, with each item's name.
+func itemEvents(tx *store.Tx, ws crm.ID, d crm.ID, currency string, limit int) ([]crm.Event, map[crm.ID]itemInfo, error) {
 	info := map[crm.ID]itemInfo{}
 	rows, err := tx.Query(`SELECT id, name FROM deal_items WHERE workspace_id = ? AND deal_id = ?`, ws, d)
 	if err != nil {
@@ -54,25 +48,56 @@ func itemEvents(tx *store.Tx, ws crm.ID, d crm.ID, currency string, dealEvs []cr
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
+	removed, err := removedItems(tx, ws, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range removed {
+		if _, ok := info[id]; !ok { // an id is never reused; be safe anyway
+			ids = append(ids, id)
+		}
+	}
 	evs, err := eventsOf(tx, ws, "deal_item", ids, limit)
 	if err != nil {
 		return nil, nil, err
 	}
-	gone, err := removedItems(tx, ws, d, dealEvs, evs, limit)
-	if err != nil || len(gone) == 0 {
-		return evs, info, err
-	}
-	more, err := eventsOf(tx, ws, "deal_item", gone, limit)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, ev := range more {
+	for _, ev := range evs {
 		// A removed line is named by its removal (the newest of its events).
 		if _, ok := info[ev.ObjectID]; !ok {
 			info[ev.ObjectID] = itemInfo{itemName(ev), currency}
 		}
 	}
-	return newest(append(evs, more...), limit), info, nil
+	return evs, info, nil
+}
+
+// removedItems returns the lines removed from deal d, the newest removals
+// first (at most maxRemoved).
+func removedItems(tx *store.Tx, ws, d crm.ID) ([]crm.ID, error) {
+	rows, err := tx.Query(removedItemsSQL(tx.Dialect()), ws, d.String(), maxRemoved)
+	if err != nil {
+		return nil, fmt.Errorf("records: removed items of deal %d: %w", d, err)
+	}
+	defer rows.Close()
+	var out []crm.ID
+	for rows.Next() {
+		var id crm.ID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// removedItemsSQL reads removal events through events_removed_items: the
+// expression and the literals are the index's own, or it does not apply.
+func removedItemsSQL(d store.Dialect) string {
+	deal := `json_extract(e.changes, '$.deal_id.before')`
+	if d == store.Postgres {
+		deal = `((e.changes::jsonb -> 'deal_id') ->> 'before')`
+	}
+	return `SELECT e.object_id FROM events e WHERE e.workspace_id = ? AND ` + deal + ` = ?
+		AND e.object_type = 'deal_item' AND e.action = 'deleted' ORDER BY e.id DESC LIMIT ?`
 }
 
 // eventsOf returns the newest events of the objects ids, at most limit.
@@ -97,74 +122,6 @@ func eventsOf(tx *store.Tx, ws crm.ID, objectType string, ids []any, limit int) 
 	}
 	return out, rows.Err()
 }
-
-// removedItems finds the lines behind the deal's totals events that no
-// event of a current line (evs, a page of limit) explains.
-func removedItems(tx *store.Tx, ws, d crm.ID, dealEvs, evs []crm.Event, limit int) ([]any, error) {
-	explained := map[int64]bool{}
-	for _, ev := range evs {
-		explained[ev.At.UnixMicro()] = true
-	}
-	var out []any
-	seen := map[crm.ID]bool{}
-	walks := 0
-	for _, e := range dealEvs {
-		_, net := e.Changes["items_net"]
-		_, total := e.Changes["items_total"]
-		if !net && !total || explained[e.At.UnixMicro()] {
-			continue
-		}
-		if len(evs) == limit && e.ID < evs[len(evs)-1].ID {
-			continue // older than any line the page can still take
-		}
-		if walks++; walks > maxWalks {
-			break
-		}
-		id, ok, err := lineBefore(tx, ws, d, e)
-		if err != nil {
-			return nil, err
-		}
-		if ok && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out, nil
-}
-
-// lineBefore finds the line event that deal event e followed in its
-// transaction: the newest line event before e with e's time, read back
-// over at most a minute of ids.
-func lineBefore(tx *store.Tx, ws, d crm.ID, e crm.Event) (crm.ID, bool, error) {
-	rows, err := tx.Query(lineBeforeSQL, ws, e.ID-idsPerMinute, e.ID, store.Micros(e.At))
-	if err != nil {
-		return 0, false, fmt.Errorf("records: line before event %d: %w", e.ID, err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return 0, false, rows.Err()
-	}
-	ev, err := scanEvent(rows, ws)
-	if err != nil {
-		return 0, false, err
-	}
-	// Adding and removing name the deal; a change does not, but shares
-	// the deal event's transaction.
-	for _, c := range []crm.Change{ev.Changes["deal_id"]} {
-		for _, v := range []any{c.Before, c.After} {
-			if s, ok := v.(string); ok && s != d.String() {
-				return 0, false, nil
-			}
-		}
-	}
-	return ev.ObjectID, true, nil
-}
-
-// lineBeforeSQL reads events by id range (object_type is kept off the
-// index: by type, it would walk every line event of the workspace).
-const lineBeforeSQL = `SELECT ` + eventCols + ` FROM events e
-	WHERE e.workspace_id = ? AND e.id > ? AND e.id < ? AND e.at = ? AND e.object_type || '' = 'deal_item'
-	ORDER BY e.id DESC LIMIT 1`
 
 func itemName(ev crm.Event) string {
 	c := ev.Changes["name"]

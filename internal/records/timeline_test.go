@@ -291,5 +291,29 @@ func TestDealTimelineShowsLineItems(t *testing.T) {
 		if all := summaries(c.timeline(t, c.admin, "contact", ada.ID, 50)); strings.Contains(all, "Gizmo") {
 			t.Errorf("item lines on the contact's timeline:\n%s", all)
 		}
+
+		// A free line added and removed leaves the totals as they were (no
+		// totals event on the deal); its lines show all the same, and a line
+		// removed from another deal does not.
+		free := add(products.ItemInput{Name: ref("Setup (free)"), UnitPrice: products.Decimal("0")})
+		c.write(t, func(tx *store.Tx) error { return products.RemoveItem(tx, c.admin, d.ID, free.ID) })
+		var other deals.Deal
+		c.write(t, func(tx *store.Tx) (err error) {
+			if other, err = deals.CreateDeal(tx, c.admin, deals.NewDeal{Title: "Other", Currency: "EUR"}); err != nil {
+				return err
+			}
+			it, err := products.AddItem(tx, c.admin, other.ID, products.ItemInput{Name: ref("Elsewhere"), UnitPrice: products.Decimal("3")})
+			if err != nil {
+				return err
+			}
+			return products.RemoveItem(tx, c.admin, other.ID, it.ID)
+		})
+		tl = c.timeline(t, c.admin, "deal", d.ID, 50)
+		if len(tl) < 2 || tl[0].Summary != "removed item “Setup (free)”" || !strings.HasPrefix(tl[1].Summary, "added item “Setup (free)”") {
+			t.Errorf("a free line added and removed, newest first:\n%s", summaries(tl))
+		}
+		if all := summaries(tl); strings.Contains(all, "Elsewhere") {
+			t.Errorf("another deal's removed line on this deal's timeline:\n%s", all)
+		}
 	})
 }
