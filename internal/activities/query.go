@@ -281,20 +281,11 @@ func DealsWithoutNextActivity(tx *store.Tx, ws, pipelineID crm.ID, limit int) ([
 		args = append(args, pipelineID)
 	}
 	q += ` AND ` + NoNextActivitySQL("d") + ` ORDER BY d.id LIMIT ?`
-	rows, err := tx.Query(q, append(args, max(1, limit))...)
+	ids, err := tx.IDs(q, append(args, max(1, limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("activities: deals without next activity: %w", err)
 	}
-	defer rows.Close()
-	var out []crm.ID
-	for rows.Next() {
-		var id crm.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // NoNextActivitySQL is a condition on a row of deals (table alias alias)

@@ -59,21 +59,10 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 }
 
 func allWorkspaces(ctx context.Context, db *store.DB) ([]crm.ID, error) {
-	out := []crm.ID{0}
-	err := db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(`SELECT id FROM workspaces ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id crm.ID
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out = append(out, id)
-		}
-		return rows.Err()
+	var ids []crm.ID
+	err := db.Read(ctx, func(tx *store.Tx) (err error) {
+		ids, err = tx.IDs(`SELECT id FROM workspaces ORDER BY id`)
+		return err
 	})
-	return out, err
+	return append([]crm.ID{0}, ids...), err
 }

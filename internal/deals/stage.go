@@ -178,21 +178,8 @@ func DeleteStage(tx *store.Tx, p crm.Principal, id, moveTo crm.ID) error {
 // moveStageDeals moves every deal of stage from to the stage moveTo (which
 // must not lie in the pipeline notIn), with history and an event per deal.
 func moveStageDeals(tx *store.Tx, p crm.Principal, from Stage, moveTo, notIn crm.ID) error {
-	rows, err := tx.Query(`SELECT id FROM deals WHERE workspace_id = ? AND stage_id = ?`, p.WorkspaceID, from.ID)
-	if err != nil {
-		return err
-	}
-	var ids []crm.ID
-	for rows.Next() {
-		var id crm.ID
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	ids, err := tx.IDs(`SELECT id FROM deals WHERE workspace_id = ? AND stage_id = ?`, p.WorkspaceID, from.ID)
+	if err != nil || len(ids) == 0 {
 		return err
 	}
 	bad := func(msg string) error {

@@ -49,22 +49,9 @@ func eventsKind() Kind {
 func auditKind() Kind {
 	find := func(tx *store.Tx, s *Subject) ([]crm.ID, error) {
 		cond, args := s.mentions("details")
-		rows, err := tx.Query(`SELECT id FROM audit_log WHERE workspace_id = ? AND pd_salt <> ''
+		return tx.IDs(`SELECT id FROM audit_log WHERE workspace_id = ? AND pd_salt <> ''
 			AND ((object_type = 'contact' AND object_id IN `+personIDs+`) OR `+cond+`)`,
 			append([]any{s.WorkspaceID, s.WorkspaceID, s.ContactID, s.ContactID}, args...)...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var ids []crm.ID
-		for rows.Next() {
-			var id crm.ID
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
 	}
 	return Kind{Name: "audit_log", Title: "Audit log", Tables: []string{"audit_log"}, About: AboutContacts,
 		Description: "Who viewed, exported, changed or deleted personal data. Entries about the person are pseudonymised: details blanked, the hash chain kept.",

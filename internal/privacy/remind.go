@@ -44,7 +44,7 @@ func RemindDue(tx *store.Tx, ws crm.ID) (int, error) {
 	if err := rows.Err(); err != nil || len(list) == 0 {
 		return 0, err
 	}
-	admins, err := idList(tx, `SELECT user_id FROM memberships WHERE workspace_id = ? AND role IN ('owner', 'admin')
+	admins, err := tx.IDs(`SELECT user_id FROM memberships WHERE workspace_id = ? AND role IN ('owner', 'admin')
 		AND deactivated_at IS NULL ORDER BY user_id`, ws)
 	if err != nil {
 		return 0, err

@@ -34,7 +34,7 @@ func trashRetention() *Retention {
 			return count(tx, `SELECT COUNT(*)`+q, ws, store.Micros(cutoff))
 		},
 		Apply: func(tx *store.Tx, ws crm.ID, cutoff time.Time, sv Service) (int, error) {
-			ids, err := idList(tx, `SELECT c.id`+q+` ORDER BY c.id LIMIT 500`, ws, store.Micros(cutoff))
+			ids, err := tx.IDs(`SELECT c.id`+q+` ORDER BY c.id LIMIT 500`, ws, store.Micros(cutoff))
 			if err != nil {
 				return 0, err
 			}
@@ -57,7 +57,7 @@ func auditRetention() *Retention {
 			return count(tx, `SELECT COUNT(*)`+q, ws, store.Micros(cutoff))
 		},
 		Apply: func(tx *store.Tx, ws crm.ID, cutoff time.Time, _ Service) (int, error) {
-			ids, err := idList(tx, `SELECT id`+q+` ORDER BY id LIMIT 5000`, ws, store.Micros(cutoff))
+			ids, err := tx.IDs(`SELECT id`+q+` ORDER BY id LIMIT 5000`, ws, store.Micros(cutoff))
 			if err != nil {
 				return 0, err
 			}
@@ -75,23 +75,6 @@ func outboxRetention() *Retention {
 			n, err := tx.Exec(`DELETE`+q, ws, store.Micros(cutoff))
 			return int(n), err
 		}}
-}
-
-func idList(tx *store.Tx, q string, args ...any) ([]crm.ID, error) {
-	rows, err := tx.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []crm.ID
-	for rows.Next() {
-		var id crm.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Policy is one kind's retention in a workspace, with the dry run.
@@ -226,7 +209,7 @@ func RegisterJobs(reg *jobs.Registry, db *store.DB, sv Service, log *slog.Logger
 func (w *retentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs]) error {
 	var wss []crm.ID
 	err := w.db.Read(ctx, func(tx *store.Tx) (err error) {
-		wss, err = idList(tx, `SELECT id FROM workspaces ORDER BY id`)
+		wss, err = tx.IDs(`SELECT id FROM workspaces ORDER BY id`)
 		return err
 	})
 	if err != nil {

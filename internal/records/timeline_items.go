@@ -73,20 +73,11 @@ func itemEvents(tx *store.Tx, ws crm.ID, d crm.ID, currency string, limit int) (
 // removedItems returns the lines removed from deal d, the newest removals
 // first (at most maxRemoved).
 func removedItems(tx *store.Tx, ws, d crm.ID) ([]crm.ID, error) {
-	rows, err := tx.Query(removedItemsSQL(tx.Dialect()), ws, d.String(), maxRemoved)
+	ids, err := tx.IDs(removedItemsSQL(tx.Dialect()), ws, d.String(), maxRemoved)
 	if err != nil {
 		return nil, fmt.Errorf("records: removed items of deal %d: %w", d, err)
 	}
-	defer rows.Close()
-	var out []crm.ID
-	for rows.Next() {
-		var id crm.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // removedItemsSQL reads removal events through events_removed_items: the

@@ -254,3 +254,33 @@ func TestCommitAfterTheCallerLeft(t *testing.T) {
 		}
 	})
 }
+
+// TestIDs: a one-column query's ids in its order; none is an empty list.
+func TestIDs(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		err := db.Read(context.Background(), func(tx *store.Tx) error {
+			u := tx.Unscoped()
+			ids, err := u.IDs(`SELECT 3 UNION ALL SELECT 1 UNION ALL SELECT 2`)
+			if err != nil {
+				return err
+			}
+			if len(ids) != 3 || ids[0] != 3 || ids[1] != 1 || ids[2] != 2 {
+				t.Errorf("ids %v, want [3 1 2]", ids)
+			}
+			if ids, err = u.IDs(`SELECT id FROM workspaces WHERE id = ?`, -1); err != nil || len(ids) != 0 {
+				t.Errorf("no rows: %v, %v", ids, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Read(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Unscoped().IDs(`SELECT nope FROM workspaces`)
+			return err
+		})
+		if err == nil {
+			t.Error("a bad query gave no error")
+		}
+	})
+}

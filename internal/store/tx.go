@@ -251,6 +251,24 @@ func (tx *Tx) QueryRow(q string, args ...any) *Row {
 	return &Row{s: tx.sqlTx.QueryRowContext(tx.ctx, q, args...)}
 }
 
+// IDs runs a query of one id column and returns the ids in its order.
+func (tx *Tx) IDs(q string, args ...any) ([]crm.ID, error) {
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.ID
+	for rows.Next() {
+		var id crm.ID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // Rows iterates over a query's result in either dialect.
 type Rows struct {
 	s *sql.Rows
