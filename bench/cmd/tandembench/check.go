@@ -19,8 +19,10 @@ type Budget struct {
 	Source        string  `json:"source"`
 }
 
-// checkCmd compares the newest result of each dialect and size to the
-// budgets and prints which are met, with the ratio.
+// checkCmd compares the newest result of each workload, dialect and size
+// to the budgets and prints which are met, with the ratio and the run it
+// comes from. A run of a few workloads (one client, say) does not hide the
+// other workloads' newest results.
 func checkCmd(args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	dir := fs.String("results", "bench/results", "folder of JSON results")
@@ -40,22 +42,26 @@ func checkCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%-24s %-4s %-8s %-26s %-26s %s\n", "workload", "size", "dialect", "budget", "measured", "verdict")
+	fmt.Printf("%-24s %-4s %-8s %-26s %-26s %-28s %s\n", "workload", "size", "dialect", "budget", "measured", "verdict", "run")
 	for _, bu := range budgets {
-		r, ok := latest[bu.Dialect+"/"+bu.Size]
 		var w *WorkloadResult
-		if ok {
-			for i := range r.Workloads {
-				if r.Workloads[i].Name == bu.Workload {
-					w = &r.Workloads[i]
-				}
-			}
+		run := ""
+		if l, ok := latest[resultKey(bu.Dialect, bu.Size, bu.Workload)]; ok {
+			w, run = &l.WorkloadResult, l.file
 		}
 		budget, measured, verdict := describe(bu, w)
-		fmt.Printf("%-24s %-4s %-8s %-26s %-26s %s\n", bu.Workload, bu.Size, bu.Dialect, budget, measured, verdict)
+		fmt.Printf("%-24s %-4s %-8s %-26s %-26s %-28s %s\n", bu.Workload, bu.Size, bu.Dialect, budget, measured, verdict, run)
 	}
 	return nil
 }
+
+// latestWorkload is a workload's newest result and the file it is in.
+type latestWorkload struct {
+	WorkloadResult
+	file string
+}
+
+func resultKey(dialect, size, workload string) string { return dialect + "/" + size + "/" + workload }
 
 func describe(bu Budget, w *WorkloadResult) (string, string, string) {
 	budget := ""
@@ -87,13 +93,13 @@ func describe(bu Budget, w *WorkloadResult) (string, string, string) {
 	return budget, measured, fmt.Sprintf("MISSED (%.2fx)", ratio)
 }
 
-func latestResults(dir string) (map[string]Result, error) {
+func latestResults(dir string) (map[string]latestWorkload, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(files) // names start with the UTC start time
-	out := map[string]Result{}
+	out := map[string]latestWorkload{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -103,7 +109,9 @@ func latestResults(dir string) (map[string]Result, error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
-		out[r.Dialect+"/"+r.Size] = r
+		for _, w := range r.Workloads {
+			out[resultKey(r.Dialect, r.Size, w.Name)] = latestWorkload{w, filepath.Base(f)}
+		}
 	}
 	return out, nil
 }
