@@ -169,7 +169,12 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		h.Errs.Error(w, r, err)
 		return
 	}
-	if rerr := h.read(r.Context(), func(tx *store.Tx) (err error) { rec, err = loadRecord(tx, p, object, id, false); return err }); rerr != nil {
+	// A saved change answered in place reads the timeline too: it goes out
+	// with the fact.
+	if rerr := h.read(r.Context(), func(tx *store.Tx) (err error) {
+		rec, err = loadRecord(tx, p, object, id, code == "" && respond.IsHTMX(r))
+		return err
+	}); rerr != nil {
 		h.Errs.Error(w, r, rerr)
 		return
 	}
@@ -202,12 +207,7 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		h.render(w, r, status, view.FactFragment(f))
 		return
 	}
-	var tl []records.Entry
-	if err := h.read(r.Context(), func(tx *store.Tx) (err error) { tl, err = records.TimelineFor(tx, p, object, id, 200); return err }); err != nil {
-		h.Errs.Error(w, r, err)
-		return
-	}
-	h.render(w, r, status, view.FactSaved(f, object, timelineView(tl)))
+	h.render(w, r, status, view.FactSaved(f, object, timelineView(rec.timeline)))
 }
 
 // timelineView is a timeline as its panel shows it.
