@@ -202,8 +202,8 @@ func printSignIn(ctx context.Context, db *store.DB, c config.Config, env Env) er
 // own (GOGC, GOMEMLIMIT; docs/OPERATIONS.md). A page allocates a few
 // thousand small objects and the live heap is small, so at Go's default
 // (GOGC=100) the collector ran all the time under load: 32 clients at a
-// million contacts got 624–687 list pages/s, against 1,003–1,105 at 400
-// (docs/BENCHMARKS.md). The soft limit keeps the heap near the imports'
+// million contacts got 573–712 list pages/s, against 894–1,105 with these
+// settings (docs/BENCHMARKS.md, "The collector under load"). The soft limit keeps the heap near the imports'
 // 300 MB budget and small machines' memory: near it the collector works
 // harder instead of letting the heap grow fivefold.
 const (
