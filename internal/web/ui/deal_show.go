@@ -301,6 +301,9 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		if !respond.IsHTMX(r) {
+			return nil // redirected to the page, which reads its timeline
+		}
 		tl, err := records.TimelineFor(tx, p, "deal", id, 200)
 		v.Timeline = timelineView(tl)
 		return err
