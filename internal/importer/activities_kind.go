@@ -252,12 +252,16 @@ func (b *activityBatch) writeActivity(tx *store.Tx, op *domainOp) (crm.ID, error
 		in.OwnerID = &owner
 	}
 	if e := v["contact"]; e != "" {
-		id, err := linkContact(tx, r.WorkspaceID, e)
+		id, hidden, err := linkContact(tx, r.Principal, e, 0)
 		if err != nil {
 			return 0, err
 		}
+		why := "no contact has this email; the activity concerns no contact"
+		if hidden {
+			why = "the contact with this email is hidden from you, so it is not linked"
+		}
 		if id == 0 {
-			if err := b.issue(tx, op.line, Warned, "contact", e, "no contact has this email; the activity concerns no contact"); err != nil {
+			if err := b.issue(tx, op.line, Warned, "contact", e, why); err != nil {
 				return 0, err
 			}
 		} else {

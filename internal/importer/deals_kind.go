@@ -277,17 +277,13 @@ func (b *dealBatch) links(tx *store.Tx, op *domainOp, before *deals.Deal) (owner
 		had = *before
 	}
 	if e := v["contact"]; e != "" {
-		if contact, err = linkContact(tx, r.WorkspaceID, e); err != nil {
+		var hidden bool
+		if contact, hidden, err = linkContact(tx, r.Principal, e, had.ContactID); err != nil {
 			return
 		}
 		why := "no contact has this email; the deal has no contact"
-		if contact != 0 && contact != had.ContactID {
-			if _, verr := records.ViewContact(tx, r.Principal, contact); crm.ErrorCode(verr) == crm.NotFound {
-				contact, why = 0, "the contact with this email is hidden from you, so it is not linked"
-			} else if verr != nil {
-				err = verr
-				return
-			}
+		if hidden {
+			why = "the contact with this email is hidden from you, so it is not linked"
 		}
 		if contact == 0 {
 			if err = b.issue(tx, op.line, Warned, "contact", e, why); err != nil {
@@ -296,17 +292,13 @@ func (b *dealBatch) links(tx *store.Tx, op *domainOp, before *deals.Deal) (owner
 		}
 	}
 	if n, d := v["company"], records.NormalizeDomain(v["company_domain"]); n != "" || d != "" {
-		if company, err = linkCompany(tx, r.WorkspaceID, n, d); err != nil {
+		var hidden bool
+		if company, hidden, err = linkCompany(tx, r.Principal, n, d, had.CompanyID); err != nil {
 			return
 		}
 		why := "no company has this name or domain; the deal has no company"
-		if company != 0 {
-			if _, verr := records.LinkableCompany(tx, r.Principal, company, had.CompanyID); crm.ErrorCode(verr) == crm.NotFound {
-				company, why = 0, "the company with this name or domain is hidden from you, so it is not linked"
-			} else if verr != nil {
-				err = verr
-				return
-			}
+		if hidden {
+			why = "the company with this name or domain is hidden from you, so it is not linked"
 		}
 		if company == 0 {
 			f, val := "company", n

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -212,34 +213,45 @@ func keepBefore(tx *store.Tx, r *Run, object string, id crm.ID, before any, afte
 	return nil
 }
 
-// linkContact finds a live contact by email; 0 when there is none.
-func linkContact(tx *store.Tx, ws crm.ID, email string) (crm.ID, error) {
-	var id crm.ID
-	err := tx.QueryRow(`SELECT id FROM contacts WHERE workspace_id = ? AND email = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
-		ws, strings.ToLower(strings.TrimSpace(email))).Scan(&id)
-	if err == store.ErrNoRows {
-		return 0, nil
-	}
-	return id, err
+// linkContact finds the live contact with this email that p may link a
+// record to: the one the record links already (keep; someone who sees it
+// may have made the link), or one p sees. id is 0 when there is none;
+// hidden says the match is one p does not see, which is not linked, as
+// when p edits the record by hand.
+func linkContact(tx *store.Tx, p crm.Principal, email string, keep crm.ID) (id crm.ID, hidden bool, err error) {
+	var owner crm.ID
+	err = tx.QueryRow(`SELECT id, owner_id FROM contacts WHERE workspace_id = ? AND email = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
+		p.WorkspaceID, strings.ToLower(strings.TrimSpace(email))).Scan(&id, &owner)
+	return linkable(tx, p, id, owner, keep, err)
 }
 
-// linkCompany finds a live company by domain, else by name (ignoring case).
-func linkCompany(tx *store.Tx, ws crm.ID, name, domain string) (crm.ID, error) {
-	var id crm.ID
+// linkCompany is linkContact for a company, by domain, else by name
+// (ignoring case).
+func linkCompany(tx *store.Tx, p crm.Principal, name, domain string, keep crm.ID) (id crm.ID, hidden bool, err error) {
+	var owner crm.ID
+	err = store.ErrNoRows
 	if domain != "" {
-		err := tx.QueryRow(`SELECT id FROM companies WHERE workspace_id = ? AND domain = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
-			ws, domain).Scan(&id)
-		if err == nil || err != store.ErrNoRows {
-			return id, err
-		}
+		err = tx.QueryRow(`SELECT id, owner_id FROM companies WHERE workspace_id = ? AND domain = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
+			p.WorkspaceID, domain).Scan(&id, &owner)
 	}
-	if name == "" {
-		return 0, nil
+	if err == store.ErrNoRows && name != "" {
+		err = tx.QueryRow(`SELECT id, owner_id FROM companies WHERE workspace_id = ? AND lower(name) = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
+			p.WorkspaceID, strings.ToLower(strings.TrimSpace(name))).Scan(&id, &owner)
 	}
-	err := tx.QueryRow(`SELECT id FROM companies WHERE workspace_id = ? AND lower(name) = ? AND deleted_at IS NULL ORDER BY id LIMIT 1`,
-		ws, strings.ToLower(strings.TrimSpace(name))).Scan(&id)
+	return linkable(tx, p, id, owner, keep, err)
+}
+
+// linkable decides a found record's link (err from its look-up).
+func linkable(tx *store.Tx, p crm.Principal, id, owner, keep crm.ID, err error) (crm.ID, bool, error) {
 	if err == store.ErrNoRows {
-		return 0, nil
+		return 0, false, nil
 	}
-	return id, err
+	if err != nil || id == keep {
+		return id, false, err
+	}
+	ok, err := account.CanView(tx, p, owner)
+	if err != nil || !ok {
+		return 0, err == nil, err
+	}
+	return id, false, nil
 }

@@ -147,9 +147,10 @@ func recordsContact(email string) records.NewContact {
 }
 
 // TestDealImportHiddenLinks: a member who sees only their own records
-// imports deals naming an admin's contact and company. The deals are made
-// without those links and the report says why, line by line; an update
-// keeps a link the deal had already (an admin made it).
+// imports deals naming an admin's contact and company, and an activity
+// naming the contact. They are made without those links and the report
+// says why, line by line; an update keeps a link the deal had already (an
+// admin made it).
 func TestDealImportHiddenLinks(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		admin := member(t, db, 0, crm.RoleAdmin, "admin@example.com")
@@ -180,6 +181,14 @@ func TestDealImportHiddenLinks(t *testing.T) {
 		}
 		if got := rowsOf(t, db, `SELECT title, CASE WHEN contact_id <> 0 THEN 1 ELSE 0 END, CASE WHEN company_id <> 0 THEN 1 ELSE 0 END FROM deals WHERE workspace_id = ? ORDER BY title`, admin.WorkspaceID); got != "Fine|1|0\nPeek|0|0" {
 			t.Fatalf("deals: %q", got)
+		}
+		// An activity naming the hidden contact, likewise.
+		acts := runImport(t, db, m, "activities", "Type,Subject,Due Date,Contact Email\nCall,Call them,2026-05-04,hidden@example.com\n", nil, false)
+		if acts.Summary() != "created=1 updated=0 skipped=0 errors=0" {
+			t.Fatalf("member's activity import: %s\n%s", acts.Summary(), issueLines(t, db, m, acts.ID))
+		}
+		if got := issueLines(t, db, m, acts.ID); got != `2 warning Contact Email "hidden@example.com" the contact with this email is hidden from you, so it is not linked` {
+			t.Fatalf("activity report: %s", got)
 		}
 
 		// An admin links Peek to both; the member's next import of the same
