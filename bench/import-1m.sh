@@ -6,6 +6,10 @@
 #
 #   bench/import-1m.sh [ROWS]          (default 1000000)
 #   KEEP=1 bench/import-1m.sh          keeps the data directory (printed)
+#   SUPPRESSIONS=N bench/import-1m.sh  puts N placeholder entries (random
+#                                      hashes, matching no row) on the
+#                                      workspace's suppression list first,
+#                                      so every row is checked (needs sqlite3)
 set -eu
 ROWS=${1:-1000000}
 DIR=$(mktemp -d)
@@ -18,6 +22,21 @@ WS=$("$DIR/tandem" workspace create Bench | tail -1)
 printf 'a long enough benchmark phrase\n' > "$DIR/pw"
 "$DIR/tandem" user create --workspace "$WS" --email bench@example.com --role owner --password-file "$DIR/pw" >/dev/null
 "$DIR/contactscsv" -rows "$ROWS" > "$DIR/contacts.csv"
+if [ "${SUPPRESSIONS:-0}" -gt 0 ]; then
+	# A keyed hash is 32 bytes in base64url: 42 free characters and a last
+	# one whose low two bits are zero.
+	awk -v n="$SUPPRESSIONS" -v ws="$WS" 'BEGIN {
+		srand(1); a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"; z = "AEIMQUYcgkosw048"
+		print "BEGIN;"
+		for (i = 1; i <= n; i++) {
+			h = ""; for (j = 0; j < 42; j++) h = h substr(a, int(rand() * 64) + 1, 1)
+			h = h substr(z, int(rand() * 16) + 1, 1)
+			printf "INSERT INTO suppressions (id, workspace_id, kind, hash, reason, actor_type, actor_id, created_at) VALUES (%d, %s, \047%s\047, \047%s\047, \047manual\047, \047system\047, 0, 0);\n", i, ws, (i % 2 ? "email" : "phone"), h
+		}
+		print "COMMIT;"
+	}' | sqlite3 "$DIR/data/tandem.db"
+	echo "suppression list: $SUPPRESSIONS placeholder entries"
+fi
 echo "file: $(wc -c < "$DIR/contacts.csv") bytes, $ROWS rows"
 TANDEM_LOG_LEVEL=info /usr/bin/time -f 'import: %e s wall, %U s user, %S s sys, peak RSS %M KB' \
 	"$DIR/tandem" import contacts "$DIR/contacts.csv" --workspace "$WS" --dedupe email 2>"$DIR/import.err"

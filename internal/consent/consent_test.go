@@ -173,6 +173,87 @@ func TestSuppress(t *testing.T) {
 	})
 }
 
+// TestSuppressionSet: the in-memory list an import checks its rows against
+// answers as Suppressed and CheckNewContact do — normalised values, per
+// workspace, the first reason — and is nil when nothing is to be checked.
+func TestSuppressionSet(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := member(t, db, crm.RoleAdmin)
+		other := member(t, db, crm.RoleAdmin)
+		ws := p.WorkspaceID
+		load := func(ws crm.ID) (set *consent.SuppressionSet) {
+			t.Helper()
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) { set, err = consent.LoadSuppressionSet(tx, ws); return err }); err != nil {
+				t.Fatal(err)
+			}
+			return set
+		}
+		write(t, db, func(tx *store.Tx) error {
+			return consent.Suppress(tx, ws, consent.Domain, "spam.example", "bounced", crm.System)
+		})
+		if set := load(ws); set != nil {
+			t.Fatalf("a list of domains only gives a set of %d", set.Len())
+		}
+		write(t, db, func(tx *store.Tx) error {
+			for _, s := range [][3]string{{"email", "gone@example.com", "erased"}, {"email", "gone@example.com", "unsubscribed"},
+				{"email", "left@example.com", "unsubscribed"}, {"phone", "+44 20 7946 0958", "manual"}} {
+				if err := consent.Suppress(tx, ws, consent.Kind(s[0]), s[1], s[2], crm.System); err != nil {
+					return err
+				}
+			}
+			return consent.Suppress(tx, other.WorkspaceID, consent.Email, "elsewhere@example.com", "bounced", crm.System)
+		})
+		set := load(ws)
+		if set == nil || set.Len() != 3 {
+			t.Fatalf("set: %v", set)
+		}
+		for _, tc := range []struct {
+			kind  consent.Kind
+			value string
+			want  string // the reason, "" for none
+		}{
+			{consent.Email, " GONE@example.com", "erased"},
+			{consent.Email, "left@example.com", "unsubscribed"},
+			{consent.Email, "elsewhere@example.com", ""}, // another workspace's
+			{consent.Email, "new@example.com", ""},
+			{consent.Email, "not an address", ""},
+			{consent.Phone, "0044 (20) 7946 0958", "manual"},
+			{consent.Phone, "020 7946 0958", ""}, // without the country code: other digits
+			{consent.Email, "x@spam.example", ""}, // a domain restricts sending only
+		} {
+			got := set.Reason(tc.kind, tc.value)
+			if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, "suppressed ("+tc.want+")") {
+				t.Errorf("Reason(%s %q) = %q, want reason %q", tc.kind, tc.value, got, tc.want)
+			}
+			err := db.Read(ctx, func(tx *store.Tx) error {
+				return consent.CheckNewContact(tx, ws, map[bool][]string{true: {tc.value}}[tc.kind == consent.Email],
+					map[bool][]string{true: {tc.value}}[tc.kind == consent.Phone])
+			})
+			if msg := crm.ErrorMessage(err); err != nil && msg != got || err == nil && got != "" {
+				t.Errorf("%s %q: CheckNewContact says %q, the set %q", tc.kind, tc.value, msg, got)
+			}
+		}
+		if (*consent.SuppressionSet)(nil).Reason(consent.Email, "gone@example.com") != "" {
+			t.Error("a nil set suppresses")
+		}
+		if set := load(other.WorkspaceID); set == nil || set.Reason(consent.Email, "elsewhere@example.com") == "" {
+			t.Error("the other workspace's set misses its own entry")
+		}
+		write(t, db, func(tx *store.Tx) error {
+			s, err := consent.Load(tx, ws)
+			if err != nil {
+				return err
+			}
+			s.AllowRecreate = true
+			return consent.Save(tx, p, s)
+		})
+		if set := load(ws); set != nil {
+			t.Fatal("re-creation allowed, yet a set to check against")
+		}
+	})
+}
+
 // assertNoClearValue proves that no column of the suppression table, nor
 // the events written for it, holds any of the values in clear.
 func assertNoClearValue(t *testing.T, db *store.DB, values ...string) {

@@ -43,9 +43,7 @@ func CheckNewContact(tx *store.Tx, ws crm.ID, emails, phones []string) error {
 				return err
 			}
 			if ok {
-				fe.Add(fmt.Sprintf("%s.%d", field, i), fmt.Sprintf(
-					"This %s is suppressed (%s), so it cannot be added to a contact. An admin can allow re-creation without contact permission in Settings → Consent.",
-					map[Kind]string{Email: "email address", Phone: "phone number"}[kind], sup.Reason))
+				fe.Add(fmt.Sprintf("%s.%d", field, i), suppressedMessage(kind, sup.Reason))
 			}
 		}
 		return nil

@@ -124,11 +124,17 @@ func hashOf(ws crm.ID, kind Kind, normalized string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	h, err := k.Hash("consent.suppression."+string(kind), fmt.Sprintf("%d\x00%s", ws, normalized))
+	h, err := k.Hash("consent.suppression."+string(kind), hashInput(ws, normalized))
 	if err != nil {
 		return "", fmt.Errorf("consent: hash: %w", err)
 	}
 	return h, nil
+}
+
+// hashInput is what a suppression hash is taken of: the same address in
+// two workspaces hashes apart.
+func hashInput(ws crm.ID, normalized string) string {
+	return fmt.Sprintf("%d\x00%s", ws, normalized)
 }
 
 // invalid is a one-field invalid-input error.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/search"
@@ -27,15 +28,18 @@ type contactUpdate struct {
 }
 
 type contactBatch struct {
-	run     *Run
-	match   string
-	policy  Policy
-	keys    *keySet
-	cos     *companyResolver
-	creates []*contactRow
-	pending map[crm.ID]*contactRow // created in the batch not yet flushed
-	updates []contactUpdate
-	written written // the contact the last row created or updated
+	run    *Run
+	match  string
+	policy Policy
+	keys   *keySet
+	cos    *companyResolver
+	// suppressed is the workspace's suppression list, nil when nothing is
+	// on it or re-creating suppressed people is allowed.
+	suppressed *consent.SuppressionSet
+	creates    []*contactRow
+	pending    map[crm.ID]*contactRow // created in the batch not yet flushed
+	updates    []contactUpdate
+	written    written // the contact the last row created or updated
 }
 
 // written is the contact a row wrote and whether this import created it
@@ -83,6 +87,9 @@ func (Contacts) Start(tx *store.Tx, r *Run) (Batch, error) {
 		}
 	}
 	var err error
+	if b.suppressed, err = consent.LoadSuppressionSet(tx, r.WorkspaceID); err != nil {
+		return nil, err
+	}
 	b.cos, err = loadCompanies(tx, r)
 	return b, err
 }
@@ -109,6 +116,11 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 		return skip(b.match, key, "a contact with this "+what+" exists already")
 	case found && !e.mine && !b.run.Sees(e.owner):
 		return skip(b.match, key, "matches a contact you cannot see")
+	}
+	if b.suppressed != nil {
+		if refused := b.suppress(&p, vals, found, &out); refused != nil {
+			return *refused
+		}
 	}
 	custom, bad := b.run.CustomValues(vals, !found)
 	if bad != nil {
@@ -151,6 +163,55 @@ func (b *contactBatch) Row(line int, vals map[string]string) Outcome {
 	b.written = written{c.ID, true}
 	out.Action = Created
 	return out
+}
+
+// suppress applies the workspace's suppression list to a row, as records
+// does to a contact made or edited by hand: a new contact with a
+// suppressed address or number, primary or other, is not created; an
+// update leaves out the suppressed ones it would add, with a warning, but
+// not the one the contact was found by, which it has already. The report
+// names the column, never the value: the list itself keeps only hashes.
+func (b *contactBatch) suppress(p *parsed, vals map[string]string, found bool, out *Outcome) *Outcome {
+	type addr struct {
+		kind            consent.Kind
+		value, field    string
+		primary, exempt bool
+	}
+	var check []addr
+	for i, e := range p.c.Emails {
+		primary := i == 0 && vals["email"] != ""
+		check = append(check, addr{consent.Email, e.Email, map[bool]string{true: "email", false: "email_2"}[primary],
+			primary, primary && found && b.match == "email"})
+	}
+	for i, ph := range p.c.Phones {
+		primary := i == 0 && vals["phone"] != ""
+		check = append(check, addr{consent.Phone, ph.Phone, map[bool]string{true: "phone", false: "phone_2"}[primary],
+			primary, primary && found && b.match == "phone"})
+	}
+	drop := map[string]bool{}
+	for _, a := range check {
+		why := ""
+		if !a.exempt {
+			why = b.suppressed.Reason(a.kind, a.value)
+		}
+		switch {
+		case why == "":
+			continue
+		case !found:
+			o := skip(a.field, "", "not imported: "+why)
+			return &o
+		}
+		out.Notes = append(out.Notes, Outcome{Action: Warned, Field: a.field, Message: "left out: " + why})
+		drop[string(a.kind)+"\x00"+a.value] = true
+		if a.primary {
+			p.set[a.field] = false // the next one is not made primary instead
+		}
+	}
+	if len(drop) > 0 {
+		p.c.Emails = slices.DeleteFunc(p.c.Emails, func(e records.EmailAddr) bool { return drop["email\x00"+e.Email] })
+		p.c.Phones = slices.DeleteFunc(p.c.Phones, func(ph records.PhoneNum) bool { return drop["phone\x00"+ph.Phone] })
+	}
+	return nil
 }
 
 // Detach implements detacher. A later row matching a contact created

@@ -24,10 +24,6 @@ type Options struct {
 	// MaxPlanLines bounds how many "would create/update" lines a dry run
 	// stores in the report (errors and skips are always stored); default 10,000.
 	MaxPlanLines int
-	// SuppressionCheck gets each row's values and returns a non-empty reason
-	// to leave the row out. Nil: the workspace's suppression list is checked
-	// (suppressionCheck).
-	SuppressionCheck func(kind string, vals map[string]string) string
 	// Overlap decides the rows of a batch while the batch before commits
 	// (contacts; see run): the import then uses both cores. The command
 	// line sets it; the server's import job leaves it off, so that requests
@@ -63,13 +59,6 @@ func Execute(ctx context.Context, db *store.DB, ws, id crm.ID, o Options) (Impor
 	}
 	if o.StaleAfter == 0 {
 		o.StaleAfter = StaleAfter
-	}
-	if o.SuppressionCheck == nil {
-		check, err := suppressionCheck(ctx, db, ws)
-		if err != nil {
-			return Import{}, err
-		}
-		o.SuppressionCheck = check
 	}
 	var imp Import
 	err := db.Write(ctx, func(tx *store.Tx) error {
@@ -413,13 +402,8 @@ func (ex *execution) handle(row Row, batch Batch, c *counts, issues [][]any) [][
 	var vals map[string]string
 	if out.Action == "" {
 		vals = ex.plan.Values(row.Fields)
-		switch {
-		case len(vals) == 0:
+		if len(vals) == 0 {
 			out = Outcome{Action: Skipped, Message: "the row has no values in mapped columns"}
-		case ex.o.SuppressionCheck != nil:
-			if why := ex.o.SuppressionCheck(ex.kind.Name(), vals); why != "" {
-				out = Outcome{Action: Skipped, Message: why}
-			}
 		}
 	}
 	if out.Action == "" {

@@ -32,8 +32,6 @@ type Worker struct {
 	river.WorkerDefaults[JobArgs]
 	DB  *store.DB
 	Log *slog.Logger
-	// Suppressed is the privacy suppression hook (see Options).
-	Suppressed func(kind string, vals map[string]string) string
 }
 
 // Timeout: a million rows take well under a minute, a hundred million
@@ -43,7 +41,7 @@ func (w *Worker) Timeout(*river.Job[JobArgs]) time.Duration { return 6 * time.Ho
 // Work runs the import. An import that failed for a reason a retry cannot
 // fix (a bad file, a removed member) is recorded as failed and the job ends.
 func (w *Worker) Work(ctx context.Context, job *river.Job[JobArgs]) error {
-	imp, err := Execute(ctx, w.DB, job.Args.WorkspaceID, job.Args.ImportID, Options{SuppressionCheck: w.Suppressed})
+	imp, err := Execute(ctx, w.DB, job.Args.WorkspaceID, job.Args.ImportID, Options{})
 	if err != nil && imp.Status == StatusFailed {
 		if w.Log != nil {
 			w.Log.Warn("import failed", "import", imp.ID, "err", err)

@@ -10,7 +10,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
+	"sync"
 )
 
 // prefixV1 marks the ciphertext format: AES-256-GCM, a 12-byte random nonce,
@@ -78,13 +80,33 @@ func (k *Key) OpenString(context, sealed string) (string, error) {
 // cannot be checked against guesses. Normalise the identifier first (trim,
 // lower-case an e-mail address): Hash compares bytes.
 func (k *Key) Hash(context, identifier string) (string, error) {
-	key, err := k.derive("hmac", context)
+	h, err := k.Hasher(context)
 	if err != nil {
 		return "", err
 	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(identifier))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+	sum := h(identifier)
+	return base64.RawURLEncoding.EncodeToString(sum[:]), nil
+}
+
+// Hasher returns Hash's function for one context with its key derived
+// once, for checking many identifiers (an import's rows against the
+// suppression list): the raw HMAC-SHA256 sum, whose base64url form is what
+// Hash returns. The function is safe for concurrent use.
+func (k *Key) Hasher(context string) (func(identifier string) [sha256.Size]byte, error) {
+	key, err := k.derive("hmac", context)
+	if err != nil {
+		return nil, err
+	}
+	pool := sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}
+	return func(identifier string) [sha256.Size]byte {
+		m := pool.Get().(hash.Hash)
+		m.Reset()
+		m.Write([]byte(identifier))
+		var sum [sha256.Size]byte
+		m.Sum(sum[:0])
+		pool.Put(m)
+		return sum
+	}, nil
 }
 
 func (k *Key) aead(context string) (cipher.AEAD, error) {
