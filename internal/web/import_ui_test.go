@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
 	"net/http/httptest"
 	"net/url"
@@ -20,22 +21,7 @@ import (
 func TestImportUI(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		b := signedIn(t, db)
-		upload := func(file string) *httptest.ResponseRecorder {
-			var buf bytes.Buffer
-			mw := multipart.NewWriter(&buf)
-			_ = mw.WriteField("kind", "contacts")
-			fw, _ := mw.CreateFormFile("file", "people.csv")
-			_, _ = fw.Write([]byte(file))
-			_ = mw.Close()
-			req := httptest.NewRequest("POST", "/import", &buf)
-			req.Header.Set("Content-Type", mw.FormDataContentType())
-			for _, c := range b.cookies {
-				req.AddCookie(c)
-			}
-			rec := httptest.NewRecorder()
-			b.h.ServeHTTP(rec, req)
-			return rec
-		}
+		upload := func(file string) *httptest.ResponseRecorder { return uploadImport(b, "people.csv", file) }
 		rec := b.do("GET", "/import", nil)
 		must(t, rec, 200, rec.Body.String(), `enctype="multipart/form-data"`, `name="file"`)
 
@@ -98,6 +84,86 @@ func TestImportUI(t *testing.T) {
 		}
 		rec = b.do("GET", "/import", nil)
 		must(t, rec, 200, rec.Body.String(), "Recent imports", "people.csv")
+	})
+}
+
+// uploadImport posts a contacts file to the import page.
+func uploadImport(b *browser, name, file string) *httptest.ResponseRecorder {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("kind", "contacts")
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(file))
+	_ = mw.Close()
+	req := httptest.NewRequest("POST", "/import", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for _, c := range b.cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	b.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestImportTemplatesUI: the mapping page saves a mapping as a template
+// (with the custom field a column became) and applies a saved one to
+// another file, whose columns come in another order, by header: fields,
+// dedupe and value translations, with the template's columns the file
+// lacks named. Another workspace's template is not offered or applied.
+func TestImportTemplatesUI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		rec := uploadImport(b, "export.csv", "Vorname;Nachname;E-Mail;Stufe;Notiz\nAda;Lovelace;ada@example.com;Kunde;met at a fair\n")
+		must(t, rec, 303, rec.Body.String())
+		u, _ := url.Parse(rec.Header().Get("Location"))
+		page := b.do("GET", u.String(), nil).Body.String()
+		if strings.Contains(page, `name="template"`) {
+			t.Fatal("a template picker with no templates saved")
+		}
+		form := url.Values{"kind": {"contacts"}, "name": {"export.csv"}, "col.0": {"first_name"}, "col.1": {"last_name"}, "col.2": {"email"},
+			"col.3": {"lifecycle"}, "col.4": {"+new"}, "match": {"email"}, "policy": {"update"}, "values": {"Kunde = customer"}}
+		form.Set("save_as", strings.Repeat("x", 101))
+		rec = b.do("POST", u.Path, form)
+		must(t, rec, 422, rec.Body.String(), "Name the template (up to 100 characters).", `value="+new" selected`)
+		form.Set("save_as", "German CRM")
+		rec = b.do("POST", u.Path, form)
+		must(t, rec, 303, rec.Body.String())
+		waitDone(t, b, rec.Header().Get("Location"))
+
+		rec = uploadImport(b, "later.csv", "E-Mail;Extra;Vorname;Stufe\ngrace@example.com;z;Grace;Kunde\n")
+		must(t, rec, 303, rec.Body.String())
+		u, _ = url.Parse(rec.Header().Get("Location"))
+		page = b.do("GET", u.String(), nil).Body.String()
+		m := regexp.MustCompile(`<option value="(\d+)">template: German CRM</option>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no saved template offered:\n%.3000s", page)
+		}
+		page = b.do("GET", u.String()+"&template="+m[1], nil).Body.String()
+		must(t, httptest.NewRecorder(), 200, page, `value="`+m[1]+`" selected`, `value="German CRM"`,
+			"Not in this file, so left out: Nachname, Notiz.", "Kunde = customer", `<option value="update" selected>`)
+		for col, field := range map[string]string{"0": "email", "1": "", "2": "first_name", "3": "lifecycle"} {
+			sel := regexp.MustCompile(`(?s)name="col\.` + col + `">.*?</select>`).FindString(page)
+			if !strings.Contains(sel, `<option value="`+field+`" selected>`) {
+				t.Errorf("column %s: want %q selected in\n%s", col, field, sel)
+			}
+		}
+		if !strings.Contains(page, `<option value="custom.notiz"`) {
+			t.Error("the field the first import made is not offered")
+		}
+
+		// Another workspace's template, by id: not listed, not applied.
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Unscoped().Exec(`INSERT INTO import_templates (id, workspace_id, kind, name, body, created_by, created_at, updated_at)
+				VALUES (4242, 999999, 'contacts', 'Theirs', '{"kind":"contacts","columns":[{"header":"Extra","field":"title"}],"dedupe":{"policy":""}}', 0, 0, 0)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		page = b.do("GET", u.String()+"&template=4242", nil).Body.String()
+		must(t, httptest.NewRecorder(), 200, page, "That template is gone")
+		if strings.Contains(page, "Theirs") || regexp.MustCompile(`(?s)name="col\.1">.*?<option value="title" selected>`).MatchString(page) {
+			t.Fatal("another workspace's template was offered or applied")
+		}
 	})
 }
 
