@@ -219,7 +219,7 @@ func TestSuppressionSet(t *testing.T) {
 			{consent.Email, "new@example.com", ""},
 			{consent.Email, "not an address", ""},
 			{consent.Phone, "0044 (20) 7946 0958", "manual"},
-			{consent.Phone, "020 7946 0958", ""}, // without the country code: other digits
+			{consent.Phone, "020 7946 0958", ""},  // without the country code: other digits
 			{consent.Email, "x@spam.example", ""}, // a domain restricts sending only
 		} {
 			got := set.Reason(tc.kind, tc.value)
