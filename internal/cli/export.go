@@ -15,12 +15,16 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
-const exportUsage = "export contacts --workspace ID [--as EMAIL] [--filter EXPR] [--sort FIELDS] [--columns A,B] [--format csv|xlsx|vcf] [--out FILE]"
+const exportUsage = "export contacts|companies --workspace ID [--as EMAIL] [--filter EXPR] [--sort FIELDS] [--columns A,B] [--format csv|xlsx|vcf] [--out FILE]"
 
 func runExport(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] != "contacts" {
+	if len(args) == 0 || args[0] != "contacts" && args[0] != "companies" {
 		fmt.Fprintln(env.Stderr, "usage: tandem "+exportUsage)
 		return errUsage
+	}
+	what, object, export := args[0], "contact", importer.ExportContacts
+	if what == "companies" {
+		object, export = "company", importer.ExportCompanies
 	}
 	var ws, as, filter, sortBy, columns, format, out *string
 	return withWriteDB(ctx, env, "export", exportUsage, args[1:],
@@ -30,7 +34,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 			filter = fs.String("filter", "", "filter expression, as in list views (docs/FILTERS.md)")
 			sortBy = fs.String("sort", "", "sort fields, - for descending (default created_at: oldest first)")
 			columns = fs.String("columns", "", "comma-separated column headers to export, in order (default: all)")
-			format = fs.String("format", "csv", "csv, xlsx or vcf (vCard 3.0)")
+			format = fs.String("format", "csv", "csv, xlsx or vcf (vCard 3.0, contacts only)")
 			out = fs.String("out", "", "write to this file instead of standard output")
 		},
 		func(db *store.DB, _ []string) error {
@@ -56,14 +60,14 @@ func runExport(ctx context.Context, env Env, args []string) error {
 				cols = strings.Split(*columns, ",")
 			}
 			start := time.Now()
-			n, err := importer.ExportContacts(ctx, db, p, records.ListQuery{Filter: *filter, Sort: *sortBy}, *format, cols, w)
+			n, err := export(ctx, db, p, records.ListQuery{Filter: *filter, Sort: *sortBy}, *format, cols, w)
 			if err != nil {
 				return describe(err)
 			}
-			if err := audit.ListExported(ctx, db, p, "contact", *format, n); err != nil {
+			if err := audit.ListExported(ctx, db, p, object, *format, n); err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stderr, "exported %d contacts in %s\n", n, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(env.Stderr, "exported %d %s in %s\n", n, what, time.Since(start).Round(time.Millisecond))
 			return nil
 		})
 }

@@ -60,6 +60,18 @@ func TestImportExportCommands(t *testing.T) {
 	if _, errs, code := run(t, env, "", "export", "contacts", "--workspace", ws, "--filter", "nope = 1"); code != 1 || !strings.Contains(errs, "filter") {
 		t.Fatalf("bad filter: %d %q", code, errs)
 	}
+	cos := filepath.Join(dir, "companies.csv")
+	os.WriteFile(cos, []byte("Company Name,Website,Employees\nAcme Tools,https://acme-tools.test/,40\nBeta Labs,beta.test,\n"), 0o600)
+	if out, errs, code := run(t, env, "", "import", "companies", cos, "--workspace", ws); code != 0 || out != "created=2 updated=0 skipped=0 errors=0\n" {
+		t.Fatalf("company import: %d %q %q", code, out, errs)
+	}
+	out, errs, code = run(t, env, "", "export", "companies", "--workspace", ws, "--filter", `size >= 10`, "--columns", "Name,Employees")
+	if code != 0 || out != "Name,Employees\nAcme Tools,40\n" || !strings.Contains(errs, "exported 1 companies") {
+		t.Fatalf("company export: %d %q %q", code, out, errs)
+	}
+	if _, errs, code := run(t, env, "", "export", "companies", "--workspace", ws, "--format", "vcf"); code != 1 || !strings.Contains(errs, "use csv or xlsx") {
+		t.Fatalf("companies as vCard: %d %q", code, errs)
+	}
 	// status and undo, by the id the import printed.
 	id := strings.Fields(strings.TrimPrefix(errs0, "import "))[0]
 	id = strings.TrimSuffix(id, ":")

@@ -50,7 +50,7 @@ func ExportContacts(ctx context.Context, db *store.DB, p crm.Principal, q record
 					return err
 				}
 			}
-			return sink.row(r)
+			return sink.row(&r)
 		})
 		if err != nil {
 			return err
@@ -60,39 +60,74 @@ func ExportContacts(ctx context.Context, db *store.DB, p crm.Principal, q record
 	return n, err
 }
 
-type sink interface {
-	row(records.ExportRow) error
+// sink writes exported records of type T to a file.
+type sink[T any] interface {
+	row(*T) error
 	close() error
 }
 
-func newSink(format string, w io.Writer, defs []records.FieldDef, columns []string) (sink, error) {
+func newSink(format string, w io.Writer, defs []records.FieldDef, columns []string) (sink[records.ExportRow], error) {
 	switch format {
-	case "", FormatCSV, FormatXLSX:
-		cols, err := exportColumns(defs, columns)
-		if err != nil {
-			return nil, err
-		}
-		if format == FormatXLSX {
-			return newXLSX(w, cols)
-		}
-		cw := NewCSVWriter(bufio.NewWriterSize(w, 256<<10))
-		s := &csvSink{w: cw, cols: cols}
-		return s, s.header()
 	case FormatVCard:
 		return &vcardSink{w: bufio.NewWriterSize(w, 256<<10)}, nil
+	case "", FormatCSV, FormatXLSX:
+		return tableSink(format, w, "Contacts", contactColumns(defs), columns)
 	}
 	return nil, crm.Errorf(crm.Invalid, "Unknown export format %q; use csv, xlsx or vcf.", format)
 }
 
-// column is one exported column: its header and how to get its value.
-type column struct {
-	header string
-	value  func(r *records.ExportRow) string
+// tableSink is a CSV or XLSX sink of the columns of all named in only (all
+// of them when only is empty), in that order.
+func tableSink[T any](format string, w io.Writer, sheet string, all []column[T], only []string) (sink[T], error) {
+	if format != "" && format != FormatCSV && format != FormatXLSX {
+		return nil, crm.Errorf(crm.Invalid, "Unknown export format %q; use csv or xlsx.", format)
+	}
+	cols, err := chooseColumns(all, only)
+	if err != nil {
+		return nil, err
+	}
+	if format == FormatXLSX {
+		return newXLSX(w, sheet, cols)
+	}
+	cw := NewCSVWriter(bufio.NewWriterSize(w, 256<<10))
+	s := &csvSink[T]{w: cw, cols: cols}
+	return s, s.header()
 }
 
-func exportColumns(defs []records.FieldDef, only []string) ([]column, error) {
-	join := func(parts []string) string { return strings.Join(parts, "; ") }
-	all := []column{
+// column is one exported column: its header and how to get its value.
+type column[T any] struct {
+	header string
+	value  func(r *T) string
+}
+
+// chooseColumns picks the columns named in only, by header (ignoring case
+// and punctuation), in that order; all of them when only is empty.
+func chooseColumns[T any](all []column[T], only []string) ([]column[T], error) {
+	if len(only) == 0 {
+		return all, nil
+	}
+	by := map[string]column[T]{}
+	for _, c := range all {
+		by[norm(c.header)] = c
+	}
+	var out []column[T]
+	for _, name := range only {
+		c, ok := by[norm(name)]
+		if !ok {
+			return nil, (crm.FieldErrors{"columns": fmt.Sprintf("There is no column %q to export.", name)}).Err()
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// joinList writes a list cell: the import splits it at "; ".
+func joinList(parts []string) string { return strings.Join(parts, "; ") }
+
+// contactColumns are the columns of a contact export, in their stable order.
+func contactColumns(defs []records.FieldDef) []column[records.ExportRow] {
+	join := joinList
+	all := []column[records.ExportRow]{
 		{"First Name", func(r *records.ExportRow) string { return r.FirstName }},
 		{"Last Name", func(r *records.ExportRow) string { return r.LastName }},
 		{"Email", func(r *records.ExportRow) string { return r.Email }},
@@ -120,29 +155,19 @@ func exportColumns(defs []records.FieldDef, only []string) ([]column, error) {
 		{"Owner", func(r *records.ExportRow) string { return r.OwnerEmail }},
 		{"Created At", func(r *records.ExportRow) string { return r.CreatedAt.UTC().Format(time.RFC3339Nano) }},
 	}
+	return append(all, customColumns(defs, func(r *records.ExportRow) map[string]any { return r.Custom })...)
+}
+
+// customColumns are the live custom fields' columns, by position.
+func customColumns[T any](defs []records.FieldDef, custom func(*T) map[string]any) []column[T] {
+	var out []column[T]
 	for _, d := range defs {
 		if !d.RetiredAt.IsZero() {
 			continue
 		}
-		d := d
-		all = append(all, column{d.Label, func(r *records.ExportRow) string { return customText(d, r.Custom[d.Key]) }})
+		out = append(out, column[T]{d.Label, func(r *T) string { return customText(d, custom(r)[d.Key]) }})
 	}
-	if len(only) == 0 {
-		return all, nil
-	}
-	by := map[string]column{}
-	for _, c := range all {
-		by[norm(c.header)] = c
-	}
-	var out []column
-	for _, name := range only {
-		c, ok := by[norm(name)]
-		if !ok {
-			return nil, (crm.FieldErrors{"columns": fmt.Sprintf("There is no column %q to export.", name)}).Err()
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return out
 }
 
 // customText writes a stored custom value the way the import reads it.
@@ -200,13 +225,13 @@ func unsafeCell(s string) string {
 	return s
 }
 
-type csvSink struct {
+type csvSink[T any] struct {
 	w    *CSVWriter
-	cols []column
+	cols []column[T]
 	buf  []string
 }
 
-func (s *csvSink) header() error {
+func (s *csvSink[T]) header() error {
 	h := make([]string, len(s.cols))
 	for i, c := range s.cols {
 		h[i] = c.header
@@ -214,15 +239,15 @@ func (s *csvSink) header() error {
 	return s.w.Write(h)
 }
 
-func (s *csvSink) row(r records.ExportRow) error {
+func (s *csvSink[T]) row(r *T) error {
 	s.buf = s.buf[:0]
 	for _, c := range s.cols {
-		s.buf = append(s.buf, safeCell(c.value(&r)))
+		s.buf = append(s.buf, safeCell(c.value(r)))
 	}
 	return s.w.Write(s.buf)
 }
 
-func (s *csvSink) close() error { return s.w.Flush() }
+func (s *csvSink[T]) close() error { return s.w.Flush() }
 
 // CheckExport says whether ExportContacts would accept these arguments,
 // without running the query: a streamed response must fail before its
@@ -239,20 +264,27 @@ func CheckExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format stri
 	return err
 }
 
-// listHeaders are the export columns of a list view's column keys.
-var listHeaders = map[string][]string{
-	"name": {"First Name", "Last Name"}, "email": {"Email"}, "phone": {"Phone"}, "title": {"Job Title"},
-	"company": {"Company Name"}, "lifecycle": {"Lifecycle"}, "owner": {"Owner"}, "source": {"Source"},
-	"tags": {"Tags"}, "created_at": {"Created At"},
+// listHeaders are the export columns of a list view's column keys, per
+// object.
+var listHeaders = map[string]map[string][]string{
+	"contact": {
+		"name": {"First Name", "Last Name"}, "email": {"Email"}, "phone": {"Phone"}, "title": {"Job Title"},
+		"company": {"Company Name"}, "lifecycle": {"Lifecycle"}, "owner": {"Owner"}, "source": {"Source"},
+		"tags": {"Tags"}, "created_at": {"Created At"},
+	},
+	"company": {
+		"name": {"Name"}, "domain": {"Domain"}, "industry": {"Industry"}, "size": {"Employees"}, "phone": {"Phone"},
+		"tags": {"Tags"}, "owner": {"Owner"},
+	},
 }
 
-// ListColumns turns a contact list view's column keys (name, email,
-// custom.region, …) into export column headers, in the same order; keys
-// with no export column (updated_at) are left out.
-func ListColumns(keys []string, defs []records.FieldDef) []string {
+// ListColumns turns a list view's column keys (name, email, custom.region,
+// …) for object (contact, company) into export column headers, in the
+// same order; keys with no export column (updated_at) are left out.
+func ListColumns(object string, keys []string, defs []records.FieldDef) []string {
 	var out []string
 	for _, k := range keys {
-		if h, ok := listHeaders[k]; ok {
+		if h, ok := listHeaders[object][k]; ok {
 			out = append(out, h...)
 			continue
 		}

@@ -47,38 +47,55 @@ func export(t *testing.T, db *store.DB, p crm.Principal, format string) []byte {
 	return buf.Bytes()
 }
 
+// seededOwner seeds a workspace (40 companies, 400 contacts) and returns
+// its owner, its members and the seed's result.
+func seededOwner(t *testing.T, db *store.DB) (crm.Principal, []crm.ID, seed.Result) {
+	t.Helper()
+	o, _ := seed.Size("demo")
+	o.Seed, o.Companies, o.Contacts, o.Deals, o.Activities = 3, 40, 400, 0, 0
+	res, err := seed.Generate(ctx, db, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := crm.Principal{WorkspaceID: res.WorkspaceID, Role: crm.RoleOwner}
+	var users []crm.ID
+	err = db.Read(ctx, func(tx *store.Tx) (err error) {
+		if users, err = tx.IDs(`SELECT user_id FROM memberships WHERE workspace_id = ? ORDER BY user_id`, res.WorkspaceID); err != nil {
+			return err
+		}
+		return tx.QueryRow(`SELECT u.id FROM users u WHERE u.email = ?`, res.OwnerEmail).Scan(&a.UserID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, users, res
+}
+
+// freshWorkspace is a new workspace whose owner is new and whose members
+// are users, so that an export's owners resolve on import.
+func freshWorkspace(t *testing.T, db *store.DB, users []crm.ID) crm.Principal {
+	t.Helper()
+	b := member(t, db, 0, crm.RoleOwner, "fresh-owner@example.com")
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		for _, u := range users {
+			if err := account.AddMember(tx, b.WorkspaceID, u, crm.RoleMember, crm.System); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // TestRoundTrip: export a seeded workspace (with custom fields, several
 // emails and phones, tags, a formula-like value) → import the file into a
 // fresh workspace with the same members → export again: the same bytes.
 func TestRoundTrip(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
-		o, _ := seed.Size("demo")
-		o.Seed, o.Companies, o.Contacts, o.Deals, o.Activities = 3, 40, 400, 0, 0
-		res, err := seed.Generate(ctx, db, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a crm.Principal
-		var users []crm.ID
-		err = db.Write(ctx, func(tx *store.Tx) error {
-			rows, err := tx.Query(`SELECT user_id FROM memberships WHERE workspace_id = ? ORDER BY user_id`, res.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id crm.ID
-				if err := rows.Scan(&id); err != nil {
-					return err
-				}
-				users = append(users, id)
-			}
-			return tx.QueryRow(`SELECT u.id FROM users u WHERE u.email = ?`, res.OwnerEmail).Scan(&a.UserID)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.WorkspaceID, a.Role = res.WorkspaceID, crm.RoleOwner
+		a, users, res := seededOwner(t, db)
 		fields(t, db, a)
 		// Give some contacts custom values, more emails and phones, tags and
 		// values that need care in CSV.
@@ -86,7 +103,7 @@ func TestRoundTrip(t *testing.T) {
 		if db.Dialect() == store.Postgres {
 			jsonb = "::jsonb"
 		}
-		err = db.Write(ctx, func(tx *store.Tx) error {
+		err := db.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.Exec(`UPDATE contacts SET custom = '{"region":"EMEA","score":12.5,"vip":true}',
 				emails = ('[{"email":"' || email || '"},{"email":"second.' || email || '"}]')`+jsonb+`, tags = '["hot lead", "vip"]'
 				WHERE workspace_id = ? AND id IN (SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 20)`, a.WorkspaceID, a.WorkspaceID)
@@ -102,18 +119,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		first := export(t, db, a, "csv")
 
-		b := member(t, db, 0, crm.RoleOwner, "fresh-owner@example.com")
-		err = db.Write(ctx, func(tx *store.Tx) error {
-			for _, u := range users {
-				if err := account.AddMember(tx, b.WorkspaceID, u, crm.RoleMember, crm.System); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := freshWorkspace(t, db, users)
 		fields(t, db, b)
 		path := filepath.Join(t.TempDir(), "export.csv")
 		if err := os.WriteFile(path, first, 0o600); err != nil {
@@ -144,6 +150,100 @@ func TestRoundTrip(t *testing.T) {
 		if strings.Count(v, "BEGIN:VCARD\r\n") != res.Contacts || !strings.Contains(v, "EMAIL;TYPE=INTERNET:second.") ||
 			!strings.Contains(v, `FN:Line\nBreak`) || !strings.Contains(v, "TEL;TYPE=VOICE,PREF:+") || !strings.Contains(v, `CATEGORIES:hot lead,vip`) {
 			t.Fatalf("vcard:\n%.600s", v)
+		}
+	})
+}
+
+// TestCompanyRoundTrip: the same for companies — a seeded workspace's
+// companies (with a custom field, tags, sizes and a formula-like name) →
+// CSV → a company import into a fresh workspace → CSV again: the same
+// bytes. A filter, a sort and chosen columns apply; XLSX names its sheet.
+func TestCompanyRoundTrip(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		a, users, res := seededOwner(t, db)
+		tier := records.FieldInput{Object: "company", Key: "tier", Label: ptr("Tier"), Type: records.FieldSelect, Options: &[]string{"Gold", "Silver"}}
+		jsonb := ""
+		if db.Dialect() == store.Postgres {
+			jsonb = "::jsonb"
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			if _, err := records.CreateField(tx, a, tier); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`UPDATE companies SET custom = '{"tier":"Gold"}', tags = '["partner", "emea"]'`+jsonb+`, size = 250, phone = '+1 555 0100'
+				WHERE workspace_id = ? AND id IN (SELECT id FROM companies WHERE workspace_id = ? ORDER BY id LIMIT 10)`, a.WorkspaceID, a.WorkspaceID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(`UPDATE companies SET name = '=cmd|x', industry = 'Food, "fine" and more'
+				WHERE workspace_id = ? AND id = (SELECT max(id) FROM companies WHERE workspace_id = ?)`, a.WorkspaceID, a.WorkspaceID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		exportCo := func(p crm.Principal, q records.ListQuery, format string, cols []string) []byte {
+			t.Helper()
+			var buf bytes.Buffer
+			if _, err := importer.ExportCompanies(ctx, db, p, q, format, cols, &buf); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}
+		first := exportCo(a, records.ListQuery{}, "csv", nil)
+		if !strings.HasPrefix(string(first), "Name,Domain,Industry,Employees,Phone,Tags,Owner,Tier\n") ||
+			!strings.Contains(string(first), "'=cmd|x") || !strings.Contains(string(first), "250,+1 555 0100,partner; emea,") {
+			t.Fatalf("export:\n%.600s", first)
+		}
+		if n := strings.Count(string(first), "\n"); n != res.Companies+1 {
+			t.Fatalf("%d lines for %d companies", n, res.Companies)
+		}
+
+		b := freshWorkspace(t, db, users)
+		if err := db.Write(ctx, func(tx *store.Tx) error { _, err := records.CreateField(tx, b, tier); return err }); err != nil {
+			t.Fatal(err)
+		}
+		imp := runImport(t, db, b, "companies", string(first), nil, false)
+		if imp.Summary() != fmt.Sprintf("created=%d updated=0 skipped=0 errors=0", res.Companies) {
+			t.Fatalf("import: %s %s", imp.Summary(), imp.Error)
+		}
+		if second := exportCo(b, records.ListQuery{}, "csv", nil); !bytes.Equal(first, second) {
+			fl, sl := strings.Split(string(first), "\n"), strings.Split(string(second), "\n")
+			for i := range min(len(fl), len(sl)) {
+				if fl[i] != sl[i] {
+					t.Fatalf("line %d differs:\n%s\n%s", i+1, fl[i], sl[i])
+				}
+			}
+			t.Fatalf("exports differ in length: %d, %d lines", len(fl), len(sl))
+		}
+
+		gold := exportCo(a, records.ListQuery{Filter: `custom.tier = "Gold"`, Sort: "-name"}, "csv", []string{"tier", "NAME"})
+		lines := strings.Split(strings.TrimSpace(string(gold)), "\n")
+		if len(lines) != 11 || lines[0] != "Tier,Name" || !strings.HasPrefix(lines[1], "Gold,") || lines[1] < lines[2] {
+			t.Fatalf("filtered, sorted, two columns:\n%s", gold)
+		}
+		if x := exportCo(a, records.ListQuery{}, "xlsx", nil); !bytes.HasPrefix(x, []byte("PK")) || !bytes.Contains(x, []byte("xl/workbook.xml")) {
+			t.Fatal("xlsx is not a workbook")
+		}
+		for _, bad := range []struct {
+			q      records.ListQuery
+			format string
+			cols   []string
+			field  string
+		}{
+			{records.ListQuery{Filter: "nope = 1"}, "csv", nil, "filter"},
+			{records.ListQuery{}, "vcf", nil, ""},
+			{records.ListQuery{}, "csv", []string{"Shoe size"}, "columns"},
+		} {
+			err := db.Read(ctx, func(tx *store.Tx) error { return importer.CheckCompanyExport(tx, a, bad.q, bad.format, bad.cols) })
+			if crm.ErrorCode(err) != crm.Invalid || bad.field != "" && crm.ErrorFields(err)[bad.field] == "" {
+				t.Errorf("%+v: %v %v, want invalid on %q", bad, err, crm.ErrorFields(err), bad.field)
+			}
+		}
+		member := member(t, db, a.WorkspaceID, crm.RoleMember, "plain-member@example.com")
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			return importer.CheckCompanyExport(tx, member, records.ListQuery{}, "csv", nil)
+		}); crm.ErrorCode(err) != crm.Forbidden {
+			t.Errorf("a member's export: %v, want forbidden", err)
 		}
 	})
 }

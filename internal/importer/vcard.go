@@ -13,7 +13,7 @@ import (
 // folded at 75 octets without splitting a character, text values escaped.
 type vcardSink struct{ w *bufio.Writer }
 
-func (s *vcardSink) row(r records.ExportRow) error {
+func (s *vcardSink) row(r *records.ExportRow) error {
 	s.line("BEGIN:VCARD")
 	s.line("VERSION:3.0")
 	s.line("N:" + vEscape(r.LastName) + ";" + vEscape(r.FirstName) + ";;;")

@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"io"
-
-	"github.com/tandemcrm/tandem/internal/records"
 )
 
 // xlsxSink writes a one-sheet Office Open XML workbook, streaming: cells
@@ -13,17 +11,17 @@ import (
 // flat however many rows. Written by hand rather than with excelize: the
 // format needed for a list of text cells is five small XML parts, and this
 // way nothing is buffered in temporary files.
-type xlsxSink struct {
+type xlsxSink[T any] struct {
 	z    *zip.Writer
 	w    *bufio.Writer
-	cols []column
+	cols []column[T]
 	rows int
 }
 
 // xlsxMaxRows is a sheet's row limit in Excel.
 const xlsxMaxRows = 1_048_576
 
-func newXLSX(w io.Writer, cols []column) (*xlsxSink, error) {
+func newXLSX[T any](w io.Writer, sheet string, cols []column[T]) (*xlsxSink[T], error) {
 	z := zip.NewWriter(w)
 	parts := []struct{ name, body string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -31,7 +29,7 @@ func newXLSX(w io.Writer, cols []column) (*xlsxSink, error) {
 		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
 		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Contacts" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` + sheet + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
 		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
 	}
@@ -48,7 +46,7 @@ func newXLSX(w io.Writer, cols []column) (*xlsxSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &xlsxSink{z: z, w: bufio.NewWriterSize(f, 256<<10), cols: cols}
+	s := &xlsxSink[T]{z: z, w: bufio.NewWriterSize(f, 256<<10), cols: cols}
 	s.w.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
 	h := make([]string, len(cols))
@@ -59,7 +57,7 @@ func newXLSX(w io.Writer, cols []column) (*xlsxSink, error) {
 	return s, nil
 }
 
-func (s *xlsxSink) write(cells []string) {
+func (s *xlsxSink[T]) write(cells []string) {
 	s.rows++
 	s.w.WriteString("<row>")
 	for _, c := range cells {
@@ -74,19 +72,19 @@ func (s *xlsxSink) write(cells []string) {
 	s.w.WriteString("</row>")
 }
 
-func (s *xlsxSink) row(r records.ExportRow) error {
+func (s *xlsxSink[T]) row(r *T) error {
 	if s.rows >= xlsxMaxRows {
 		return errf("xlsx: more than %d rows do not fit one sheet; export CSV instead", xlsxMaxRows-1)
 	}
 	cells := make([]string, len(s.cols))
 	for i, c := range s.cols {
-		cells[i] = c.value(&r)
+		cells[i] = c.value(r)
 	}
 	s.write(cells)
 	return nil
 }
 
-func (s *xlsxSink) close() error {
+func (s *xlsxSink[T]) close() error {
 	s.w.WriteString("</sheetData></worksheet>")
 	if err := s.w.Flush(); err != nil {
 		return err

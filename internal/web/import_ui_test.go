@@ -75,6 +75,20 @@ func TestImportUI(t *testing.T) {
 			t.Fatalf("export of the filtered view:\n%s", csv.Body.String())
 		}
 
+		// The companies list has one too.
+		must(t, b.do("POST", "/companies", url.Values{"name": {"Analytical Engines"}, "domain": {"engines.test"}, "industry": {"Computing"}}), 303, "")
+		must(t, b.do("POST", "/companies", url.Values{"name": {"Navy Yard"}, "domain": {"navy.test"}}), 303, "")
+		list = b.do("GET", "/companies?filter="+url.QueryEscape(`name ~ "engines"`), nil).Body.String()
+		m = regexp.MustCompile(`href="(/companies/export\?[^"]+)"`).FindStringSubmatch(list)
+		if m == nil {
+			t.Fatalf("no export link on the companies list:\n%.1500s", list)
+		}
+		csv = b.do("GET", strings.ReplaceAll(m[1], "&amp;", "&"), nil)
+		must(t, csv, 200, csv.Body.String(), "Analytical Engines,engines.test,Computing")
+		if strings.Contains(csv.Body.String(), "Navy") || csv.Header().Get("Content-Disposition") != `attachment; filename="companies.csv"` {
+			t.Fatalf("export of the filtered companies: %q\n%s", csv.Header().Get("Content-Disposition"), csv.Body.String())
+		}
+
 		rec = b.do("POST", importPath+"/undo", url.Values{})
 		must(t, rec, 303, rec.Body.String())
 		rec = b.do("GET", importPath, nil)

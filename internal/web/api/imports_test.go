@@ -88,6 +88,14 @@ func TestImportsAPI(t *testing.T) {
 			has: []string{`"filter"`}})
 		send(t, mux, key, step{name: "bad column", method: "GET", path: "/api/v1/contacts/export?columns=Email,Shoe%20size", status: 422,
 			has: []string{`"columns"`}})
+		send(t, mux, key, step{name: "export companies", method: "GET", path: "/api/v1/companies/export?filter=" + "name%20~%20%22engines%22", status: 200,
+			has: []string{"Name,Domain,Industry,Employees,Phone,Tags,Owner\n", "\nEngines,,,,,,"}})
+		send(t, mux, key, step{name: "export companies xlsx", method: "GET", path: "/api/v1/companies/export?format=xlsx&columns=Name", status: 200,
+			has: []string{"PK"}})
+		send(t, mux, key, step{name: "export companies vcf", method: "GET", path: "/api/v1/companies/export?format=vcf", status: 422})
+		send(t, mux, key, step{name: "export companies bad sort", method: "GET", path: "/api/v1/companies/export?sort=shoe", status: 422})
+		send(t, mux, otherKey, step{name: "other workspace's companies", method: "GET", path: "/api/v1/companies/export", status: 200,
+			hasNot: []string{"Engines"}})
 		send(t, mux, key, step{name: "undo", method: "POST", path: "/api/v1/imports/" + id + "/undo", status: 200,
 			has: []string{`"removed":1`, `"status":"undone"`}})
 		send(t, mux, key, step{name: "undo again", method: "POST", path: "/api/v1/imports/" + id + "/undo", status: 409})
@@ -108,6 +116,7 @@ func TestImportsAPI(t *testing.T) {
 		mem := newWorkspace(t, db, "Members", crm.RoleMember)
 		_, memKey := newKey(t, db, mem, account.NewAPIKey{Name: "m"})
 		send(t, mux, memKey, step{name: "member export", method: "GET", path: "/api/v1/contacts/export", status: 403})
+		send(t, mux, memKey, step{name: "member company export", method: "GET", path: "/api/v1/companies/export", status: 403})
 		if len(q.jobs) != 1 {
 			t.Fatalf("rejected uploads enqueued jobs: %d", len(q.jobs))
 		}

@@ -1,0 +1,81 @@
+package importer
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// CompanyHeader is the fixed part of a company export's header, in its
+// stable order; custom fields follow by position. Every name maps back to
+// its field on a company import, so an exported file re-imports as it is.
+var CompanyHeader = []string{"Name", "Domain", "Industry", "Employees", "Phone", "Tags", "Owner"}
+
+// companyColumns are the columns of a company export.
+func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] {
+	type row = records.CompanyExportRow
+	all := []column[row]{
+		{"Name", func(r *row) string { return r.Name }},
+		{"Domain", func(r *row) string { return r.Domain }},
+		{"Industry", func(r *row) string { return r.Industry }},
+		{"Employees", func(r *row) string {
+			if r.Size == 0 {
+				return ""
+			}
+			return strconv.Itoa(r.Size)
+		}},
+		{"Phone", func(r *row) string { return r.Phone }},
+		{"Tags", func(r *row) string { return joinList(r.Tags) }},
+		{"Owner", func(r *row) string { return r.OwnerEmail }},
+	}
+	return append(all, customColumns(defs, func(r *row) map[string]any { return r.Custom })...)
+}
+
+// ExportCompanies streams the companies matching q (filter and sort of a
+// list view) that p may export, to w as CSV or XLSX; it returns how many
+// it wrote. Columns choose and order the columns by header, as for
+// contacts.
+func ExportCompanies(ctx context.Context, db *store.DB, p crm.Principal, q records.ListQuery, format string, columns []string, w io.Writer) (int, error) {
+	n := 0
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		defs, err := records.ListFields(tx, p.WorkspaceID, "company", false)
+		if err != nil {
+			return err
+		}
+		sink, err := tableSink(format, w, "Companies", companyColumns(defs), columns)
+		if err != nil {
+			return err
+		}
+		err = records.EachCompany(tx, p, q, func(r *records.CompanyExportRow) error {
+			n++
+			if n%1_000 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			return sink.row(r)
+		})
+		if err != nil {
+			return err
+		}
+		return sink.close()
+	})
+	return n, err
+}
+
+// CheckCompanyExport is CheckExport for companies.
+func CheckCompanyExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format string, columns []string) error {
+	if err := records.CheckCompanyExport(tx, p, q); err != nil {
+		return err
+	}
+	defs, err := records.ListFields(tx, p.WorkspaceID, "company", false)
+	if err != nil {
+		return err
+	}
+	_, err = tableSink(format, io.Discard, "Companies", companyColumns(defs), columns)
+	return err
+}
