@@ -214,12 +214,12 @@ func execute(ctx context.Context, env Env, db *store.DB, imp importer.Import, re
 		defer f.Close()
 		bw := bufio.NewWriter(f)
 		rep = importer.NewCSVWriter(bw)
-		_ = rep.Write([]string{"line", "action", "column", "value", "message"})
+		_ = rep.Write(importer.ReportHeader)
 		defer rep.Flush()
 	}
 	o.OnRow = func(line int, out importer.Outcome) {
 		if rep != nil {
-			_ = rep.Write([]string{strconv.Itoa(line), string(out.Action), out.Field, out.Value, out.Message})
+			_ = rep.Write(importer.Issue{Line: line, Action: out.Action, Column: out.Field, Value: out.Value, Message: out.Message}.Cells())
 		} else if imp.DryRun && out.Action != importer.Created && out.Action != importer.Updated && shown < 50 {
 			shown++
 			fmt.Fprintf(env.Stderr, "\rline %d: %s %s %q: %s\n", line, out.Action, out.Field, out.Value, out.Message)

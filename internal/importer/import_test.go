@@ -1,7 +1,9 @@
 package importer_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -201,3 +203,31 @@ func TestImportContacts(t *testing.T) {
 }
 
 var _ = records.Lifecycles
+
+// TestWriteReport: the downloadable report has every line (two issues of
+// one line included, in order), guards values a spreadsheet would run as
+// formulas, and is another workspace's import's 404.
+func TestWriteReport(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleOwner, "rep@example.com")
+		imp := runImport(t, db, p, "contacts", "First Name,Email,Other Emails,Owner\n"+
+			"Ann,ann@example.com,not-an-address,nobody@example.com\n"+
+			"Bad,=HYPERLINK(\"http://x\"),,\n", nil, false)
+		var buf bytes.Buffer
+		n, err := importer.WriteReport(ctx, db, p, imp.ID, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "line,action,column,value,message\n" +
+			"2,warning,Other Emails,not-an-address,not a valid email address; left out\n" +
+			"2,warning,Owner,nobody@example.com,no member of this workspace has this email; you are the owner\n" +
+			"3,error,Email,\"'=HYPERLINK(\"\"http://x\"\")\",not a valid email address\n"
+		if n != 3 || buf.String() != want {
+			t.Fatalf("report (%d lines):\n%s\nwant:\n%s", n, buf.String(), want)
+		}
+		other := member(t, db, 0, crm.RoleOwner, "other-rep@example.com")
+		if _, err := importer.WriteReport(ctx, db, other, imp.ID, io.Discard); crm.ErrorCode(err) != crm.NotFound {
+			t.Fatalf("another workspace's report: %v", err)
+		}
+	})
+}

@@ -1,12 +1,14 @@
 package importer
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -443,4 +445,56 @@ func Issues(tx *store.Tx, p crm.Principal, id crm.ID, after, limit int) ([]Issue
 		out = append(out, is)
 	}
 	return out, rows.Err()
+}
+
+// WriteReport streams an import's whole report to w as CSV — line, action,
+// column, value, message — in line order, as `tandem import --report`
+// writes it; it returns how many lines it wrote. Values are quoted from
+// the file, so cells a spreadsheet would run as formulas are guarded as in
+// exports.
+func WriteReport(ctx context.Context, db *store.DB, p crm.Principal, id crm.ID, w io.Writer) (int, error) {
+	n := 0
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		if _, err := Get(tx, p, id); err != nil {
+			return err
+		}
+		rows, err := tx.Query(`SELECT line, action, column_name, value, message FROM import_issues
+			WHERE workspace_id = ? AND import_id = ? ORDER BY line, id`, p.WorkspaceID, id)
+		if err != nil {
+			return errf("report: %w", err)
+		}
+		defer rows.Close()
+		cw := NewCSVWriter(bufio.NewWriterSize(w, 64<<10))
+		if err := cw.Write(ReportHeader); err != nil {
+			return err
+		}
+		for rows.Next() {
+			var is Issue
+			if err := rows.Scan(&is.Line, &is.Action, &is.Column, &is.Value, &is.Message); err != nil {
+				return err
+			}
+			if err := cw.Write(is.Cells()); err != nil {
+				return err
+			}
+			if n++; n%10_000 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return cw.Flush()
+	})
+	return n, err
+}
+
+// ReportHeader is the header of a report file.
+var ReportHeader = []string{"line", "action", "column", "value", "message"}
+
+// Cells is the issue as a report file's row, its value and column guarded
+// against spreadsheet formulas.
+func (is Issue) Cells() []string {
+	return []string{strconv.Itoa(is.Line), string(is.Action), safeCell(is.Column), safeCell(is.Value), safeCell(is.Message)}
 }

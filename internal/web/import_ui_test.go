@@ -59,6 +59,13 @@ func TestImportUI(t *testing.T) {
 		importPath := rec.Header().Get("Location")
 		page := waitDone(t, b, importPath)
 		must(t, httptest.NewRecorder(), 200, page, "created=2 updated=0 skipped=0 errors=1", "Undo this import")
+		must(t, httptest.NewRecorder(), 200, page, `href="`+importPath+`/report"`)
+		rep := b.do("GET", importPath+"/report", nil)
+		must(t, rep, 200, rep.Body.String(), "line,action,column,value,message\n", "\n4,error,E-Mail,nope,not a valid email address\n")
+		if rep.Header().Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("report type %q", rep.Header().Get("Content-Type"))
+		}
+		must(t, b.do("GET", "/imports/123/report", nil), 404, "")
 		ev := b.do("GET", importPath+"/events", nil)
 		must(t, ev, 200, ev.Body.String(), "event: progress\ndata: {", `"final":true`, `"percent":100`)
 

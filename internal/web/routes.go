@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	s.handle("POST /import/map/{token}", u.RequireUser(u.ImportStart))
 	s.handle("GET /imports/{id}", u.RequireUser(u.ImportShow))
 	s.handle("GET /imports/{id}/events", u.RequireUser(u.ImportEvents))
+	s.handle("GET /imports/{id}/report", u.RequireUser(u.ImportReport))
 	s.handle("POST /imports/{id}/cancel", u.RequireUser(u.ImportAction("cancel")))
 	s.handle("POST /imports/{id}/resume", u.RequireUser(u.ImportAction("resume")))
 	s.handle("POST /imports/{id}/undo", u.RequireUser(u.ImportAction("undo")))

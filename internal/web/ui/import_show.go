@@ -27,6 +27,24 @@ func (h *Handlers) loadImport(r *http.Request) (importer.Import, error) {
 	return imp, err
 }
 
+// ImportReport downloads an import's whole report as CSV (the page shows
+// its first lines). It quotes the file's values, so it is audited as the
+// page is.
+func (h *Handlers) ImportReport(w http.ResponseWriter, r *http.Request) {
+	imp, err := h.loadImport(r)
+	if err != nil {
+		h.Errs.Error(w, r, err)
+		return
+	}
+	h.viewed(r, audit.RecordViewed, "import", imp.ID, nil)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="import-`+imp.ID.String()+`-report.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := importer.WriteReport(r.Context(), h.DB, principal(r), imp.ID, w); err != nil {
+		h.Log.WarnContext(r.Context(), "import report stopped", "err", err)
+	}
+}
+
 // ImportShow is an import's progress and report.
 func (h *Handlers) ImportShow(w http.ResponseWriter, r *http.Request) {
 	imp, err := h.loadImport(r)
