@@ -28,7 +28,7 @@ func TestImportExportCommands(t *testing.T) {
 		"Grace,Hopper,grace@acme.test,lead\nBad,Row,nope,lead\nAda,Byron,ADA@acme.test,\n"), 0o600)
 
 	out, errs, code := run(t, env, "", "import", "contacts", file, "--workspace", ws, "--dedupe", "email", "--dry-run")
-	if code != 0 || out != "created=2 updated=1 skipped=0 errors=1\n" || !strings.Contains(errs, "line 4: error email \"nope\"") {
+	if code != 0 || out != "created=2 updated=1 skipped=0 errors=1\n" || !strings.Contains(errs, "line 4: error E-mail Address \"nope\"") {
 		t.Fatalf("dry run: %d %q %q", code, out, errs)
 	}
 	out, _, _ = run(t, env, "", "export", "contacts", "--workspace", ws)
@@ -42,7 +42,7 @@ func TestImportExportCommands(t *testing.T) {
 		t.Fatalf("import: %d %q %q", code, out, errs)
 	}
 	rep, _ := os.ReadFile(report)
-	if !strings.Contains(string(rep), "line,action,column,value,message\n2,created,,,\n") || !strings.Contains(string(rep), "4,error,email,nope,not a valid email address") {
+	if !strings.Contains(string(rep), "line,action,column,value,message\n2,created,,,\n") || !strings.Contains(string(rep), "4,error,E-mail Address,nope,not a valid email address") {
 		t.Fatalf("report:\n%s", rep)
 	}
 	out, errs, code = run(t, env, "", "export", "contacts", "--workspace", ws, "--filter", `lifecycle = "customer"`)

@@ -19,7 +19,8 @@ type Options struct {
 	TxRows int
 	// OnProgress is called after every committed batch.
 	OnProgress func(Import)
-	// OnRow is called with every row's outcome (the CLI's --report).
+	// OnRow is called with every row's outcome (the CLI's --report), its
+	// Field the column's header in the file, as the stored report has it.
 	OnRow func(line int, o Outcome)
 	// MaxPlanLines bounds how many "would create/update" lines a dry run
 	// stores in the report (errors and skips are always stored); default 10,000.
@@ -384,6 +385,7 @@ func (ex *execution) handle(row Row, batch Batch, c *counts, issues [][]any) [][
 		}
 		issues = append(issues, []any{ex.db.NewID(), ex.imp.WorkspaceID, ex.imp.ID, row.Line, string(o.Action), col, v, o.Message})
 		if ex.o.OnRow != nil {
+			o.Field = col // as the stored report names it: the file's header
 			ex.o.OnRow(row.Line, o)
 		}
 	}

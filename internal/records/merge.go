@@ -81,7 +81,8 @@ var MergeFields = []string{"first_name", "last_name", "title", "company_id", "ow
 // MergeContacts folds contact `from` into `into`: the chosen fields (and
 // custom values named "custom.<key>") come from `from`, emails, phones and
 // tags are united, every deal, activity, note and past company of `from`
-// moves to `into`, and so does its consent ledger (consent.Merge),
+// moves to `into`, and so do its attached files, its consent ledger
+// (consent.Merge) and a legal hold on it,
 // and `from` goes to the trash marked as merged. Both timelines record it.
 func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom map[string]bool) (Contact, error) {
 	if into == from {
@@ -141,8 +142,19 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 	if _, err := tx.Exec(`DELETE FROM activity_contacts WHERE workspace_id = ? AND contact_id = ?`, p.WorkspaceID, from); err != nil {
 		return merged, err
 	}
-	if _, err := tx.Exec(`UPDATE notes SET object_id = ? WHERE workspace_id = ? AND object_type = 'contact' AND object_id = ?`,
-		into, p.WorkspaceID, from); err != nil {
+	// Notes and attached files move (a file left on the trashed contact was
+	// out of sight, and went with it when the trash was emptied).
+	for _, table := range []string{"notes", "files"} {
+		if _, err := tx.Exec(`UPDATE `+table+` SET object_id = ? WHERE workspace_id = ? AND object_type = 'contact' AND object_id = ?`,
+			into, p.WorkspaceID, from); err != nil {
+			return merged, err
+		}
+	}
+	// A legal hold on the other contact now covers what moved: the
+	// survivor is held too (its own hold, if any, stays as it is).
+	if _, err := tx.Exec(`INSERT INTO legal_holds (workspace_id, contact_id, reason, set_by, set_at)
+		SELECT workspace_id, ?, reason, set_by, set_at FROM legal_holds WHERE workspace_id = ? AND contact_id = ?
+		ON CONFLICT (workspace_id, contact_id) DO NOTHING`, into, p.WorkspaceID, from); err != nil {
 		return merged, err
 	}
 	if err := consent.Merge(tx, p.WorkspaceID, into, from); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/files"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
@@ -32,6 +33,15 @@ func TestDuplicatesAndMerge(t *testing.T) {
 			}
 			_, err = tx.Exec(`INSERT INTO deals (id, workspace_id, title, pipeline_id, stage_id, contact_id, stage_entered_at, created_at, updated_at)
 				VALUES (?, ?, 'Compiler', 0, 0, ?, 0, 0, 0)`, tx.NewID(), p.WorkspaceID, b.ID)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(`INSERT INTO files (id, workspace_id, object_type, object_id, name, content_type, size, sha256, storage_key, uploaded_by, created_at)
+				VALUES (?, ?, 'contact', ?, 'cv.pdf', 'application/pdf', 3, 'x', 'k', 0, 0)`, tx.NewID(), p.WorkspaceID, b.ID)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(`INSERT INTO legal_holds (workspace_id, contact_id, reason, set_by, set_at) VALUES (?, ?, 'litigation', 0, 0)`, p.WorkspaceID, b.ID)
 			return err
 		})
 		if err != nil {
@@ -60,6 +70,20 @@ func TestDuplicatesAndMerge(t *testing.T) {
 		if m.Title != "Rear Admiral" || m.FirstName != "Grace" || len(m.Emails) != 2 || len(m.Phones) != 1 || strings.Join(m.Tags, ",") != "vip,speaker" {
 			t.Fatalf("merged = %+v", m)
 		}
+		var attached []files.File
+		var held int
+		db.Read(ctx, func(tx *store.Tx) (err error) {
+			if attached, err = filesOf(tx, p.WorkspaceID, a.ID); err != nil {
+				return err
+			}
+			return tx.QueryRow(`SELECT count(*) FROM legal_holds WHERE workspace_id = ? AND contact_id = ? AND reason = 'litigation'`, p.WorkspaceID, a.ID).Scan(&held)
+		})
+		if len(attached) != 1 || attached[0].Name != "cv.pdf" {
+			t.Fatalf("files of the survivor: %+v, want the other's cv.pdf", attached)
+		}
+		if held != 1 {
+			t.Fatal("the other contact's legal hold does not cover the survivor")
+		}
 		var dealContact crm.ID
 		db.Read(ctx, func(tx *store.Tx) error {
 			return tx.QueryRow(`SELECT contact_id FROM deals WHERE workspace_id = ?`, p.WorkspaceID).Scan(&dealContact)
@@ -79,6 +103,10 @@ func TestDuplicatesAndMerge(t *testing.T) {
 			t.Fatalf("timeline: %+v", tl[0])
 		}
 	})
+}
+
+func filesOf(tx *store.Tx, ws, contact crm.ID) ([]files.File, error) {
+	return files.List(tx, ws, "contact", contact)
 }
 
 // TestMergeMovesConsent: merging a duplicate moves its consent ledger to
