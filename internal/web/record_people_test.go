@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -84,5 +85,45 @@ func TestDomainsAndPastCompaniesUI(t *testing.T) {
 		if strings.Contains(page, ">Crown</a>") || !strings.Contains(page, ">Alpha</a>") {
 			t.Fatalf("after removing Crown:\n%.3000s", page)
 		}
+	})
+}
+
+// TestCompanyMergeUI: a company page offers to review and merge a company
+// that shares a domain; the merge screen shows the fields that differ,
+// takes the chosen one, and the survivor gets the other's people while the
+// other is gone.
+func TestCompanyMergeUI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		must(t, b.do("POST", "/companies", url.Values{"name": {"Initech"}, "domain": {"initech.example"}, "industry": {"Software"}}), 303, "")
+		must(t, b.do("POST", "/companies", url.Values{"name": {"Initech Corporation"}, "domain": {"initech.example"}, "industry": {"Consulting"}}), 303, "")
+		list := b.do("GET", "/companies", nil).Body.String()
+		ids := map[string]string{}
+		for _, m := range regexp.MustCompile(`href="/companies/(\d+)"[^>]*>([^<]+)<`).FindAllStringSubmatch(list, -1) {
+			ids[m[2]] = m[1]
+		}
+		into, from := ids["Initech"], ids["Initech Corporation"]
+		if into == "" || from == "" {
+			t.Fatalf("companies listed: %v", ids)
+		}
+		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Peter"}, "last_name": {"Gibbons"}, "company_id": {from}}), 303, "")
+
+		page := b.do("GET", "/companies/"+into, nil).Body.String()
+		must(t, httptest.NewRecorder(), 200, page, `href="/companies/`+into+`/merge?from=`+from+`"`, "Initech Corporation — same domain: initech.example: review and merge")
+		rec := b.do("GET", "/companies/"+into+"/merge?from="+from, nil)
+		must(t, rec, 200, rec.Body.String(), `name="take_name"`, `name="take_industry"`, "Consulting", "child companies of Initech Corporation move here")
+		if strings.Contains(rec.Body.String(), `name="take_phone"`) {
+			t.Fatal("a field with the same value in both is offered")
+		}
+		must(t, b.do("GET", "/companies/"+into+"/merge?from=12345", nil), 404, "")
+
+		rec = b.do("POST", "/companies/"+into+"/merge", url.Values{"from": {from}, "take_industry": {"1"}, "take_name": {""}})
+		must(t, rec, 303, rec.Body.String())
+		page = b.do("GET", "/companies/"+into, nil).Body.String()
+		must(t, httptest.NewRecorder(), 200, page, "Consulting", "Peter Gibbons", "merged")
+		if strings.Contains(page, "Possible duplicates") {
+			t.Fatal("the merged company is still offered as a duplicate")
+		}
+		must(t, b.do("GET", "/companies/"+from, nil), 404, "")
 	})
 }

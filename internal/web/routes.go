@@ -80,6 +80,8 @@ func (s *Server) routes() {
 	s.handle("GET /files/{id}", u.RequireUser(u.FileDownload))
 	s.handle("GET /contacts/{id}/merge", u.RequireUser(u.MergeShow))
 	s.handle("POST /contacts/{id}/merge", u.RequireUser(u.MergeSave))
+	s.handle("GET /companies/{id}/merge", u.RequireUser(u.CompanyMergeShow))
+	s.handle("POST /companies/{id}/merge", u.RequireUser(u.CompanyMergeSave))
 
 	s.handle("GET /search", u.RequireUser(u.SearchShow))
 

@@ -61,6 +61,20 @@ func TestCompaniesAPI(t *testing.T) {
 			status: 200, has: []string{`"name":"Multi"`, `"domains":["multi.de"]}`}})
 		send(t, mux, key, step{name: "search by a second domain", method: "GET", path: "/api/v1/search?q=multi.de", status: 200,
 			has: []string{`"title":"Multi"`}})
+		// The twin merged into Multi: its domain is already Multi's; its
+		// industry is taken; it is gone after.
+		tid := twin["id"].(string)
+		send(t, mux, key, step{name: "merge into itself", method: "POST", path: "/api/v1/companies/" + mid + "/merge", status: 422,
+			body: `{"from":"` + mid + `"}`, has: []string{`"from"`}})
+		send(t, mux, roKey, step{name: "read-only cannot merge", method: "POST", path: "/api/v1/companies/" + mid + "/merge", status: 403,
+			body: `{"from":"` + tid + `"}`})
+		send(t, mux, key, step{name: "patch twin", method: "PATCH", path: "/api/v1/companies/" + tid, status: 200, body: `{"industry":"Retail","tags":["de"]}`})
+		send(t, mux, key, step{name: "merge", method: "POST", path: "/api/v1/companies/" + mid + "/merge", status: 200,
+			body: `{"from":"` + tid + `","take":["industry"]}`,
+			has:  []string{`"name":"Multi"`, `"industry":"Retail"`, `"domains":["multi.fr","multi.de"]`, `"tags":["de"]`}})
+		send(t, mux, key, step{name: "merged away", method: "GET", path: "/api/v1/companies/" + tid, status: 404})
+		send(t, mux, key, step{name: "merge again", method: "POST", path: "/api/v1/companies/" + mid + "/merge", status: 422,
+			body: `{"from":"` + tid + `"}`, has: []string{"No such company."}})
 		send(t, mux, key, step{name: "delete", method: "DELETE", path: "/api/v1/companies/" + cid, status: 204})
 		send(t, mux, key, step{name: "deleted", method: "GET", path: "/api/v1/companies/" + cid, status: 404})
 	})

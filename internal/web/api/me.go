@@ -35,6 +35,7 @@ func (a *API) routes() {
 	a.contactRoutes()
 	a.fieldRoutes()
 	a.companyRoutes()
+	a.companyMergeRoutes()
 	a.viewRoutes()
 	a.noteRoutes()
 	a.searchRoutes()

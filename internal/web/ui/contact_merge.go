@@ -34,7 +34,9 @@ func (h *Handlers) MergeShow(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		v = view.MergeView{IntoID: a.ID.String(), IntoName: a.Name(), FromID: b.ID.String(), FromName: b.Name()}
+		v = view.MergeView{Path: "/contacts", IntoID: a.ID.String(), IntoName: a.Name(), FromID: b.ID.String(), FromName: b.Name(),
+			Note: "Emails, phones and tags of both are kept. Deals, activities, notes, files and the consent history of " + b.Name() +
+				" move here; " + b.Name() + " goes to the trash. Both timelines record the merge."}
 		pairs := [][3]string{{"first_name", a.FirstName, b.FirstName}, {"last_name", a.LastName, b.LastName},
 			{"title", a.Title, b.Title}, {"company_id", a.CompanyName, b.CompanyName},
 			{"lifecycle", a.Lifecycle, b.Lifecycle}, {"source", a.Source, b.Source}}
@@ -43,13 +45,7 @@ func (h *Handlers) MergeShow(w http.ResponseWriter, r *http.Request) {
 				v.Rows = append(v.Rows, view.MergeRow{Field: pr[0], Label: strings.ReplaceAll(strings.TrimSuffix(pr[0], "_id"), "_", " "), Keep: pr[1], Take: pr[2]})
 			}
 		}
-		ac, bc := records.PresentCustom(defs, a.Custom), records.PresentCustom(defs, b.Custom)
-		for _, d := range defs {
-			x, y := fmt.Sprint(orEmpty(ac[d.Key])), fmt.Sprint(orEmpty(bc[d.Key]))
-			if x != y {
-				v.Rows = append(v.Rows, view.MergeRow{Field: "custom." + d.Key, Label: d.Label, Keep: x, Take: y})
-			}
-		}
+		v.Rows = append(v.Rows, customMergeRows(defs, a.Custom, b.Custom)...)
 		return nil
 	})
 	if err != nil {
@@ -57,6 +53,32 @@ func (h *Handlers) MergeShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, view.MergePage(h.shell(w, r, "Merge contacts", "contacts"), v))
+}
+
+// customMergeRows are the merge screen's rows of the custom fields whose
+// values differ.
+func customMergeRows(defs []records.FieldDef, a, b map[string]any) []view.MergeRow {
+	var rows []view.MergeRow
+	ac, bc := records.PresentCustom(defs, a), records.PresentCustom(defs, b)
+	for _, d := range defs {
+		x, y := fmt.Sprint(orEmpty(ac[d.Key])), fmt.Sprint(orEmpty(bc[d.Key]))
+		if x != y {
+			rows = append(rows, view.MergeRow{Field: "custom." + d.Key, Label: d.Label, Keep: x, Take: y})
+		}
+	}
+	return rows
+}
+
+// mergeTake reads the merge form's choices: take_<field>=1 takes the
+// other record's value.
+func mergeTake(r *http.Request) map[string]bool {
+	take := map[string]bool{}
+	for k, vals := range r.PostForm {
+		if f, ok := strings.CutPrefix(k, "take_"); ok && len(vals) > 0 && vals[0] == "1" {
+			take[f] = true
+		}
+	}
+	return take
 }
 
 func orEmpty(v any) any {
@@ -73,12 +95,7 @@ func (h *Handlers) MergeSave(w http.ResponseWriter, r *http.Request) {
 	from, _ := crm.ParseID(form(r, "from"))
 	if err == nil {
 		if err = r.ParseForm(); err == nil {
-			take := map[string]bool{}
-			for k, vals := range r.PostForm {
-				if f, ok := strings.CutPrefix(k, "take_"); ok && len(vals) > 0 && vals[0] == "1" {
-					take[f] = true
-				}
-			}
+			take := mergeTake(r)
 			err = h.write(r.Context(), func(tx *store.Tx) error {
 				_, err := records.MergeContacts(tx, p, into, from, take)
 				return err

@@ -49,8 +49,8 @@ func (h *Handlers) addNotesAndDups(tx *store.Tx, p crm.Principal, object string,
 		}
 		dups, err := records.FindCompanyDuplicates(tx, p, co)
 		for _, d := range dups {
-			v.Dups = append(v.Dups, view.Link{Label: d.Company.Name + " — same domain: " + strings.Join(d.Domains, ", "),
-				URL: "/companies/" + d.Company.ID.String()})
+			v.Dups = append(v.Dups, view.Link{Label: d.Company.Name + " — same domain: " + strings.Join(d.Domains, ", ") + ": review and merge",
+				URL: "/companies/" + id.String() + "/merge?from=" + d.Company.ID.String()})
 		}
 		return err
 	}
