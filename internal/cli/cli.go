@@ -49,7 +49,7 @@ func commands() map[string]command {
 		"privacy":   {"export or erase a person: privacy export|erase --workspace ID --email E", runPrivacy},
 
 		"import": {"import contacts or companies from CSV: import contacts FILE --workspace ID", runImport},
-		"export": {"export contacts (CSV, XLSX, vCard) or companies (CSV, XLSX): export contacts|companies --workspace ID", runExport},
+		"export": {"export contacts (CSV, XLSX, vCard), companies or deals (CSV, XLSX): export contacts|companies|deals --workspace ID", runExport},
 	}
 }
 

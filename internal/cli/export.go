@@ -15,17 +15,18 @@ import (
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
-const exportUsage = "export contacts|companies --workspace ID [--as EMAIL] [--filter EXPR] [--sort FIELDS] [--columns A,B] [--format csv|xlsx|vcf] [--out FILE]"
+const exportUsage = "export contacts|companies|deals --workspace ID [--as EMAIL] [--filter EXPR] [--sort FIELDS] [--columns A,B] [--format csv|xlsx|vcf] [--out FILE]"
 
 func runExport(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] != "contacts" && args[0] != "companies" {
+	exports := map[string]struct {
+		object string
+		export func(context.Context, *store.DB, crm.Principal, records.ListQuery, string, []string, io.Writer) (int, error)
+	}{"contacts": {"contact", importer.ExportContacts}, "companies": {"company", importer.ExportCompanies}, "deals": {"deal", importer.ExportDeals}}
+	if len(args) == 0 || exports[args[0]].object == "" {
 		fmt.Fprintln(env.Stderr, "usage: tandem "+exportUsage)
 		return errUsage
 	}
-	what, object, export := args[0], "contact", importer.ExportContacts
-	if what == "companies" {
-		object, export = "company", importer.ExportCompanies
-	}
+	what, object, export := args[0], exports[args[0]].object, exports[args[0]].export
 	var ws, as, filter, sortBy, columns, format, out *string
 	return withWriteDB(ctx, env, "export", exportUsage, args[1:],
 		func(fs flagSet) {

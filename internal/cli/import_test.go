@@ -72,6 +72,15 @@ func TestImportExportCommands(t *testing.T) {
 	if _, errs, code := run(t, env, "", "export", "companies", "--workspace", ws, "--format", "vcf"); code != 1 || !strings.Contains(errs, "use csv or xlsx") {
 		t.Fatalf("companies as vCard: %d %q", code, errs)
 	}
+	deals := filepath.Join(dir, "deals.csv")
+	os.WriteFile(deals, []byte("Deal Name,Amount,Currency,Company Name\nTools order,1250.50,EUR,Acme Tools\n"), 0o600)
+	if out, errs, code := run(t, env, "", "import", "deals", deals, "--workspace", ws); code != 0 || out != "created=1 updated=0 skipped=0 errors=0\n" {
+		t.Fatalf("deal import: %d %q %q", code, out, errs)
+	}
+	out, errs, code = run(t, env, "", "export", "deals", "--workspace", ws, "--columns", "Deal Name,Amount,Currency,Company Name,Status")
+	if code != 0 || out != "Deal Name,Amount,Currency,Company Name,Status\nTools order,1250.50,EUR,Acme Tools,open\n" || !strings.Contains(errs, "exported 1 deals") {
+		t.Fatalf("deal export: %d %q %q", code, out, errs)
+	}
 	// status and undo, by the id the import printed.
 	id := strings.Fields(strings.TrimPrefix(errs0, "import "))[0]
 	id = strings.TrimSuffix(id, ":")

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/deals"
 	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/seed"
@@ -246,4 +248,116 @@ func TestCompanyRoundTrip(t *testing.T) {
 			t.Errorf("a member's export: %v, want forbidden", err)
 		}
 	})
+}
+
+// TestDealRoundTrip: a seeded workspace's deals → CSV → a deal import into
+// a fresh workspace that has the same people and companies (imported from
+// their own exports) → CSV again: the same bytes. Pipelines, stages, won
+// and lost deals with their reasons, owners, contacts and companies come
+// back by name and address.
+func TestDealRoundTrip(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		o, _ := seed.Size("demo")
+		o.Seed, o.Companies, o.Contacts, o.Deals, o.Activities = 5, 30, 200, 80, 0
+		res, err := seed.Generate(ctx, db, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := crm.Principal{WorkspaceID: res.WorkspaceID, Role: crm.RoleOwner}
+		var users []crm.ID
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			if users, err = tx.IDs(`SELECT user_id FROM memberships WHERE workspace_id = ? ORDER BY user_id`, res.WorkspaceID); err != nil {
+				return err
+			}
+			return tx.QueryRow(`SELECT id FROM users WHERE email = ?`, res.OwnerEmail).Scan(&a.UserID)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		exportOf := func(p crm.Principal, kind string) string {
+			t.Helper()
+			var buf bytes.Buffer
+			var err error
+			switch kind {
+			case "contacts":
+				_, err = importer.ExportContacts(ctx, db, p, records.ListQuery{}, "csv", nil, &buf)
+			case "companies":
+				_, err = importer.ExportCompanies(ctx, db, p, records.ListQuery{}, "csv", nil, &buf)
+			default:
+				_, err = importer.ExportDeals(ctx, db, p, records.ListQuery{}, "csv", nil, &buf)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return buf.String()
+		}
+		first := exportOf(a, "deals")
+		if !strings.HasPrefix(first, strings.Join(importer.DealHeader, ",")+"\n") || !strings.Contains(first, ",won,") || !strings.Contains(first, ",lost,") {
+			t.Fatalf("deal export:\n%.800s", first)
+		}
+		b := freshWorkspace(t, db, users)
+		// The new workspace is set up with the lost reasons the old one's
+		// deals give, as a team moving in would (the deal import refuses
+		// reasons the workspace does not have).
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			var theirs []string
+			rows, err := tx.Query(`SELECT DISTINCT lost_reason FROM deals WHERE workspace_id = ? AND lost_reason <> '' ORDER BY lost_reason`, a.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var r string
+				if err := rows.Scan(&r); err != nil {
+					rows.Close()
+					return err
+				}
+				theirs = append(theirs, r)
+			}
+			rows.Close()
+			ours, err := deals.ListLostReasons(tx, b.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			for _, r := range theirs {
+				if !slices.ContainsFunc(ours, func(x deals.LostReason) bool { return x.Name == r }) {
+					if _, err := deals.CreateLostReason(tx, b, r); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"companies", "contacts", "deals"} {
+			imp := runImport(t, db, b, kind, exportOf(a, kind), nil, false)
+			if imp.Errors != 0 || imp.Skipped != 0 || imp.Status != importer.Done {
+				var issues []importer.Issue
+				_ = db.Read(ctx, func(tx *store.Tx) (err error) { issues, err = importer.Issues(tx, b, imp.ID, 0, 5); return err })
+				t.Fatalf("%s import: %s %s %+v", kind, imp.Summary(), imp.Error, issues)
+			}
+		}
+		if second := exportOf(b, "deals"); first != second {
+			fl, sl := strings.Split(first, "\n"), strings.Split(second, "\n")
+			for i := range min(len(fl), len(sl)) {
+				if fl[i] != sl[i] {
+					t.Fatalf("line %d differs:\n%s\n%s", i+1, fl[i], sl[i])
+				}
+			}
+			t.Fatalf("exports differ in length: %d, %d lines", len(fl), len(sl))
+		}
+		won := exportOfQuery(t, db, a, records.ListQuery{Filter: `status = "won"`, Sort: "-value"}, []string{"Deal Name", "Amount", "Status"})
+		lines := strings.Split(strings.TrimSpace(won), "\n")
+		if lines[0] != "Deal Name,Amount,Status" || len(lines) < 2 || !strings.HasSuffix(lines[1], ",won") {
+			t.Fatalf("won deals, by value:\n%s", won)
+		}
+	})
+}
+
+func exportOfQuery(t *testing.T, db *store.DB, p crm.Principal, q records.ListQuery, cols []string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := importer.ExportDeals(ctx, db, p, q, "csv", cols, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }

@@ -225,3 +225,29 @@ func TestBoardViews(t *testing.T) {
 		must(t, b.do("GET", "/pipeline?view=99999", nil), 404, "")
 	})
 }
+
+// TestDealListExport: the deals list's Export link downloads the list as
+// filtered and sorted, as CSV; a bad filter offers no link.
+func TestDealListExport(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		for _, d := range [][2]string{{"Small", "100"}, {"Big", "9000"}, {"Middle", "2500.50"}} {
+			must(t, b.do("POST", "/deals", url.Values{"title": {d[0]}, "value": {d[1]}, "currency": {"USD"}}), 303, "")
+		}
+		list := b.do("GET", "/deals?filter="+url.QueryEscape(`value >= 1000`)+"&sort=-value", nil).Body.String()
+		m := regexp.MustCompile(`href="(/deals/export\?[^"]+)"`).FindStringSubmatch(list)
+		if m == nil {
+			t.Fatalf("no export link:\n%.1500s", list)
+		}
+		csv := b.do("GET", strings.ReplaceAll(m[1], "&amp;", "&"), nil)
+		body := csv.Body.String()
+		must(t, csv, 200, body, "Deal Name,Amount,Currency,Pipeline,Deal Stage,Status,")
+		if !strings.Contains(body, "\nBig,9000.00,USD,") || strings.Index(body, "\nBig,") > strings.Index(body, "\nMiddle,") || strings.Contains(body, "Small") ||
+			csv.Header().Get("Content-Disposition") != `attachment; filename="deals.csv"` {
+			t.Fatalf("export of the filtered, sorted deals: %q\n%s", csv.Header().Get("Content-Disposition"), body)
+		}
+		if bad := b.do("GET", "/deals?filter=nope", nil).Body.String(); strings.Contains(bad, "/deals/export") {
+			t.Fatal("an export link under a refused filter")
+		}
+	})
+}

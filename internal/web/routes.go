@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	s.handle("GET /contacts", u.RequireUser(u.ContactList))
 	s.handle("GET /contacts/export", u.RequireUser(u.ContactExport))
 	s.handle("GET /companies/export", u.RequireUser(u.CompanyExport))
+	s.handle("GET /deals/export", u.RequireUser(u.DealExport))
 	s.handle("GET /import", u.RequireUser(u.ImportNew))
 	s.handle("POST /import", u.RequireUser(u.ImportUpload))
 	s.handle("GET /import/map/{token}", u.RequireUser(u.ImportMapShow))

@@ -39,10 +39,24 @@ func (a *API) exportRoutes() {
 		Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
 			"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
 	}, a.exportCompanies)
+	huma.Register(a.huma, huma.Operation{OperationID: "export-deals", Method: http.MethodGet, Path: "/deals/export",
+		Tags: []string{"Import and export"}, Summary: "Export deals",
+		Description: "Streams every deal matching the filter that you may see, as CSV (default) or XLSX. " +
+			"Columns come in a stable order: " + strings.Join(importer.DealHeader, ", ") + ", then custom fields; " +
+			"each header maps back to its field on a deal import. Managers, admins and owners may export.",
+		Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
+			"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+	}, a.exportDeals)
 }
 
+func (a *API) exportDeals(ctx context.Context, in *companyExportInput) (*huma.StreamResponse, error) {
+	return a.export(ctx, "deal", exportInput(*in), importer.CheckDealExport, importer.ExportDeals)
+}
+
+// companyExportInput is the query of the exports that write CSV or XLSX
+// only (companies, deals).
 type companyExportInput struct {
-	Filter  string `query:"filter" doc:"A filter-language expression, as for list-companies"`
+	Filter  string `query:"filter" doc:"A filter-language expression, as for the list of the same records"`
 	Sort    string `query:"sort" doc:"Sort fields, - for descending; default created_at (oldest first, the order a re-import keeps)"`
 	Columns string `query:"columns" doc:"Comma-separated column headers to export, in order (default: every column)"`
 	Format  string `query:"format" enum:"csv,xlsx" default:"csv"`
@@ -77,7 +91,7 @@ func (a *API) export(ctx context.Context, object string, in exportInput,
 		return nil, a.fail(ctx, err)
 	}
 	t := exportTypes[in.Format]
-	name := map[string]string{"contact": "contacts", "company": "companies"}[object]
+	name := map[string]string{"contact": "contacts", "company": "companies", "deal": "deals"}[object]
 	return &huma.StreamResponse{Body: func(hctx huma.Context) {
 		hctx.SetHeader("Content-Type", t.mime)
 		hctx.SetHeader("Content-Disposition", `attachment; filename="`+name+`.`+t.ext+`"`)

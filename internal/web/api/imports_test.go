@@ -93,6 +93,9 @@ func TestImportsAPI(t *testing.T) {
 		send(t, mux, key, step{name: "export companies xlsx", method: "GET", path: "/api/v1/companies/export?format=xlsx&columns=Name", status: 200,
 			has: []string{"PK"}})
 		send(t, mux, key, step{name: "export companies vcf", method: "GET", path: "/api/v1/companies/export?format=vcf", status: 422})
+		send(t, mux, key, step{name: "export deals", method: "GET", path: "/api/v1/deals/export", status: 200,
+			has: []string{"Deal Name,Amount,Currency,Pipeline,Deal Stage,Status,Lost Reason,Close Date,Deal Owner,Contact Email,Company Name,Company Domain,Source,Priority,Tags\n"}})
+		send(t, mux, key, step{name: "export deals bad filter", method: "GET", path: "/api/v1/deals/export?filter=nope", status: 422, has: []string{`"filter"`}})
 		send(t, mux, key, step{name: "export companies bad sort", method: "GET", path: "/api/v1/companies/export?sort=shoe", status: 422})
 		send(t, mux, otherKey, step{name: "other workspace's companies", method: "GET", path: "/api/v1/companies/export", status: 200,
 			hasNot: []string{"Engines"}})
@@ -117,6 +120,7 @@ func TestImportsAPI(t *testing.T) {
 		_, memKey := newKey(t, db, mem, account.NewAPIKey{Name: "m"})
 		send(t, mux, memKey, step{name: "member export", method: "GET", path: "/api/v1/contacts/export", status: 403})
 		send(t, mux, memKey, step{name: "member company export", method: "GET", path: "/api/v1/companies/export", status: 403})
+		send(t, mux, memKey, step{name: "member deal export", method: "GET", path: "/api/v1/deals/export", status: 403})
 		if len(q.jobs) != 1 {
 			t.Fatalf("rejected uploads enqueued jobs: %d", len(q.jobs))
 		}

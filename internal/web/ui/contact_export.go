@@ -24,7 +24,13 @@ func (h *Handlers) CompanyExport(w http.ResponseWriter, r *http.Request) {
 	h.listExport(w, r, "company", importer.CheckCompanyExport, importer.ExportCompanies)
 }
 
-// listExport streams a list view of object (contact, company) as a file,
+// DealExport downloads the deals list as the user sees it (filter and
+// sort), as CSV or XLSX.
+func (h *Handlers) DealExport(w http.ResponseWriter, r *http.Request) {
+	h.listExport(w, r, "deal", importer.CheckDealExport, importer.ExportDeals)
+}
+
+// listExport streams a list view of object (contact, company, deal) as a file,
 // after checking everything that can fail before the first byte.
 func (h *Handlers) listExport(w http.ResponseWriter, r *http.Request, object string,
 	check func(*store.Tx, crm.Principal, records.ListQuery, string, []string) error,
@@ -53,7 +59,7 @@ func (h *Handlers) listExport(w http.ResponseWriter, r *http.Request, object str
 	}
 	types := map[string]string{importer.FormatCSV: "text/csv; charset=utf-8", importer.FormatVCard: "text/vcard; charset=utf-8",
 		importer.FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-	name := map[string]string{"contact": "contacts", "company": "companies"}[object]
+	name := map[string]string{"contact": "contacts", "company": "companies", "deal": "deals"}[object]
 	w.Header().Set("Content-Type", types[format])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
 	w.Header().Set("Cache-Control", "no-store")

@@ -24,3 +24,13 @@ func (v ListView) ExportURL() string {
 	q.Set("columns", strings.Join(keys, ","))
 	return v.Path + "/export?" + q.Encode()
 }
+
+// ExportURL is the deals list as a file: its filter and sort.
+func (v DealListView) ExportURL() string {
+	q := url.Values{}
+	if v.Filter != "" {
+		q.Set("filter", v.Filter)
+	}
+	q.Set("sort", v.Sort)
+	return "/deals/export?" + q.Encode()
+}

@@ -1,0 +1,128 @@
+package deals
+
+import (
+	"fmt"
+
+	"github.com/tandemcrm/tandem/internal/account"
+	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/store"
+)
+
+// ExportRow is one deal as exports write it: the deal with the names and
+// addresses its links are imported by again — the pipeline's name, the
+// owner's, the primary contact's and the company's email or domain.
+type ExportRow struct {
+	Deal
+	PipelineName  string
+	OwnerEmail    string
+	ContactEmail  string
+	CompanyDomain string
+}
+
+// EachDeal streams every deal matching a list query (its filter and sort;
+// the cursor and limit are ignored) that the principal may export, a page
+// at a time through QueryDeals, so it sees what the deals list shows. The
+// default order is oldest first (created_at, then id).
+func EachDeal(tx *store.Tx, p crm.Principal, q records.ListQuery, fn func(*ExportRow) error) error {
+	if err := account.Can(tx, p, account.ActExport, p.UserID); err != nil {
+		return err
+	}
+	pipelines, err := ListPipelines(tx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	pipelineName := map[crm.ID]string{}
+	for _, pl := range pipelines {
+		pipelineName[pl.ID] = pl.Name
+	}
+	owners, err := pairs(tx, `SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?`, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	if q.Sort == "" {
+		q.Sort = "created_at"
+	}
+	q.Cursor, q.Limit = "", records.MaxLimit
+	for {
+		page, err := QueryDeals(tx, p, q)
+		if err != nil {
+			return err
+		}
+		// The page's contacts' emails and companies' domains, in one
+		// query each.
+		emails, err := linkedText(tx, p.WorkspaceID, "SELECT id, email FROM contacts", page.Items, func(d Deal) crm.ID { return d.ContactID })
+		if err != nil {
+			return err
+		}
+		domains, err := linkedText(tx, p.WorkspaceID, "SELECT id, domain FROM companies", page.Items, func(d Deal) crm.ID { return d.CompanyID })
+		if err != nil {
+			return err
+		}
+		for _, d := range page.Items {
+			r := ExportRow{Deal: d, PipelineName: pipelineName[d.PipelineID], OwnerEmail: owners[d.OwnerID],
+				ContactEmail: emails[d.ContactID], CompanyDomain: domains[d.CompanyID]}
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		q.Cursor = page.Next
+	}
+}
+
+// CheckExport says whether EachDeal would accept q from p (the permission,
+// the filter and the sort), reading at most one deal.
+func CheckExport(tx *store.Tx, p crm.Principal, q records.ListQuery) error {
+	if err := account.Can(tx, p, account.ActExport, p.UserID); err != nil {
+		return err
+	}
+	q.Cursor, q.Limit = "", 1
+	_, err := QueryDeals(tx, p, q)
+	return err
+}
+
+// linkedText reads one text column (select: "SELECT id, col FROM table") of
+// the records the deals link to through id, in the workspace.
+func linkedText(tx *store.Tx, ws crm.ID, sel string, ds []Deal, id func(Deal) crm.ID) (map[crm.ID]string, error) {
+	args := []any{ws}
+	for _, d := range ds {
+		if x := id(d); x != 0 {
+			args = append(args, x)
+		}
+	}
+	if len(args) == 1 {
+		return map[crm.ID]string{}, nil
+	}
+	q := sel + ` WHERE workspace_id = ? AND id IN (?` + repeatComma(len(args)-2) + `)`
+	return pairs(tx, q, args...)
+}
+
+func repeatComma(n int) string {
+	b := make([]byte, 0, 3*n)
+	for range n {
+		b = append(b, ", ?"...)
+	}
+	return string(b)
+}
+
+// pairs reads a query of (id, text) rows into a map.
+func pairs(tx *store.Tx, q string, args ...any) (map[crm.ID]string, error) {
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("deals: export: %w", err)
+	}
+	defer rows.Close()
+	out := map[crm.ID]string{}
+	for rows.Next() {
+		var id crm.ID
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, err
+		}
+		out[id] = s
+	}
+	return out, rows.Err()
+}
