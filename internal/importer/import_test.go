@@ -231,3 +231,51 @@ func TestWriteReport(t *testing.T) {
 		}
 	})
 }
+
+// TestIssuesPage: the report pages by cursor without cutting a line that
+// has two issues; `after` (a line number) skips that line's rest; a cursor
+// that is not one is invalid input.
+func TestIssuesPage(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleOwner, "pages@example.com")
+		imp := runImport(t, db, p, "contacts", "First Name,Email,Other Emails,Owner\n"+
+			"Ann,ann@example.com,not-an-address,nobody@example.com\n"+
+			"Bad,nope,,\n", nil, false)
+		var got []string
+		cursor := ""
+		for range 5 {
+			var page []importer.Issue
+			var next string
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+				page, next, err = importer.IssuesPage(tx, p, imp.ID, cursor, 1)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, is := range page {
+				got = append(got, fmt.Sprintf("%d %s", is.Line, is.Column))
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if strings.Join(got, "; ") != "2 Other Emails; 2 Owner; 3 Email" {
+			t.Fatalf("pages of one: %q", got)
+		}
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			rest, err := importer.Issues(tx, p, imp.ID, 2, 10)
+			if err != nil || len(rest) != 1 || rest[0].Line != 3 {
+				t.Errorf("after line 2: %+v %v", rest, err)
+			}
+			_, _, err = importer.IssuesPage(tx, p, imp.ID, "2;x", 10)
+			if crm.ErrorFields(err)["cursor"] == "" {
+				t.Errorf("a bad cursor: %v", err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/account"
@@ -427,24 +429,57 @@ type Issue struct {
 
 // Issues returns an import's report lines after line `after`, in order.
 func Issues(tx *store.Tx, p crm.Principal, id crm.ID, after, limit int) ([]Issue, error) {
-	if _, err := Get(tx, p, id); err != nil {
-		return nil, err
+	// After every issue of line `after`: the highest id there is.
+	out, _, err := IssuesPage(tx, p, id, fmt.Sprintf("%d.%d", after, int64(math.MaxInt64)), limit)
+	return out, err
+}
+
+// IssuesPage returns up to limit lines of an import's report after cursor
+// ("" for the first page; else a next cursor), and the cursor of the page
+// after ("" at the end). Unlike a line number, the cursor also tells apart
+// the issues of one line, so a line with several is never cut at a page
+// boundary. A malformed cursor is an invalid-input error on "cursor".
+func IssuesPage(tx *store.Tx, p crm.Principal, id crm.ID, cursor string, limit int) ([]Issue, string, error) {
+	var line int
+	var last int64
+	if cursor != "" {
+		l, i, ok := strings.Cut(cursor, ".")
+		var err1, err2 error
+		line, err1 = strconv.Atoi(l)
+		last, err2 = strconv.ParseInt(i, 10, 64)
+		if !ok || err1 != nil || err2 != nil || line < 0 || last < 0 {
+			return nil, "", (crm.FieldErrors{"cursor": "Use the next_cursor of the page before."}).Err()
+		}
 	}
-	rows, err := tx.Query(`SELECT line, action, column_name, value, message FROM import_issues
-		WHERE workspace_id = ? AND import_id = ? AND line > ? ORDER BY line, id LIMIT ?`, p.WorkspaceID, id, after, limit)
+	if _, err := Get(tx, p, id); err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.Query(`SELECT id, line, action, column_name, value, message FROM import_issues
+		WHERE workspace_id = ? AND import_id = ? AND (line > ? OR line = ? AND id > ?) ORDER BY line, id LIMIT ?`,
+		p.WorkspaceID, id, line, line, last, limit+1)
 	if err != nil {
-		return nil, errf("issues: %w", err)
+		return nil, "", errf("issues: %w", err)
 	}
 	defer rows.Close()
 	out := []Issue{}
+	var ids []int64
 	for rows.Next() {
 		var is Issue
-		if err := rows.Scan(&is.Line, &is.Action, &is.Column, &is.Value, &is.Message); err != nil {
-			return nil, err
+		var rowID int64
+		if err := rows.Scan(&rowID, &is.Line, &is.Action, &is.Column, &is.Value, &is.Message); err != nil {
+			return nil, "", err
 		}
-		out = append(out, is)
+		out, ids = append(out, is), append(ids, rowID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = fmt.Sprintf("%d.%d", out[limit-1].Line, ids[limit-1])
+	}
+	return out, next, nil
 }
 
 // WriteReport streams an import's whole report to w as CSV — line, action,

@@ -95,14 +95,16 @@ type undoOutput struct {
 }
 
 type issuesInput struct {
-	ID    string `path:"id"`
-	After int    `query:"after" doc:"Return lines after this line number"`
-	Limit int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+	ID     string `path:"id"`
+	Cursor string `query:"cursor" doc:"The next_cursor of the page before (opaque)"`
+	After  int    `query:"after" doc:"Instead of a cursor: lines after this line number (a page that ends inside a line with several issues loses the rest of them; use cursor)"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
 }
 
 type issuesOutput struct {
 	Body struct {
-		Data []importer.Issue `json:"data"`
+		Data       []importer.Issue `json:"data"`
+		NextCursor *string          `json:"next_cursor" doc:"null on the last page"`
 	}
 }
 
@@ -174,7 +176,15 @@ func (a *API) getImport(ctx context.Context, in *importIDInput) (*importOutput, 
 func (a *API) importIssues(ctx context.Context, in *issuesInput) (*issuesOutput, error) {
 	out := &issuesOutput{}
 	err := a.withImport(ctx, in.ID, false, func(tx *store.Tx, p crm.Principal, id crm.ID) (err error) {
-		out.Body.Data, err = importer.Issues(tx, p, id, in.After, in.Limit)
+		if in.Cursor == "" && in.After > 0 {
+			out.Body.Data, err = importer.Issues(tx, p, id, in.After, in.Limit)
+		} else {
+			var next string
+			out.Body.Data, next, err = importer.IssuesPage(tx, p, id, in.Cursor, in.Limit)
+			if next != "" {
+				out.Body.NextCursor = &next
+			}
+		}
 		if err == nil && len(out.Body.Data) > 0 {
 			// The report quotes the rows' values: personal data was seen.
 			defer a.viewed(ctx, audit.RecordViewed, "import", id, nil)

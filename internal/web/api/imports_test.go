@@ -78,7 +78,13 @@ func TestImportsAPI(t *testing.T) {
 		send(t, mux, key, step{name: "get", method: "GET", path: "/api/v1/imports/" + id, status: 200,
 			has: []string{`"status":"done"`, `"summary":"created=1 updated=1 skipped=0 errors=1"`, `"percent":100`, `"undo_until":`}})
 		send(t, mux, key, step{name: "issues", method: "GET", path: "/api/v1/imports/" + id + "/issues", status: 200,
-			has: []string{`{"line":3,"action":"error","column":"E-mail Address","value":"nope","message":"not a valid email address"}`}})
+			has: []string{`{"line":3,"action":"error","column":"E-mail Address","value":"nope","message":"not a valid email address"}`, `"next_cursor":null`}})
+		_, page := send(t, mux, key, step{name: "issues, a page of none", method: "GET", path: "/api/v1/imports/" + id + "/issues?limit=1&cursor=0.0", status: 200,
+			has: []string{`"line":3`, `"next_cursor":null`}})
+		if len(page["data"].([]any)) != 1 {
+			t.Fatalf("page: %v", page)
+		}
+		send(t, mux, key, step{name: "issues, bad cursor", method: "GET", path: "/api/v1/imports/" + id + "/issues?cursor=zz", status: 422, has: []string{`"cursor"`}})
 		send(t, mux, otherKey, step{name: "other workspace", method: "GET", path: "/api/v1/imports/" + id, status: 404})
 		send(t, mux, key, step{name: "export", method: "GET", path: "/api/v1/contacts/export?filter=" + "email%20%3D%20%22ada%40example.com%22", status: 200,
 			has: []string{"First Name,Last Name,Email,", "\nAda,,ada@example.com,,,,,Engines,,lead,,,"}})
