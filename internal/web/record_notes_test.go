@@ -45,8 +45,8 @@ func TestNotesAndMergeOnRecordPages(t *testing.T) {
 			t.Fatalf("record page lacks the possible duplicate:\n%.1500s", page[max(i, 0):])
 		}
 		merge := b.do("GET", "/contacts/"+first+"/merge?from="+second, nil)
-		if merge.Code != 200 || !strings.Contains(merge.Body.String(), "Merge Ada King into Ada King") || !strings.Contains(merge.Body.String(), "of both are kept") {
-			t.Fatalf("merge screen: %d", merge.Code)
+		if merge.Code != 200 || !strings.Contains(merge.Body.String(), `Merge <a href="/contacts/`+second+`">Ada King</a> into Ada King`) || !strings.Contains(merge.Body.String(), "of both are kept") {
+			t.Fatalf("merge screen: %d\n%.2000s", merge.Code, merge.Body.String())
 		}
 		if rec := b.do("POST", "/contacts/"+first+"/merge", url.Values{"from": {second}}); rec.Code != 303 {
 			t.Fatalf("merge: %d", rec.Code)
