@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +31,8 @@ func (Companies) Fields(d Defs) []FieldSpec {
 			"organization", "organisation", "organizationname", "firma", "entreprise"}},
 		{Key: "domain", Label: "Domain or website", Match: true, Synonyms: []string{"domain", "companydomainname", "companydomain",
 			"website", "websiteurl", "web", "url"}},
+		{Key: "other_domains", Label: "Other domains", Synonyms: []string{"otherdomains", "domains", "additionaldomains",
+			"alternatedomains", "secondarydomains", "otherwebsites"}},
 		{Key: "industry", Label: "Industry", Synonyms: []string{"industry", "sector", "branche"}},
 		{Key: "size", Label: "Employees", Synonyms: []string{"size", "employees", "numberofemployees", "employeecount", "headcount", "companysize"}},
 		{Key: "phone", Label: "Phone", Synonyms: []string{"phone", "phonenumber", "telephone", "companyphone", "mainphone"}},
@@ -48,6 +51,7 @@ type companyRow struct {
 	ID         crm.ID         `json:"id"`
 	Name       string         `json:"name"`
 	Domain     string         `json:"domain"`
+	Domains    []string       `json:"domains"` // the others, after the primary (company_domains)
 	Industry   string         `json:"industry"`
 	Size       int            `json:"size"`
 	Phone      string         `json:"phone"`
@@ -114,7 +118,35 @@ func (Companies) Start(tx *store.Tx, r *Run) (Batch, error) {
 			}
 		}
 	}
-	return b, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if b.match == "domain" {
+		// A company is found by any of its domains; a primary domain
+		// wins over another company's other one.
+		others, err := tx.Query(`SELECT cd.domain, c.id, c.owner_id, c.import_id FROM company_domains cd
+			JOIN companies c ON c.workspace_id = cd.workspace_id AND c.id = cd.company_id
+			WHERE cd.workspace_id = ? AND c.deleted_at IS NULL ORDER BY c.id, cd.position`, r.WorkspaceID)
+		if err != nil {
+			return nil, errf("load company domains: %w", err)
+		}
+		defer others.Close()
+		for others.Next() {
+			var d string
+			var e entry
+			var imp crm.ID
+			if err := others.Scan(&d, &e.id, &e.owner, &imp); err != nil {
+				return nil, err
+			}
+			e.mine = imp == r.ID
+			if _, dup := b.keys[d]; !dup {
+				b.keys[d] = e
+			}
+		}
+		return b, others.Err()
+	}
+	return b, nil
 }
 
 func (b *companyBatch) parse(vals map[string]string) (companyRow, Outcome) {
@@ -123,6 +155,19 @@ func (b *companyBatch) parse(vals map[string]string) (companyRow, Outcome) {
 		Industry: vals["industry"], Phone: vals["phone"], ExternalID: vals["external_id"], Tags: splitList(vals["tags"])}
 	if v := vals["domain"]; v != "" && !strings.Contains(c.Domain, ".") {
 		return c, fail("domain", v, "not a domain like example.com")
+	}
+	for _, v := range splitList(vals["other_domains"]) {
+		d := records.NormalizeDomain(v)
+		switch {
+		case !strings.Contains(d, "."):
+			out.Notes = append(out.Notes, Outcome{Action: Warned, Field: "other_domains", Value: v, Message: "not a domain like example.com; left out"})
+		case d != c.Domain && !slices.Contains(c.Domains, d):
+			c.Domains = append(c.Domains, d)
+		}
+	}
+	if max := records.MaxDomains - 1; len(c.Domains) > max {
+		out.Notes = append(out.Notes, Outcome{Action: Warned, Field: "other_domains", Message: fmt.Sprintf("a company holds at most %d domains; the rest are left out", records.MaxDomains)})
+		c.Domains = c.Domains[:max]
 	}
 	if c.Name == "" {
 		c.Name = c.Domain
@@ -162,6 +207,14 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 	key := companyKey(b.match, c)
 	e, found := b.keys[key]
 	found = found && key != ""
+	if !found && b.match == "domain" {
+		for _, d := range c.Domains {
+			if e, found = b.keys[d]; found {
+				key = d
+				break
+			}
+		}
+	}
 	switch {
 	case b.policy == UpdateOnly && !found:
 		return skip(b.match, key, "no company has this "+b.match)
@@ -197,6 +250,13 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 	if key != "" {
 		b.keys[key] = entry{id: c.ID, owner: c.Owner, mine: true}
 	}
+	if b.match == "domain" {
+		for _, d := range c.Domains {
+			if _, dup := b.keys[d]; !dup {
+				b.keys[d] = entry{id: c.ID, owner: c.Owner, mine: true}
+			}
+		}
+	}
 	out.Action = Created
 	return out
 }
@@ -208,7 +268,24 @@ func mergeCompany(dst *companyRow, src companyRow, set map[string]bool) {
 		}
 	}
 	str("name", &dst.Name, src.Name)
-	str("domain", &dst.Domain, src.Domain)
+	// A domain the company has already (a row found by one of its other
+	// domains) leaves the primary as it is; a new one becomes the primary,
+	// and the old primary stays as another domain.
+	if was := dst.Domain; set["domain"] && src.Domain != "" && src.Domain != was && !slices.Contains(dst.Domains, src.Domain) {
+		if was != "" {
+			dst.Domains = append([]string{was}, dst.Domains...)
+		}
+		dst.Domain = src.Domain
+	}
+	for _, d := range src.Domains {
+		if !slices.Contains(dst.Domains, d) {
+			dst.Domains = append(dst.Domains, d)
+		}
+	}
+	dst.Domains = slices.DeleteFunc(dst.Domains, func(d string) bool { return d == dst.Domain })
+	if len(dst.Domains) > records.MaxDomains-1 {
+		dst.Domains = dst.Domains[:records.MaxDomains-1]
+	}
 	str("industry", &dst.Industry, src.Industry)
 	str("phone", &dst.Phone, src.Phone)
 	str("external_id", &dst.ExternalID, src.ExternalID)
@@ -253,6 +330,15 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 	if err := insertRows(tx, "companies", companyFullCols, rows); err != nil {
 		return err
 	}
+	var domains [][]any
+	for _, c := range b.creates {
+		for i, d := range c.Domains {
+			domains = append(domains, []any{r.WorkspaceID, c.ID, d, i + 1})
+		}
+	}
+	if err := insertRows(tx, "company_domains", companyDomainCols, domains); err != nil {
+		return err
+	}
 	for _, u := range b.updates {
 		if err := b.update(tx, u); err != nil {
 			return err
@@ -261,7 +347,39 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 	return nil
 }
 
+var companyDomainCols = []string{"workspace_id", "company_id", "domain", "position"}
+
 const companySelect = `SELECT id, name, domain, industry, size, phone, owner_id, tags, custom, external_id, version FROM companies`
+
+// readDomains fills c's other domains from company_domains.
+func readDomains(tx *store.Tx, ws crm.ID, c *companyRow) error {
+	rows, err := tx.Query(`SELECT domain FROM company_domains WHERE workspace_id = ? AND company_id = ? ORDER BY position`, ws, c.ID)
+	if err != nil {
+		return errf("company domains: %w", err)
+	}
+	defer rows.Close()
+	c.Domains = nil
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return err
+		}
+		c.Domains = append(c.Domains, d)
+	}
+	return rows.Err()
+}
+
+// writeDomains replaces c's other domains in company_domains.
+func writeDomains(tx *store.Tx, ws crm.ID, c companyRow) error {
+	if _, err := tx.Exec(`DELETE FROM company_domains WHERE workspace_id = ? AND company_id = ?`, ws, c.ID); err != nil {
+		return errf("company domains: %w", err)
+	}
+	rows := make([][]any, 0, len(c.Domains))
+	for i, d := range c.Domains {
+		rows = append(rows, []any{ws, c.ID, d, i + 1})
+	}
+	return insertRows(tx, "company_domains", companyDomainCols, rows)
+}
 
 func scanCompany(row interface{ Scan(...any) error }) (companyRow, error) {
 	var c companyRow
@@ -283,8 +401,12 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 	} else if err != nil {
 		return errf("read company %d: %w", u.id, err)
 	}
+	if err := readDomains(tx, ws, &old); err != nil {
+		return err
+	}
 	c := old
 	c.Tags = append(c.Tags[:0:0], old.Tags...)
+	c.Domains = slices.Clone(old.Domains)
 	c.Custom = map[string]any{}
 	for k, v := range old.Custom {
 		c.Custom[k] = v
@@ -300,6 +422,11 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Owner, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
 		b.run.Principal.UserID, store.Micros(b.run.Now), c.Version, ws, c.ID); err != nil {
 		return errf("update company %d: %w", c.ID, err)
+	}
+	if !slices.Equal(old.Domains, c.Domains) {
+		if err := writeDomains(tx, ws, c); err != nil {
+			return err
+		}
 	}
 	if u.mine {
 		return nil

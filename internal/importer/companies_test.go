@@ -70,3 +70,72 @@ func TestImportCompanies(t *testing.T) {
 		}
 	})
 }
+
+// TestImportCompanyOtherDomains: a company is found by any of its domains;
+// an Other Domains column adds domains (a bad one is a warning), a row
+// found by another domain keeps the primary, the new companies' documents
+// hold every domain, and undo puts the domains back as they were.
+func TestImportCompanyOtherDomains(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "doms@example.com")
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.CreateCompany(tx, p, records.NewCompany{Name: "Acme", Domains: []string{"acme.com", "acme.de"}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		imp := runImport(t, db, p, "companies", "Company Name,Website,Other Domains\n"+
+			"Acme Germany,acme.de,acme.at\n"+
+			"NewCo,newco.example,newco.de; not a domain\n"+
+			"NewCo Again,newco.de,newco.fr\n", nil, false)
+		if imp.Summary() != "created=1 updated=2 skipped=0 errors=0" {
+			t.Fatalf("import: %s", imp.Summary())
+		}
+		domains := func(name string) string {
+			t.Helper()
+			var c records.Company
+			err := db.Read(ctx, func(tx *store.Tx) error {
+				var id crm.ID
+				if err := tx.QueryRow(`SELECT id FROM companies WHERE workspace_id = ? AND name = ? AND deleted_at IS NULL`, p.WorkspaceID, name).Scan(&id); err != nil {
+					return err
+				}
+				var err error
+				c, err = records.GetCompany(tx, p.WorkspaceID, id)
+				return err
+			})
+			if err != nil {
+				return "none: " + err.Error()
+			}
+			return strings.Join(c.Domains, ",")
+		}
+		if got := domains("Acme Germany"); got != "acme.com,acme.de,acme.at" {
+			t.Errorf("Acme's domains: %s", got)
+		}
+		if got := domains("NewCo Again"); got != "newco.example,newco.de,newco.fr" {
+			t.Errorf("NewCo's domains: %s", got)
+		}
+		var issues []importer.Issue
+		var hits []records.Result
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			if issues, err = importer.Issues(tx, p, imp.ID, 0, 10); err != nil {
+				return err
+			}
+			hits, err = records.Search(tx, p, "newco.fr", 5)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(issues) != 1 || issues[0].Line != 3 || issues[0].Value != "not a domain" {
+			t.Errorf("report: %+v", issues)
+		}
+		if len(hits) != 1 || hits[0].Title != "NewCo Again" {
+			t.Errorf("search by another domain: %+v", hits)
+		}
+		if _, res, err := importer.UndoImport(ctx, db, p, imp.ID); err != nil || res != (importer.UndoResult{Removed: 1, Restored: 1}) {
+			t.Fatalf("undo: %+v %v", res, err)
+		}
+		if got := domains("Acme"); got != "acme.com,acme.de" {
+			t.Errorf("Acme's domains after undo: %s", got)
+		}
+	})
+}

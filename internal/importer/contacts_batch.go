@@ -416,24 +416,12 @@ func reindexUpdated(tx *store.Tx, r *Run, t IndexTarget) error {
 	}
 	key, keyValue := search.DocKey(tx, "x.id")
 	if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-		SELECT `+keyValue+`x.workspace_id, ?, x.id, `+prefixed(t.Title)+`, `+prefixed(t.Body)+`
+		SELECT `+keyValue+`x.workspace_id, ?, x.id, `+t.Title(tx.Dialect(), "x")+`, `+t.Body(tx.Dialect(), "x")+`
 		FROM `+t.Table+` x JOIN import_before ib ON ib.workspace_id = x.workspace_id AND ib.object_id = x.id
 		WHERE x.workspace_id = ? AND ib.import_id = ? AND ib.object_type = ? AND x.deleted_at IS NULL`, t.Object, ws, id, t.Object); err != nil {
 		return errf("search index: %w", err)
 	}
 	return nil
-}
-
-// prefixed qualifies the column names of a document expression with x.
-func prefixed(expr string) string {
-	var out []string
-	for _, part := range strings.Split(expr, " || ") {
-		if !strings.HasPrefix(part, "'") {
-			part = "x." + part
-		}
-		out = append(out, part)
-	}
-	return strings.Join(out, " || ")
 }
 
 // indexChunk writes the search documents of up to limit records of t that
@@ -466,14 +454,14 @@ func chunkEnd(tx *store.Tx, r *Run, t IndexTarget, after crm.ID, limit int) (crm
 // there is left as it is: ranges written at once (index.go) may be written
 // again after a crash, before their progress was saved.
 func indexRange(tx *store.Tx, r *Run, t IndexTarget, after, last crm.ID) error {
-	key, keyValue := search.DocKey(tx, "id")
+	key, keyValue := search.DocKey(tx, "r.id")
 	conflict := ""
 	if tx.Dialect() == store.Postgres {
 		conflict = " ON CONFLICT DO NOTHING"
 	}
 	_, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-		SELECT `+keyValue+`workspace_id, ?, id, `+t.Title+`, `+t.Body+` FROM `+t.Table+`
-		WHERE workspace_id = ? AND id > ? AND id <= ? AND import_id = ? AND deleted_at IS NULL`+conflict,
+		SELECT `+keyValue+`r.workspace_id, ?, r.id, `+t.Title(tx.Dialect(), "r")+`, `+t.Body(tx.Dialect(), "r")+` FROM `+t.Table+` r
+		WHERE r.workspace_id = ? AND r.id > ? AND r.id <= ? AND r.import_id = ? AND r.deleted_at IS NULL`+conflict,
 		t.Object, r.WorkspaceID, after, last, r.ID)
 	if err != nil {
 		return errf("search index: %w", err)

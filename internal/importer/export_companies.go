@@ -13,7 +13,7 @@ import (
 // CompanyHeader is the fixed part of a company export's header, in its
 // stable order; custom fields follow by position. Every name maps back to
 // its field on a company import, so an exported file re-imports as it is.
-var CompanyHeader = []string{"Name", "Domain", "Industry", "Employees", "Phone", "Tags", "Owner"}
+var CompanyHeader = []string{"Name", "Domain", "Other Domains", "Industry", "Employees", "Phone", "Tags", "Owner"}
 
 // companyColumns are the columns of a company export.
 func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] {
@@ -21,6 +21,12 @@ func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] 
 	all := []column[row]{
 		{"Name", func(r *row) string { return r.Name }},
 		{"Domain", func(r *row) string { return r.Domain }},
+		{"Other Domains", func(r *row) string {
+			if len(r.Domains) < 2 {
+				return ""
+			}
+			return joinList(r.Domains[1:])
+		}},
 		{"Industry", func(r *row) string { return r.Industry }},
 		{"Employees", func(r *row) string {
 			if r.Size == 0 {

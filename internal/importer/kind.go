@@ -36,15 +36,32 @@ type Kind interface {
 	Index() []IndexTarget
 }
 
-// IndexTarget says how the records of one table get search documents
-// (SQL expressions over its columns, the same as search.Reindex uses).
+// IndexTarget says how the records of one table get search documents:
+// SQL expressions over a row of it under the given alias, the same as
+// search.Reindex uses.
 type IndexTarget struct {
-	Table, Object, Title, Body string
+	Table, Object string
+	Title, Body   func(d store.Dialect, alias string) string
 }
 
 var (
-	contactDocs = IndexTarget{"contacts", "contact", "first_name || ' ' || last_name", "email || ' ' || phone_digits || ' ' || title"}
-	companyDocs = IndexTarget{"companies", "company", "name", "domain || ' ' || industry"}
+	contactDocs = IndexTarget{"contacts", "contact",
+		func(_ store.Dialect, x string) string { return x + ".first_name || ' ' || " + x + ".last_name" },
+		func(_ store.Dialect, x string) string {
+			return x + ".email || ' ' || " + x + ".phone_digits || ' ' || " + x + ".title"
+		}}
+	// A company is found by any of its domains (company_domains holds
+	// those after the primary).
+	companyDocs = IndexTarget{"companies", "company",
+		func(_ store.Dialect, x string) string { return x + ".name" },
+		func(d store.Dialect, x string) string {
+			agg := "group_concat(cd.domain, ' ')"
+			if d == store.Postgres {
+				agg = "string_agg(cd.domain, ' ')"
+			}
+			return x + ".domain || ' ' || COALESCE((SELECT " + agg + " FROM company_domains cd WHERE cd.workspace_id = " + x +
+				".workspace_id AND cd.company_id = " + x + ".id), '') || ' ' || " + x + ".industry"
+		}}
 )
 
 // Index implements Kind: contacts and the companies they brought.

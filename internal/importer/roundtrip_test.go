@@ -176,9 +176,24 @@ func TestCompanyRoundTrip(t *testing.T) {
 				WHERE workspace_id = ? AND id IN (SELECT id FROM companies WHERE workspace_id = ? ORDER BY id LIMIT 10)`, a.WorkspaceID, a.WorkspaceID); err != nil {
 				return err
 			}
-			_, err := tx.Exec(`UPDATE companies SET name = '=cmd|x', industry = 'Food, "fine" and more'
-				WHERE workspace_id = ? AND id = (SELECT max(id) FROM companies WHERE workspace_id = ?)`, a.WorkspaceID, a.WorkspaceID)
-			return err
+			if _, err := tx.Exec(`UPDATE companies SET name = '=cmd|x', industry = 'Food, "fine" and more'
+				WHERE workspace_id = ? AND id = (SELECT max(id) FROM companies WHERE workspace_id = ?)`, a.WorkspaceID, a.WorkspaceID); err != nil {
+				return err
+			}
+			// Other domains on the first three companies.
+			ids, err := tx.IDs(`SELECT id FROM companies WHERE workspace_id = ? ORDER BY id LIMIT 3`, a.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			for i, id := range ids {
+				for j := range i + 1 {
+					if _, err := tx.Exec(`INSERT INTO company_domains (workspace_id, company_id, domain, position) VALUES (?, ?, ?, ?)`,
+						a.WorkspaceID, id, fmt.Sprintf("other%d-%d.example", i, j), j+1); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -192,7 +207,8 @@ func TestCompanyRoundTrip(t *testing.T) {
 			return buf.Bytes()
 		}
 		first := exportCo(a, records.ListQuery{}, "csv", nil)
-		if !strings.HasPrefix(string(first), "Name,Domain,Industry,Employees,Phone,Tags,Owner,Tier\n") ||
+		if !strings.HasPrefix(string(first), "Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner,Tier\n") ||
+			!strings.Contains(string(first), ",other2-0.example; other2-1.example; other2-2.example,") ||
 			!strings.Contains(string(first), "'=cmd|x") || !strings.Contains(string(first), "250,+1 555 0100,partner; emea,") {
 			t.Fatalf("export:\n%.600s", first)
 		}

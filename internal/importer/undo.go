@@ -156,7 +156,14 @@ func restoreCompany(tx *store.Tx, r *Run, before string, version int64) (bool, e
 	if err != nil {
 		return false, errf("undo: restore company %d: %w", c.ID, err)
 	}
-	if err := search.Index(tx, r.WorkspaceID, "company", c.ID, c.Name, c.Domain+" "+c.Industry); err != nil {
+	// Before-images from before other domains were imported have none:
+	// then the domains are left as they are.
+	if c.Domains != nil || strings.Contains(before, `"domains"`) {
+		if err := writeDomains(tx, r.WorkspaceID, c); err != nil {
+			return false, err
+		}
+	}
+	if err := search.Index(tx, r.WorkspaceID, "company", c.ID, c.Name, strings.Join(append([]string{c.Domain}, append(c.Domains, c.Industry)...), " ")); err != nil {
 		return false, err
 	}
 	c.Version = cur.Version
