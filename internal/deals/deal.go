@@ -54,11 +54,13 @@ type Deal struct {
 	deleted        bool
 
 	// Read with the deal, never written through it.
-	StageName   string
-	Probability int
-	RotDays     int
-	CompanyName string
-	ContactName string
+	StageName     string
+	Probability   int
+	RotDays       int
+	CompanyName   string
+	CompanyDomain string
+	ContactName   string
+	ContactEmail  string
 }
 
 // DealContact is another person on a deal and their role in it.

@@ -10,14 +10,13 @@ import (
 )
 
 // ExportRow is one deal as exports write it: the deal with the names and
-// addresses its links are imported by again — the pipeline's name, the
-// owner's, the primary contact's and the company's email or domain.
+// addresses its links are imported by again — the pipeline's name and the
+// owner's email (the deal holds its contact's email and its company's
+// name and domain).
 type ExportRow struct {
 	Deal
-	PipelineName  string
-	OwnerEmail    string
-	ContactEmail  string
-	CompanyDomain string
+	PipelineName string
+	OwnerEmail   string
 }
 
 // EachDeal streams every deal matching a list query (its filter and sort;
@@ -49,19 +48,8 @@ func EachDeal(tx *store.Tx, p crm.Principal, q records.ListQuery, fn func(*Expor
 		if err != nil {
 			return err
 		}
-		// The page's contacts' emails and companies' domains, in one
-		// query each.
-		emails, err := linkedText(tx, p.WorkspaceID, "SELECT id, email FROM contacts", page.Items, func(d Deal) crm.ID { return d.ContactID })
-		if err != nil {
-			return err
-		}
-		domains, err := linkedText(tx, p.WorkspaceID, "SELECT id, domain FROM companies", page.Items, func(d Deal) crm.ID { return d.CompanyID })
-		if err != nil {
-			return err
-		}
 		for _, d := range page.Items {
-			r := ExportRow{Deal: d, PipelineName: pipelineName[d.PipelineID], OwnerEmail: owners[d.OwnerID],
-				ContactEmail: emails[d.ContactID], CompanyDomain: domains[d.CompanyID]}
+			r := ExportRow{Deal: d, PipelineName: pipelineName[d.PipelineID], OwnerEmail: owners[d.OwnerID]}
 			if err := fn(&r); err != nil {
 				return err
 			}
@@ -82,30 +70,6 @@ func CheckExport(tx *store.Tx, p crm.Principal, q records.ListQuery) error {
 	q.Cursor, q.Limit = "", 1
 	_, err := QueryDeals(tx, p, q)
 	return err
-}
-
-// linkedText reads one text column (select: "SELECT id, col FROM table") of
-// the records the deals link to through id, in the workspace.
-func linkedText(tx *store.Tx, ws crm.ID, sel string, ds []Deal, id func(Deal) crm.ID) (map[crm.ID]string, error) {
-	args := []any{ws}
-	for _, d := range ds {
-		if x := id(d); x != 0 {
-			args = append(args, x)
-		}
-	}
-	if len(args) == 1 {
-		return map[crm.ID]string{}, nil
-	}
-	q := sel + ` WHERE workspace_id = ? AND id IN (?` + repeatComma(len(args)-2) + `)`
-	return pairs(tx, q, args...)
-}
-
-func repeatComma(n int) string {
-	b := make([]byte, 0, 3*n)
-	for range n {
-		b = append(b, ", ?"...)
-	}
-	return string(b)
 }
 
 // pairs reads a query of (id, text) rows into a map.

@@ -21,7 +21,7 @@ const dealFrom = ` FROM deals d
 const dealCols = `SELECT d.id, d.title, d.value, d.currency, d.pipeline_id, d.stage_id, d.status, d.lost_reason, d.expected_close,
 	d.owner_id, d.contact_id, d.company_id, d.source, d.priority, d.tags, d.custom, d.stage_entered_at, d.closed_at,
 	d.created_at, d.updated_at, d.version, d.deleted_at, COALESCE(s.name, ''), COALESCE(s.probability, 0), COALESCE(s.rot_days, 0),
-	COALESCE(co.name, ''), COALESCE(c.first_name, ''), COALESCE(c.last_name, ''), COALESCE(c.email, '')`
+	COALESCE(co.name, ''), COALESCE(co.domain, ''), COALESCE(c.first_name, ''), COALESCE(c.last_name, ''), COALESCE(c.email, '')`
 
 func scanDeals(tx *store.Tx, q string, args ...any) ([]Deal, error) {
 	rows, err := tx.Query(q, args...)
@@ -32,12 +32,12 @@ func scanDeals(tx *store.Tx, q string, args ...any) ([]Deal, error) {
 	var out []Deal
 	for rows.Next() {
 		var d Deal
-		var tags, custom, first, last, email string
+		var tags, custom, first, last string
 		var entered, created, updated int64
 		var closed, deleted *int64
 		if err := rows.Scan(&d.ID, &d.Title, &d.Value, &d.Currency, &d.PipelineID, &d.StageID, &d.Status, &d.LostReason,
 			&d.ExpectedClose, &d.OwnerID, &d.ContactID, &d.CompanyID, &d.Source, &d.Priority, &tags, &custom, &entered, &closed,
-			&created, &updated, &d.Version, &deleted, &d.StageName, &d.Probability, &d.RotDays, &d.CompanyName, &first, &last, &email); err != nil {
+			&created, &updated, &d.Version, &deleted, &d.StageName, &d.Probability, &d.RotDays, &d.CompanyName, &d.CompanyDomain, &first, &last, &d.ContactEmail); err != nil {
 			return nil, err
 		}
 		d.StageEnteredAt, d.CreatedAt, d.UpdatedAt = store.FromMicros(entered), store.FromMicros(created), store.FromMicros(updated)
@@ -46,7 +46,7 @@ func scanDeals(tx *store.Tx, q string, args ...any) ([]Deal, error) {
 		}
 		d.deleted = deleted != nil
 		if d.ContactName = strings.TrimSpace(first + " " + last); d.ContactName == "" {
-			d.ContactName = email
+			d.ContactName = d.ContactEmail
 		}
 		if err := json.Unmarshal([]byte(tags), &d.Tags); err != nil {
 			return nil, fmt.Errorf("deals: deal %d tags: %w", d.ID, err)

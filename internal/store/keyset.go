@@ -12,8 +12,10 @@ type SortKey struct {
 // Keyset builds a keyset page's ORDER BY — the keys, then idExpr as the
 // final tie-breaker in the last key's direction — and, when after is not
 // nil (the previous page's last row: one value per key, then its id), the
-// condition "comes after that row" with its arguments. No OFFSET, so any
-// page costs what the first does.
+// condition "comes after that row" with its arguments. No OFFSET, and the
+// condition starts with a bound on the first key an index can seek to, so
+// a page far down a list costs what the first does when an index serves
+// the order.
 func Keyset(keys []SortKey, idExpr string, after []any) (order, cond string, args []any) {
 	dir := func(desc bool) string {
 		if desc {
@@ -48,5 +50,19 @@ func Keyset(keys []SortKey, idExpr string, after []any) (order, cond string, arg
 		args = append(args, after[i])
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}
-	return strings.Join(orders, ", "), "(" + strings.Join(ors, " OR ") + ")", args
+	cond = "(" + strings.Join(ors, " OR ") + ")"
+	if len(all) > 1 {
+		// The same condition again as a bound on the first key alone,
+		// which an index on that key can start from. The OR above is
+		// exact but opaque to SQLite's planner: without the bound it
+		// walked the index from the first row, so page n read n pages
+		// (a 200,000-deal export, 200 a page: 254 s).
+		bound := " >= ?"
+		if all[0].Desc {
+			bound = " <= ?"
+		}
+		cond = all[0].Expr + bound + " AND " + cond
+		args = append([]any{after[0]}, args...)
+	}
+	return strings.Join(orders, ", "), cond, args
 }
