@@ -46,17 +46,41 @@ func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] 
 // it wrote. Columns choose and order the columns by header, as for
 // contacts.
 func ExportCompanies(ctx context.Context, db *store.DB, p crm.Principal, q records.ListQuery, format string, columns []string, w io.Writer) (int, error) {
+	return exportTable(ctx, db, p, q, format, columns, w, companyTable)
+}
+
+// CheckCompanyExport is CheckExport for companies.
+func CheckCompanyExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format string, columns []string) error {
+	return checkTable(tx, p, q, format, columns, companyTable)
+}
+
+var companyTable = table[records.CompanyExportRow]{object: "company", sheet: "Companies", columns: companyColumns,
+	each: records.EachCompany, check: records.CheckCompanyExport}
+
+// table is a kind of record exported as a table (CSV or XLSX): its
+// columns, how its rows are read and how a query is checked first.
+type table[T any] struct {
+	object, sheet string
+	columns       func([]records.FieldDef) []column[T]
+	each          func(*store.Tx, crm.Principal, records.ListQuery, func(*T) error) error
+	check         func(*store.Tx, crm.Principal, records.ListQuery) error
+}
+
+// exportTable streams the records of t matching q to w; it returns how
+// many it wrote.
+func exportTable[T any](ctx context.Context, db *store.DB, p crm.Principal, q records.ListQuery, format string, columns []string,
+	w io.Writer, t table[T]) (int, error) {
 	n := 0
 	err := db.Read(ctx, func(tx *store.Tx) error {
-		defs, err := records.ListFields(tx, p.WorkspaceID, "company", false)
+		defs, err := records.ListFields(tx, p.WorkspaceID, t.object, false)
 		if err != nil {
 			return err
 		}
-		sink, err := tableSink(format, w, "Companies", companyColumns(defs), columns)
+		sink, err := tableSink(format, w, t.sheet, t.columns(defs), columns)
 		if err != nil {
 			return err
 		}
-		err = records.EachCompany(tx, p, q, func(r *records.CompanyExportRow) error {
+		err = t.each(tx, p, q, func(r *T) error {
 			n++
 			if n%1_000 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -73,15 +97,17 @@ func ExportCompanies(ctx context.Context, db *store.DB, p crm.Principal, q recor
 	return n, err
 }
 
-// CheckCompanyExport is CheckExport for companies.
-func CheckCompanyExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format string, columns []string) error {
-	if err := records.CheckCompanyExport(tx, p, q); err != nil {
+// checkTable says whether exportTable would accept these arguments,
+// without reading the records: a streamed response must fail before its
+// first byte.
+func checkTable[T any](tx *store.Tx, p crm.Principal, q records.ListQuery, format string, columns []string, t table[T]) error {
+	if err := t.check(tx, p, q); err != nil {
 		return err
 	}
-	defs, err := records.ListFields(tx, p.WorkspaceID, "company", false)
+	defs, err := records.ListFields(tx, p.WorkspaceID, t.object, false)
 	if err != nil {
 		return err
 	}
-	_, err = tableSink(format, io.Discard, "Companies", companyColumns(defs), columns)
+	_, err = tableSink(format, io.Discard, t.sheet, t.columns(defs), columns)
 	return err
 }

@@ -45,42 +45,12 @@ func dealColumns(defs []records.FieldDef) []column[deals.ExportRow] {
 // list) that p may export, to w as CSV or XLSX; it returns how many it
 // wrote. Columns choose and order the columns by header.
 func ExportDeals(ctx context.Context, db *store.DB, p crm.Principal, q records.ListQuery, format string, columns []string, w io.Writer) (int, error) {
-	n := 0
-	err := db.Read(ctx, func(tx *store.Tx) error {
-		defs, err := records.ListFields(tx, p.WorkspaceID, "deal", false)
-		if err != nil {
-			return err
-		}
-		sink, err := tableSink(format, w, "Deals", dealColumns(defs), columns)
-		if err != nil {
-			return err
-		}
-		err = deals.EachDeal(tx, p, q, func(r *deals.ExportRow) error {
-			n++
-			if n%1_000 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			return sink.row(r)
-		})
-		if err != nil {
-			return err
-		}
-		return sink.close()
-	})
-	return n, err
+	return exportTable(ctx, db, p, q, format, columns, w, dealTable)
 }
 
 // CheckDealExport is CheckExport for deals.
 func CheckDealExport(tx *store.Tx, p crm.Principal, q records.ListQuery, format string, columns []string) error {
-	if err := deals.CheckExport(tx, p, q); err != nil {
-		return err
-	}
-	defs, err := records.ListFields(tx, p.WorkspaceID, "deal", false)
-	if err != nil {
-		return err
-	}
-	_, err = tableSink(format, io.Discard, "Deals", dealColumns(defs), columns)
-	return err
+	return checkTable(tx, p, q, format, columns, dealTable)
 }
+
+var dealTable = table[deals.ExportRow]{object: "deal", sheet: "Deals", columns: dealColumns, each: deals.EachDeal, check: deals.CheckExport}

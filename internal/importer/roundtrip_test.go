@@ -55,6 +55,12 @@ func seededOwner(t *testing.T, db *store.DB) (crm.Principal, []crm.ID, seed.Resu
 	t.Helper()
 	o, _ := seed.Size("demo")
 	o.Seed, o.Companies, o.Contacts, o.Deals, o.Activities = 3, 40, 400, 0, 0
+	return seededWith(t, db, o)
+}
+
+// seededWith is seededOwner with other sizes.
+func seededWith(t *testing.T, db *store.DB, o seed.Options) (crm.Principal, []crm.ID, seed.Result) {
+	t.Helper()
 	res, err := seed.Generate(ctx, db, o)
 	if err != nil {
 		t.Fatal(err)
@@ -275,20 +281,7 @@ func TestDealRoundTrip(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		o, _ := seed.Size("demo")
 		o.Seed, o.Companies, o.Contacts, o.Deals, o.Activities = 5, 30, 200, 80, 0
-		res, err := seed.Generate(ctx, db, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := crm.Principal{WorkspaceID: res.WorkspaceID, Role: crm.RoleOwner}
-		var users []crm.ID
-		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
-			if users, err = tx.IDs(`SELECT user_id FROM memberships WHERE workspace_id = ? ORDER BY user_id`, res.WorkspaceID); err != nil {
-				return err
-			}
-			return tx.QueryRow(`SELECT id FROM users WHERE email = ?`, res.OwnerEmail).Scan(&a.UserID)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		a, users, _ := seededWith(t, db, o)
 		exportOf := func(p crm.Principal, kind string) string {
 			t.Helper()
 			var buf bytes.Buffer

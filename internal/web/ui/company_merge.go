@@ -82,22 +82,8 @@ func (h *Handlers) CompanyMergeShow(w http.ResponseWriter, r *http.Request) {
 // CompanyMergeSave merges the duplicate into the company with the chosen
 // fields.
 func (h *Handlers) CompanyMergeSave(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	into, err := crm.ParseID(r.PathValue("id"))
-	from, _ := crm.ParseID(form(r, "from"))
-	if err == nil {
-		if err = r.ParseForm(); err == nil {
-			take := mergeTake(r)
-			err = h.write(r.Context(), func(tx *store.Tx) error {
-				_, err := records.MergeCompanies(tx, p, into, from, take)
-				return err
-			})
-		}
-	}
-	if err != nil {
-		h.Errs.Error(w, r, err)
-		return
-	}
-	h.flash(w, "ok", "Merged. Everything of the other company is here now.")
-	http.Redirect(w, r, "/companies/"+into.String(), http.StatusSeeOther)
+	h.mergeSave(w, r, "/companies", "company", func(tx *store.Tx, p crm.Principal, into, from crm.ID, take map[string]bool) error {
+		_, err := records.MergeCompanies(tx, p, into, from, take)
+		return err
+	})
 }

@@ -90,22 +90,29 @@ func orEmpty(v any) any {
 
 // MergeSave merges the duplicate into the contact with the chosen fields.
 func (h *Handlers) MergeSave(w http.ResponseWriter, r *http.Request) {
+	h.mergeSave(w, r, "/contacts", "contact", func(tx *store.Tx, p crm.Principal, into, from crm.ID, take map[string]bool) error {
+		_, err := records.MergeContacts(tx, p, into, from, take)
+		return err
+	})
+}
+
+// mergeSave runs a merge posted from the merge screen of the records under
+// path and goes back to the survivor.
+func (h *Handlers) mergeSave(w http.ResponseWriter, r *http.Request, path, noun string,
+	merge func(tx *store.Tx, p crm.Principal, into, from crm.ID, take map[string]bool) error) {
 	p := principal(r)
 	into, err := crm.ParseID(r.PathValue("id"))
 	from, _ := crm.ParseID(form(r, "from"))
 	if err == nil {
 		if err = r.ParseForm(); err == nil {
 			take := mergeTake(r)
-			err = h.write(r.Context(), func(tx *store.Tx) error {
-				_, err := records.MergeContacts(tx, p, into, from, take)
-				return err
-			})
+			err = h.write(r.Context(), func(tx *store.Tx) error { return merge(tx, p, into, from, take) })
 		}
 	}
 	if err != nil {
 		h.Errs.Error(w, r, err)
 		return
 	}
-	h.flash(w, "ok", "Merged. Everything of the other contact is here now.")
-	http.Redirect(w, r, "/contacts/"+into.String(), http.StatusSeeOther)
+	h.flash(w, "ok", "Merged. Everything of the other "+noun+" is here now.")
+	http.Redirect(w, r, path+"/"+into.String(), http.StatusSeeOther)
 }
