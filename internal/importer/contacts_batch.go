@@ -177,16 +177,20 @@ func (b *contactBatch) suppress(p *parsed, vals map[string]string, found bool, o
 		value, field    string
 		primary, exempt bool
 	}
+	field := func(primary bool, key string) string {
+		if primary {
+			return key
+		}
+		return key + "_2"
+	}
 	var check []addr
 	for i, e := range p.c.Emails {
 		primary := i == 0 && vals["email"] != ""
-		check = append(check, addr{consent.Email, e.Email, map[bool]string{true: "email", false: "email_2"}[primary],
-			primary, primary && found && b.match == "email"})
+		check = append(check, addr{consent.Email, e.Email, field(primary, "email"), primary, primary && found && b.match == "email"})
 	}
 	for i, ph := range p.c.Phones {
 		primary := i == 0 && vals["phone"] != ""
-		check = append(check, addr{consent.Phone, ph.Phone, map[bool]string{true: "phone", false: "phone_2"}[primary],
-			primary, primary && found && b.match == "phone"})
+		check = append(check, addr{consent.Phone, ph.Phone, field(primary, "phone"), primary, primary && found && b.match == "phone"})
 	}
 	drop := map[string]bool{}
 	for _, a := range check {
