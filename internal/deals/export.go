@@ -1,8 +1,6 @@
 package deals
 
 import (
-	"fmt"
-
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -35,7 +33,7 @@ func EachDeal(tx *store.Tx, p crm.Principal, q records.ListQuery, fn func(*Expor
 	for _, pl := range pipelines {
 		pipelineName[pl.ID] = pl.Name
 	}
-	owners, err := pairs(tx, `SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?`, p.WorkspaceID)
+	owners, err := records.MemberEmails(tx, p.WorkspaceID)
 	if err != nil {
 		return err
 	}
@@ -70,23 +68,4 @@ func CheckExport(tx *store.Tx, p crm.Principal, q records.ListQuery) error {
 	q.Cursor, q.Limit = "", 1
 	_, err := QueryDeals(tx, p, q)
 	return err
-}
-
-// pairs reads a query of (id, text) rows into a map.
-func pairs(tx *store.Tx, q string, args ...any) (map[crm.ID]string, error) {
-	rows, err := tx.Query(q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("deals: export: %w", err)
-	}
-	defer rows.Close()
-	out := map[crm.ID]string{}
-	for rows.Next() {
-		var id crm.ID
-		var s string
-		if err := rows.Scan(&id, &s); err != nil {
-			return nil, err
-		}
-		out[id] = s
-	}
-	return out, rows.Err()
 }

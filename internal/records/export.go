@@ -230,22 +230,8 @@ func EachCompany(tx *store.Tx, p crm.Principal, q ListQuery, fn func(*CompanyExp
 	if err := account.Can(tx, p, account.ActExport, p.UserID); err != nil {
 		return err
 	}
-	owners := map[crm.ID]string{}
-	rows, err := tx.Query(`SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?`, p.WorkspaceID)
+	owners, err := MemberEmails(tx, p.WorkspaceID)
 	if err != nil {
-		return fmt.Errorf("records: export: %w", err)
-	}
-	for rows.Next() {
-		var id crm.ID
-		var email string
-		if err := rows.Scan(&id, &email); err != nil {
-			rows.Close()
-			return err
-		}
-		owners[id] = email
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if q.Sort == "" {
@@ -279,4 +265,24 @@ func CheckCompanyExport(tx *store.Tx, p crm.Principal, q ListQuery) error {
 	q.Cursor, q.Limit = "", 1
 	_, err := QueryCompanies(tx, p, q)
 	return err
+}
+
+// MemberEmails maps the workspace's members (deactivated ones too: they
+// may still own records) to their emails, as exports write owners.
+func MemberEmails(tx *store.Tx, ws crm.ID) (map[crm.ID]string, error) {
+	rows, err := tx.Query(`SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("records: member emails: %w", err)
+	}
+	defer rows.Close()
+	out := map[crm.ID]string{}
+	for rows.Next() {
+		var id crm.ID
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return nil, err
+		}
+		out[id] = email
+	}
+	return out, rows.Err()
 }

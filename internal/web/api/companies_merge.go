@@ -32,13 +32,9 @@ func (a *API) mergeCompanies(ctx context.Context, in *companyMergeInput) (*compa
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	take := map[string]bool{}
-	for _, f := range in.Body.Take {
-		take[f] = true
-	}
 	var out *companyOutput
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
-		c, err := records.MergeCompanies(tx, p, id, in.Body.From, take)
+		c, err := records.MergeCompanies(tx, p, id, in.Body.From, takeSet(in.Body.Take))
 		if err != nil {
 			return err
 		}

@@ -75,13 +75,9 @@ func (a *API) mergeContacts(ctx context.Context, in *mergeInput) (*contactOutput
 	if err != nil {
 		return nil, a.fail(ctx, err)
 	}
-	take := map[string]bool{}
-	for _, f := range in.Body.Take {
-		take[f] = true
-	}
 	var out *contactOutput
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
-		c, err := records.MergeContacts(tx, p, id, in.Body.From, take)
+		c, err := records.MergeContacts(tx, p, id, in.Body.From, takeSet(in.Body.Take))
 		if err != nil {
 			return err
 		}
@@ -92,4 +88,13 @@ func (a *API) mergeContacts(ctx context.Context, in *mergeInput) (*contactOutput
 		return nil, a.fail(ctx, err)
 	}
 	return out, nil
+}
+
+// takeSet is a merge's "take" list as the set records' merges read.
+func takeSet(fields []string) map[string]bool {
+	take := map[string]bool{}
+	for _, f := range fields {
+		take[f] = true
+	}
+	return take
 }
