@@ -183,7 +183,7 @@ func (b *companyBatch) parse(vals map[string]string) (companyRow, Outcome) {
 		c.Size = n
 	}
 	if v := c.Phone; v != "" {
-		if n := len(records.Digits(v)); n < 5 || n > 20 {
+		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			return c, fail("phone", v, "a phone number needs 5 to 20 digits")
 		}
 	}

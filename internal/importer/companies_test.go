@@ -84,10 +84,10 @@ func TestImportCompanyOtherDomains(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		imp := runImport(t, db, p, "companies", "Company Name,Website,Other Domains\n"+
-			"Acme Germany,acme.de,acme.at\n"+
-			"NewCo,newco.example,newco.de; not a domain\n"+
-			"NewCo Again,newco.de,newco.fr\n", nil, false)
+		imp := runImport(t, db, p, "companies", "Company Name,Website,Other Domains,Phone\n"+
+			"Acme Germany,acme.de,acme.at,\n"+
+			"NewCo,newco.example,newco.de; not a domain,\n"+
+			"NewCo Again,newco.de,newco.fr,+33 (1) 23-45-67-89\n", nil, false)
 		if imp.Summary() != "created=1 updated=2 skipped=0 errors=0" {
 			t.Fatalf("import: %s", imp.Summary())
 		}
@@ -115,9 +115,12 @@ func TestImportCompanyOtherDomains(t *testing.T) {
 			t.Errorf("NewCo's domains: %s", got)
 		}
 		var issues []importer.Issue
-		var hits []records.Result
+		var hits, byPhone []records.Result
 		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
 			if issues, err = importer.Issues(tx, p, imp.ID, 0, 10); err != nil {
+				return err
+			}
+			if byPhone, err = records.Search(tx, p, "123456789", 5); err != nil {
 				return err
 			}
 			hits, err = records.Search(tx, p, "newco.fr", 5)
@@ -130,6 +133,11 @@ func TestImportCompanyOtherDomains(t *testing.T) {
 		}
 		if len(hits) != 1 || hits[0].Title != "NewCo Again" {
 			t.Errorf("search by another domain: %+v", hits)
+		}
+		// The documents are written set-based, as records writes one: with
+		// the phone's digits.
+		if len(byPhone) != 1 || byPhone[0].Title != "NewCo Again" {
+			t.Errorf("search by phone digits: %+v", byPhone)
 		}
 		if _, res, err := importer.UndoImport(ctx, db, p, imp.ID); err != nil || res != (importer.UndoResult{Removed: 1, Restored: 1}) {
 			t.Fatalf("undo: %+v %v", res, err)

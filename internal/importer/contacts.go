@@ -159,13 +159,13 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 		}
 	}
 	if v := vals["phone"]; v != "" {
-		if n := len(records.Digits(v)); n < 5 || n > 20 {
+		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			return p, fail("phone", v, "a phone number needs 5 to 20 digits")
 		}
 		c.Phones = append(c.Phones, records.PhoneNum{Phone: v})
 	}
 	for _, v := range splitList(vals["phone_2"]) {
-		if n := len(records.Digits(v)); n < 5 || n > 20 {
+		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			note(&Outcome{Action: Warned, Field: "phone_2", Value: v, Message: "a phone number needs 5 to 20 digits; left out"})
 		} else {
 			c.Phones = append(c.Phones, records.PhoneNum{Phone: v})
@@ -263,7 +263,7 @@ func merge(dst *contactRow, p parsed) {
 		}
 	}
 	for i, ph := range src.Phones {
-		if slices.ContainsFunc(dst.Phones, func(x records.PhoneNum) bool { return records.Digits(x.Phone) == records.Digits(ph.Phone) }) {
+		if slices.ContainsFunc(dst.Phones, func(x records.PhoneNum) bool { return crm.Digits(x.Phone) == crm.Digits(ph.Phone) }) {
 			continue
 		}
 		if i == 0 && p.set["phone"] {
@@ -311,7 +311,7 @@ func (c *contactRow) matchKey(field string) string {
 	case "email":
 		return c.email()
 	case "phone":
-		return records.Digits(c.phone())
+		return crm.Digits(c.phone())
 	case "external_id":
 		return c.ExternalID
 	}

@@ -251,7 +251,7 @@ func (b *contactBatch) Flush(tx *store.Tx) error {
 	ws, by, now := b.run.WorkspaceID, b.run.Principal.UserID, store.Micros(b.run.Now)
 	rows := make([][]any, 0, len(b.creates))
 	for _, c := range b.creates {
-		rows = append(rows, []any{c.ID, ws, c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), records.Digits(c.phone()),
+		rows = append(rows, []any{c.ID, ws, c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()),
 			jsonText(c.Phones), c.Title, c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom),
 			c.ExternalID, b.run.ID, by, by, c.Created, now, c.Version})
 	}
@@ -327,7 +327,7 @@ func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
 		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?, updated_by = ?,
 		updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
-		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), records.Digits(c.phone()), jsonText(c.Phones), c.Title,
+		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()), jsonText(c.Phones), c.Title,
 		c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
 		b.run.Principal.UserID, store.Micros(b.run.Now), c.Version, ws, c.ID)
 	if err != nil {
@@ -356,7 +356,7 @@ func (b *contactBatch) updateStaged(tx *store.Tx, old contactRow, u contactUpdat
 	_, err := tx.Exec(`UPDATE `+stageTable+` SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?,
 		phones = ?, title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?,
 		updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
-		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), records.Digits(c.phone()), jsonText(c.Phones), c.Title,
+		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()), jsonText(c.Phones), c.Title,
 		c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
 		b.run.Principal.UserID, store.Micros(b.run.Now), old.Version+1, b.run.WorkspaceID, c.ID)
 	if err != nil {

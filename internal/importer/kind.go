@@ -7,6 +7,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/consent"
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -45,23 +46,8 @@ type IndexTarget struct {
 }
 
 var (
-	contactDocs = IndexTarget{"contacts", "contact",
-		func(_ store.Dialect, x string) string { return x + ".first_name || ' ' || " + x + ".last_name" },
-		func(_ store.Dialect, x string) string {
-			return x + ".email || ' ' || " + x + ".phone_digits || ' ' || " + x + ".title"
-		}}
-	// A company is found by any of its domains (company_domains holds
-	// those after the primary).
-	companyDocs = IndexTarget{"companies", "company",
-		func(_ store.Dialect, x string) string { return x + ".name" },
-		func(d store.Dialect, x string) string {
-			agg := "group_concat(cd.domain, ' ')"
-			if d == store.Postgres {
-				agg = "string_agg(cd.domain, ' ')"
-			}
-			return x + ".domain || ' ' || COALESCE((SELECT " + agg + " FROM company_domains cd WHERE cd.workspace_id = " + x +
-				".workspace_id AND cd.company_id = " + x + ".id), '') || ' ' || " + x + ".industry"
-		}}
+	contactDocs = IndexTarget{"contacts", "contact", search.ContactTitle, search.ContactBody}
+	companyDocs = IndexTarget{"companies", "company", search.CompanyTitle, search.CompanyBody}
 )
 
 // Index implements Kind: contacts and the companies they brought.

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
-	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -123,14 +122,14 @@ func restoreContact(tx *store.Tx, r *Run, before string, version int64) (bool, e
 	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
 		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?, updated_by = ?,
 		updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?`,
-		c.First, c.Last, email, jsonText(c.Emails), phone, records.Digits(phone), jsonText(c.Phones), c.Title, c.CompanyID, c.Owner,
+		c.First, c.Last, email, jsonText(c.Emails), phone, crm.Digits(phone), jsonText(c.Phones), c.Title, c.CompanyID, c.Owner,
 		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.Principal.UserID, store.Micros(r.Now),
 		r.WorkspaceID, c.ID, version)
 	if err != nil {
 		return false, errf("undo: restore contact %d: %w", c.ID, err)
 	}
 	if err := search.Index(tx, r.WorkspaceID, "contact", c.ID, c.First+" "+c.Last,
-		strings.Join([]string{email, records.Digits(phone), c.Title}, " ")); err != nil {
+		strings.Join([]string{email, crm.Digits(phone), c.Title}, " ")); err != nil {
 		return false, err
 	}
 	c.Version = cur.Version

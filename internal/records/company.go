@@ -106,7 +106,7 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 		fe.Add("size", "Give the number of employees (0 for unknown).")
 	}
 	if c.Phone != "" {
-		if n := len(Digits(c.Phone)); n < 5 || n > 20 {
+		if n := len(crm.Digits(c.Phone)); n < 5 || n > 20 {
 			fe.Add("phone", "Enter a phone number with 5 to 20 digits.")
 		}
 	}

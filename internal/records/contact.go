@@ -152,7 +152,7 @@ func insertContact(tx *store.Tx, p crm.Principal, c Contact) error {
 	_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, emails, phone, phone_digits, phones, title,
 		company_id, owner_id, lifecycle, source, tags, custom, created_by, updated_by, created_at, updated_at, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, Digits(c.Phone), jsonText(c.Phones), c.Title,
+		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, crm.Digits(c.Phone), jsonText(c.Phones), c.Title,
 		c.CompanyID, c.OwnerID, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
 	if err != nil {
 		return fmt.Errorf("records: create contact: %w", err)
@@ -175,7 +175,7 @@ func validateContact(tx *store.Tx, p crm.Principal, c *Contact, was crm.ID, fe c
 	}
 	for i := range c.Phones {
 		c.Phones[i].Phone = strings.TrimSpace(c.Phones[i].Phone)
-		if n := len(Digits(c.Phones[i].Phone)); n < 5 || n > 20 {
+		if n := len(crm.Digits(c.Phones[i].Phone)); n < 5 || n > 20 {
 			fe.Add(fmt.Sprintf("phones.%d", i), "Enter a phone number with 5 to 20 digits.")
 		}
 	}

@@ -154,7 +154,7 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	n, err := tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
 		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?,
 		company_since = ? WHERE workspace_id = ? AND id = ? AND version = ?`,
-		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, Digits(c.Phone), jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
+		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, crm.Digits(c.Phone), jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
 		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version, c.CompanySince,
 		p.WorkspaceID, id, old.Version)
 	if err != nil {
@@ -290,7 +290,7 @@ func addedAddresses(old, c Contact) Contact {
 		had["e:"+strings.ToLower(e.Email)] = true
 	}
 	for _, ph := range old.Phones {
-		had["p:"+Digits(ph.Phone)] = true
+		had["p:"+crm.Digits(ph.Phone)] = true
 	}
 	out := Contact{Emails: make([]EmailAddr, len(c.Emails)), Phones: make([]PhoneNum, len(c.Phones))}
 	for i, e := range c.Emails {
@@ -299,7 +299,7 @@ func addedAddresses(old, c Contact) Contact {
 		}
 	}
 	for i, ph := range c.Phones {
-		if !had["p:"+Digits(ph.Phone)] {
+		if !had["p:"+crm.Digits(ph.Phone)] {
 			out.Phones[i] = ph
 		}
 	}

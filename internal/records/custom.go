@@ -133,7 +133,7 @@ func text(d FieldDef, v any) (any, string) {
 			return nil, "Use an email address like name@example.com."
 		}
 	case d.Type == FieldPhone:
-		if n := len(Digits(s)); n < 5 || n > 20 {
+		if n := len(crm.Digits(s)); n < 5 || n > 20 {
 			return nil, "Use a phone number with 5 to 20 digits."
 		}
 	}
@@ -193,15 +193,4 @@ func PresentCustom(defs []FieldDef, stored map[string]any) map[string]any {
 		out[d.Key] = v
 	}
 	return out
-}
-
-// Digits keeps only the digits of a phone number, for matching and search.
-func Digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

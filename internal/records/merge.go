@@ -30,7 +30,7 @@ func FindDuplicates(tx *store.Tx, p crm.Principal, c Contact) ([]Duplicate, erro
 		conds = append(conds, "c.email IN ("+placeholders(len(emails))+")")
 		args = append(args, emails...)
 	}
-	if d := Digits(c.Phone); len(d) >= 5 {
+	if d := crm.Digits(c.Phone); len(d) >= 5 {
 		conds = append(conds, "c.phone_digits = ?")
 		args = append(args, d)
 	}
@@ -61,7 +61,7 @@ func FindDuplicates(tx *store.Tx, p crm.Principal, c Contact) ([]Duplicate, erro
 				break
 			}
 		}
-		if Digits(c.Phone) != "" && Digits(c.Phone) == Digits(f.Phone) {
+		if crm.Digits(c.Phone) != "" && crm.Digits(c.Phone) == crm.Digits(f.Phone) {
 			d.Reasons = append(d.Reasons, "same phone")
 		}
 		if strings.EqualFold(c.FirstName, f.FirstName) && strings.EqualFold(c.LastName, f.LastName) && c.FirstName != "" {
@@ -202,7 +202,7 @@ func mergePatch(a, b Contact, take map[string]bool) ContactPatch {
 	}
 	phones := append([]PhoneNum(nil), a.Phones...)
 	for _, ph := range b.Phones {
-		if !slices.ContainsFunc(phones, func(x PhoneNum) bool { return Digits(x.Phone) == Digits(ph.Phone) }) {
+		if !slices.ContainsFunc(phones, func(x PhoneNum) bool { return crm.Digits(x.Phone) == crm.Digits(ph.Phone) }) {
 			phones = append(phones, ph)
 		}
 	}

@@ -70,6 +70,11 @@ func TestSearch(t *testing.T) {
 		db.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, created_at, updated_at)
 				VALUES (?, ?, 'Grace', 'Hopper', 'grace@navy.example', 0, 0)`, tx.NewID(), p.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(`INSERT INTO companies (id, workspace_id, name, phone, created_at, updated_at)
+				VALUES (?, ?, 'Navy Yard', '+1 (202) 555-0199 ext. 7', 0, 0)`, tx.NewID(), p.WorkspaceID)
 			return err
 		})
 		if err := search.Reindex(ctx, db, p.WorkspaceID); err != nil {
@@ -77,6 +82,14 @@ func TestSearch(t *testing.T) {
 		}
 		if got := find("hopper"); got != "Grace Hopper" {
 			t.Errorf("after reindex: %q", got)
+		}
+		// Reindex writes what records writes: a company's phone digits
+		// (and keeps the other documents', such as Ada's phone).
+		if got := find("202-555-0199"); got != "Navy Yard" {
+			t.Errorf("company by phone after reindex: %q", got)
+		}
+		if got := find("020 7946-0001"); got != "Ada Lovelace" {
+			t.Errorf("contact by phone after reindex: %q", got)
 		}
 	})
 }

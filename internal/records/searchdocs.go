@@ -18,14 +18,14 @@ func indexContact(tx *store.Tx, ws crm.ID, c Contact) error {
 		body = append(body, e.Email)
 	}
 	for _, p := range c.Phones {
-		body = append(body, Digits(p.Phone))
+		body = append(body, crm.Digits(p.Phone))
 	}
 	body = append(body, c.Title, c.CompanyName)
 	return search.Index(tx, ws, "contact", c.ID, strings.TrimSpace(c.FirstName+" "+c.LastName), strings.Join(body, " "))
 }
 
 func indexCompany(tx *store.Tx, ws crm.ID, c Company) error {
-	body := append(append([]string{}, c.Domains...), c.Industry, Digits(c.Phone))
+	body := append(append([]string{}, c.Domains...), c.Industry, crm.Digits(c.Phone))
 	return search.Index(tx, ws, "company", c.ID, c.Name, strings.Join(body, " "))
 }
 

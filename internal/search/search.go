@@ -418,6 +418,34 @@ func collect(rows *store.Rows, hits []Hit, seen map[string]bool, limit int) ([]H
 	return hits, rows.Err()
 }
 
+// The documents of contacts and companies as SQL expressions over a row of
+// their table (x is its name or alias), for set-based writes: Reindex and
+// big imports. They hold what records writes for one record at a time.
+//
+// A contact: the name; the primary email, the phone's digits and the title.
+func ContactTitle(_ store.Dialect, x string) string {
+	return x + ".first_name || ' ' || " + x + ".last_name"
+}
+
+// ContactBody: see ContactTitle.
+func ContactBody(_ store.Dialect, x string) string {
+	return x + ".email || ' ' || " + x + ".phone_digits || ' ' || " + x + ".title"
+}
+
+// CompanyTitle is a company's name.
+func CompanyTitle(_ store.Dialect, x string) string { return x + ".name" }
+
+// CompanyBody: every domain of the company (company_domains holds those
+// after the primary), the industry and the phone's digits.
+func CompanyBody(d store.Dialect, x string) string {
+	agg := "group_concat(cd.domain, ' ')"
+	if d == store.Postgres {
+		agg = "string_agg(cd.domain, ' ')"
+	}
+	return x + ".domain || ' ' || COALESCE((SELECT " + agg + " FROM company_domains cd WHERE cd.workspace_id = " + x +
+		".workspace_id AND cd.company_id = " + x + ".id), '') || ' ' || " + x + ".industry || ' ' || " + d.Digits(x+".phone")
+}
+
 // Reindex rebuilds a workspace's documents from its tables in two set-based
 // statements (after bulk loads such as seeding or importing).
 func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
@@ -426,20 +454,14 @@ func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 			return err
 		}
 		key, keyValue := DocKey(tx, "id")
+		d := tx.Dialect()
 		if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-			SELECT `+keyValue+`workspace_id, 'contact', id, first_name || ' ' || last_name, email || ' ' || phone_digits || ' ' || title
+			SELECT `+keyValue+`workspace_id, 'contact', id, `+ContactTitle(d, "contacts")+`, `+ContactBody(d, "contacts")+`
 			FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {
 			return err
 		}
-		// A company is found by any of its domains (company_domains holds
-		// those after the primary).
-		agg := "group_concat(d.domain, ' ')"
-		if tx.Dialect() == store.Postgres {
-			agg = "string_agg(d.domain, ' ')"
-		}
 		_, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-			SELECT `+keyValue+`workspace_id, 'company', id, name, domain || ' ' || COALESCE((SELECT `+agg+` FROM company_domains d
-				WHERE d.workspace_id = companies.workspace_id AND d.company_id = companies.id), '') || ' ' || industry
+			SELECT `+keyValue+`workspace_id, 'company', id, `+CompanyTitle(d, "companies")+`, `+CompanyBody(d, "companies")+`
 			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
 		return err
 	})
