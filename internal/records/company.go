@@ -20,6 +20,7 @@ type Company struct {
 	Industry  string
 	Size      int
 	Phone     string
+	Address   Address
 	OwnerID   crm.ID
 	ParentID  crm.ID
 	Tags      []string
@@ -34,6 +35,7 @@ type NewCompany struct {
 	Name, Domain, Industry, Phone string
 	Domains                       []string // all domains, the primary first; Domain is a shortcut for one
 	Size                          int
+	Address                       Address
 	OwnerID, ParentID             crm.ID // 0 owner: the creator
 	Tags                          []string
 	Custom                        map[string]any
@@ -46,7 +48,7 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 	if err := canWrite(p); err != nil {
 		return Company{}, err
 	}
-	c := Company{Name: in.Name, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
+	c := Company{Name: in.Name, Industry: in.Industry, Phone: in.Phone, Size: in.Size, Address: in.Address,
 		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
 	var domain *string
 	var domains *[]string
@@ -74,9 +76,11 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 	}
 	c.ID = tx.NewID()
 	now := store.Micros(tx.Now)
-	_, err = tx.Exec(`INSERT INTO companies (id, workspace_id, name, domain, industry, size, phone, owner_id, parent_id, tags, custom,
-		created_by, updated_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, p.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.OwnerID, c.ParentID, jsonText(c.Tags),
+	_, err = tx.Exec(`INSERT INTO companies (id, workspace_id, name, domain, industry, size, phone, street, city, state, postal_code, country,
+		owner_id, parent_id, tags, custom, created_by, updated_by, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, p.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Address.Street, c.Address.City, c.Address.State,
+		c.Address.PostalCode, c.Address.Country, c.OwnerID, c.ParentID, jsonText(c.Tags),
 		jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: create company: %w", err)
@@ -96,6 +100,7 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 	validateDomains(c, fe)
 	c.Industry, c.Phone = strings.TrimSpace(c.Industry), strings.TrimSpace(c.Phone)
 	c.Tags = cleanOptions(c.Tags)
+	c.Address.normalize(fe)
 	if c.Name == "" || len(c.Name) > 200 {
 		fe.Add("name", "Enter the company's name (up to 200 characters).")
 	}
@@ -145,6 +150,7 @@ func diffCompany(a, b Company) map[string]crm.Change {
 	add("industry", a.Industry, b.Industry)
 	add("size", a.Size, b.Size)
 	add("phone", a.Phone, b.Phone)
+	diffAddress(ch, a.Address, b.Address)
 	add("owner_id", a.OwnerID, b.OwnerID)
 	add("parent_id", a.ParentID, b.ParentID)
 	add("tags", a.Tags, b.Tags)
@@ -157,8 +163,8 @@ func diffCompany(a, b Company) map[string]crm.Change {
 	return ch
 }
 
-const companyCols = `co.id, co.name, co.domain, co.industry, co.size, co.phone, co.owner_id, co.parent_id, co.tags, co.custom,
-	co.created_at, co.updated_at, co.version`
+const companyCols = `co.id, co.name, co.domain, co.industry, co.size, co.phone, co.street, co.city, co.state, co.postal_code,
+	co.country, co.owner_id, co.parent_id, co.tags, co.custom, co.created_at, co.updated_at, co.version`
 
 // scanCompanies runs a query over companyCols in workspace ws and fills
 // each company's domains.
@@ -181,7 +187,9 @@ func scanCompanyRows(tx *store.Tx, q string, args ...any) ([]Company, error) {
 		var c Company
 		var tags, custom string
 		var created, updated int64
-		if err := rows.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &c.OwnerID, &c.ParentID, &tags, &custom,
+		a := &c.Address
+		if err := rows.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &a.Street, &a.City, &a.State, &a.PostalCode,
+			&a.Country, &c.OwnerID, &c.ParentID, &tags, &custom,
 			&created, &updated, &c.Version); err != nil {
 			return nil, err
 		}

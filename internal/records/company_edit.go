@@ -13,6 +13,7 @@ type CompanyPatch struct {
 	Name, Domain, Industry, Phone *string
 	Domains                       *[]string // all domains, the primary first; Domain alone replaces the primary
 	Size                          *int
+	Address                       AddressPatch
 	OwnerID, ParentID             *crm.ID
 	Tags                          *[]string
 	Custom                        map[string]any
@@ -46,6 +47,7 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 	if in.Size != nil {
 		c.Size = *in.Size
 	}
+	in.Address.apply(&c.Address)
 	if in.OwnerID != nil {
 		c.OwnerID = *in.OwnerID
 	}
@@ -69,9 +71,11 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 		return old, nil
 	}
 	c.Version, c.UpdatedAt = old.Version+1, tx.Now
-	n, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, owner_id = ?, parent_id = ?,
+	n, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, street = ?, city = ?, state = ?,
+		postal_code = ?, country = ?, owner_id = ?, parent_id = ?,
 		tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ? AND version = ?`,
-		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.OwnerID, c.ParentID, jsonText(c.Tags), jsonText(c.Custom),
+		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Address.Street, c.Address.City, c.Address.State, c.Address.PostalCode,
+		c.Address.Country, c.OwnerID, c.ParentID, jsonText(c.Tags), jsonText(c.Custom),
 		p.UserID, store.Micros(tx.Now), c.Version, p.WorkspaceID, id, old.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: update company: %w", err)

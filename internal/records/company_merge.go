@@ -10,8 +10,9 @@ import (
 )
 
 // CompanyMergeFields are the fields a person picks between two companies;
-// true takes the other company's value. Domains and tags are united.
-var CompanyMergeFields = []string{"name", "industry", "size", "phone", "owner_id", "parent_id"}
+// true takes the other company's value; the address is taken whole.
+// Domains and tags are united.
+var CompanyMergeFields = []string{"name", "industry", "size", "phone", "address", "owner_id", "parent_id"}
 
 // MergeCompanies folds company `from` into `into`, as MergeContacts does
 // for people: the chosen fields (and custom values named "custom.<key>")
@@ -93,6 +94,9 @@ func companyMergePatch(a, b Company, take map[string]bool) CompanyPatch {
 		size = b.Size
 	}
 	patch.Size = &size
+	if take["address"] || a.Address.IsZero() {
+		patch.Address = b.Address.patch()
+	}
 	if take["owner_id"] {
 		patch.OwnerID = &b.OwnerID
 	}

@@ -44,6 +44,9 @@ type Contact struct {
 	OwnerID      crm.ID
 	Lifecycle    string
 	Source       string
+	Address      Address
+	TimeZone     string // an IANA name, "" unknown
+	Links        []Link
 	Tags         []string
 	Custom       map[string]any // stored form; see PresentCustom
 	CreatedAt    time.Time
@@ -70,6 +73,9 @@ type NewContact struct {
 	Phones                     []PhoneNum
 	Title, Source, Lifecycle   string
 	OwnerID                    crm.ID // 0: the creator
+	Address                    Address
+	TimeZone                   string
+	Links                      []Link
 	Tags                       []string
 	Custom                     map[string]any
 }
@@ -81,7 +87,7 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	}
 	c := Contact{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails, Phones: in.Phones,
 		Title: in.Title, Source: in.Source, Lifecycle: in.Lifecycle, CompanyID: in.CompanyID, OwnerID: in.OwnerID,
-		Tags: in.Tags, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
+		Tags: in.Tags, Address: in.Address, TimeZone: in.TimeZone, Links: in.Links, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
 	if len(c.Emails) == 0 && in.Email != "" {
 		c.Emails = []EmailAddr{{Email: in.Email}}
 	}
@@ -150,10 +156,12 @@ func shortcutErrors(err error, in NewContact) error {
 func insertContact(tx *store.Tx, p crm.Principal, c Contact) error {
 	now := store.Micros(tx.Now)
 	_, err := tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, emails, phone, phone_digits, phones, title,
-		company_id, owner_id, lifecycle, source, tags, custom, created_by, updated_by, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		company_id, owner_id, lifecycle, source, street, city, state, postal_code, country, time_zone, links,
+		tags, custom, created_by, updated_by, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, p.WorkspaceID, c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, crm.Digits(c.Phone), jsonText(c.Phones), c.Title,
-		c.CompanyID, c.OwnerID, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
+		c.CompanyID, c.OwnerID, c.Lifecycle, c.Source, c.Address.Street, c.Address.City, c.Address.State, c.Address.PostalCode,
+		c.Address.Country, c.TimeZone, jsonText(c.Links), jsonText(c.Tags), jsonText(c.Custom), p.UserID, p.UserID, now, now, c.Version)
 	if err != nil {
 		return fmt.Errorf("records: create contact: %w", err)
 	}
@@ -187,6 +195,13 @@ func validateContact(tx *store.Tx, p crm.Principal, c *Contact, was crm.ID, fe c
 		c.Phone = c.Phones[0].Phone
 	}
 	c.Tags = cleanOptions(c.Tags)
+	c.Address.normalize(fe)
+	c.Links = normalizeLinks(c.Links, fe)
+	if tz, ok := CheckTimeZone(c.TimeZone); ok {
+		c.TimeZone = tz
+	} else {
+		fe.Add("time_zone", "Choose a time zone such as Europe/Berlin or America/New_York.")
+	}
 	switch {
 	case c.FirstName == "" && c.LastName == "" && c.Email == "":
 		fe.Add("first_name", "Enter a name or an email address.")
@@ -243,6 +258,9 @@ func diffContact(a, b Contact) map[string]crm.Change {
 	add("owner_id", a.OwnerID, b.OwnerID)
 	add("lifecycle", a.Lifecycle, b.Lifecycle)
 	add("source", a.Source, b.Source)
+	diffAddress(ch, a.Address, b.Address)
+	add("time_zone", a.TimeZone, b.TimeZone)
+	add("links", a.Links, b.Links)
 	add("tags", a.Tags, b.Tags)
 	for k := range mergedKeys(a.Custom, b.Custom) {
 		add("custom."+k, a.Custom[k], b.Custom[k])
@@ -289,7 +307,7 @@ func jsonText(v any) string {
 		switch v.(type) {
 		case map[string]any:
 			return "{}"
-		case []string, []EmailAddr, []PhoneNum:
+		case []string, []EmailAddr, []PhoneNum, []Link:
 			return "[]"
 		}
 	}

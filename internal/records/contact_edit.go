@@ -12,7 +12,8 @@ import (
 )
 
 const contactCols = `c.id, c.first_name, c.last_name, c.email, c.emails, c.phone, c.phones, c.title, c.company_id,
-	c.owner_id, c.lifecycle, c.source, c.tags, c.custom, c.created_at, c.updated_at, c.version, c.company_since`
+	c.owner_id, c.lifecycle, c.source, c.street, c.city, c.state, c.postal_code, c.country, c.time_zone, c.links,
+	c.tags, c.custom, c.created_at, c.updated_at, c.version, c.company_since`
 
 func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
 	rows, err := tx.Query(q, args...)
@@ -23,17 +24,19 @@ func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
 	var out []Contact
 	for rows.Next() {
 		var c Contact
-		var emails, phones, tags, custom string
+		var emails, phones, links, tags, custom string
 		var created, updated int64
+		a := &c.Address
 		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &emails, &c.Phone, &phones, &c.Title, &c.CompanyID,
-			&c.OwnerID, &c.Lifecycle, &c.Source, &tags, &custom, &created, &updated, &c.Version, &c.CompanySince, &c.CompanyName); err != nil {
+			&c.OwnerID, &c.Lifecycle, &c.Source, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &links,
+			&tags, &custom, &created, &updated, &c.Version, &c.CompanySince, &c.CompanyName); err != nil {
 			return nil, err
 		}
 		c.CreatedAt, c.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
 		for _, j := range []struct {
 			src string
 			dst any
-		}{{emails, &c.Emails}, {phones, &c.Phones}, {tags, &c.Tags}, {custom, &c.Custom}} {
+		}{{emails, &c.Emails}, {phones, &c.Phones}, {links, &c.Links}, {tags, &c.Tags}, {custom, &c.Custom}} {
 			if err := json.Unmarshal([]byte(j.src), j.dst); err != nil {
 				return nil, fmt.Errorf("records: contact %d: %w", c.ID, err)
 			}
@@ -61,6 +64,9 @@ func GetContact(tx *store.Tx, ws, id crm.ID) (Contact, error) {
 // Custom is a merge patch: a key set to nil removes that value.
 type ContactPatch struct {
 	FirstName, LastName, Title, Source, Lifecycle *string
+	Address                                       AddressPatch
+	TimeZone                                      *string
+	Links                                         *[]Link
 	Emails                                        *[]EmailAddr
 	Phones                                        *[]PhoneNum
 	CompanyID, OwnerID                            *crm.ID
@@ -83,6 +89,7 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	}
 	c := old
 	c.Emails, c.Phones, c.Tags = append([]EmailAddr(nil), old.Emails...), append([]PhoneNum(nil), old.Phones...), append([]string(nil), old.Tags...)
+	c.Links = append([]Link(nil), old.Links...)
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -93,6 +100,11 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	set(&c.Title, in.Title)
 	set(&c.Source, in.Source)
 	set(&c.Lifecycle, in.Lifecycle)
+	set(&c.TimeZone, in.TimeZone)
+	in.Address.apply(&c.Address)
+	if in.Links != nil {
+		c.Links = *in.Links
+	}
 	if in.Emails != nil {
 		c.Emails = *in.Emails
 	}
@@ -152,10 +164,12 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 		}
 	}
 	n, err := tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
-		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?,
+		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, street = ?, city = ?, state = ?, postal_code = ?, country = ?,
+		time_zone = ?, links = ?, tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ?,
 		company_since = ? WHERE workspace_id = ? AND id = ? AND version = ?`,
 		c.FirstName, c.LastName, c.Email, jsonText(c.Emails), c.Phone, crm.Digits(c.Phone), jsonText(c.Phones), c.Title, c.CompanyID, c.OwnerID,
-		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version, c.CompanySince,
+		c.Lifecycle, c.Source, c.Address.Street, c.Address.City, c.Address.State, c.Address.PostalCode, c.Address.Country,
+		c.TimeZone, jsonText(c.Links), jsonText(c.Tags), jsonText(c.Custom), p.UserID, store.Micros(tx.Now), c.Version, c.CompanySince,
 		p.WorkspaceID, id, old.Version)
 	if err != nil {
 		return c, fmt.Errorf("records: update contact: %w", err)

@@ -86,8 +86,9 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 		batch = append(batch, exportRaw{})
 		r := &batch[len(batch)-1]
 		c := &r.row.Contact
+		a := &c.Address
 		if scanErr = rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &r.emails, &c.Phone, &r.phones, &c.Title, &c.CompanyID,
-			&c.OwnerID, &c.Lifecycle, &c.Source, &r.tags, &r.custom, &r.created, &r.updated, &c.Version, &c.CompanySince,
+			&c.OwnerID, &c.Lifecycle, &c.Source, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &r.links, &r.tags, &r.custom, &r.created, &r.updated, &c.Version, &c.CompanySince,
 			&r.row.OwnerEmail); scanErr != nil {
 			break
 		}
@@ -124,8 +125,8 @@ const exportBatch = 512
 // exportRaw is a row as read, its JSON columns not yet decoded.
 type exportRaw struct {
 	row                          ExportRow
-	emails, phones, tags, custom string
-	created, updated             int64
+	emails, phones, links, tags, custom string
+	created, updated                    int64
 }
 
 func (r *exportRaw) emit(companies map[crm.ID]exportCompany, fn func(ExportRow) error) error {
@@ -138,6 +139,9 @@ func (r *exportRaw) emit(companies map[crm.ID]exportCompany, fn func(ExportRow) 
 		return err
 	}
 	if err := decodeList(r.phones, &c.Phones); err != nil {
+		return err
+	}
+	if err := decodeList(r.links, &c.Links); err != nil {
 		return err
 	}
 	if err := decodeList(r.tags, &c.Tags); err != nil {

@@ -75,8 +75,10 @@ func FindDuplicates(tx *store.Tx, p crm.Principal, c Contact) ([]Duplicate, erro
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 // MergeFields are the fields a person picks between two contacts; true
-// takes the other contact's value. Emails, phones and tags are united.
-var MergeFields = []string{"first_name", "last_name", "title", "company_id", "owner_id", "lifecycle", "source"}
+// takes the other contact's value. The address is taken whole (one
+// person's street with the other's city would be nobody's address).
+// Emails, phones, links and tags are united.
+var MergeFields = []string{"first_name", "last_name", "title", "company_id", "owner_id", "lifecycle", "source", "address", "time_zone"}
 
 // MergeContacts folds contact `from` into `into`: the chosen fields (and
 // custom values named "custom.<key>") come from `from`, emails, phones and
@@ -194,6 +196,17 @@ func mergePatch(a, b Contact, take map[string]bool) ContactPatch {
 	if take["owner_id"] {
 		patch.OwnerID = &b.OwnerID
 	}
+	patch.TimeZone = pick("time_zone", a.TimeZone, b.TimeZone)
+	if take["address"] || a.Address.IsZero() {
+		patch.Address = b.Address.patch()
+	}
+	links := append([]Link(nil), a.Links...)
+	for _, l := range b.Links {
+		if !slices.ContainsFunc(links, func(x Link) bool { return x.URL == l.URL }) {
+			links = append(links, l)
+		}
+	}
+	patch.Links = &links
 	emails := append([]EmailAddr(nil), a.Emails...)
 	for _, e := range b.Emails {
 		if !slices.ContainsFunc(emails, func(x EmailAddr) bool { return x.Email == e.Email }) {
