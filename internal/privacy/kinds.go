@@ -106,7 +106,7 @@ func contactsKind() Kind {
 	// Contacts merged into this one are the same person: they go too.
 	where := ` FROM contacts WHERE workspace_id = ? AND (id = ? OR merged_into = ?)`
 	return Kind{Name: "contacts", Title: "Person records", Tables: []string{"contacts"}, About: AboutContacts,
-		Description: "People: names, emails, phones, job title, company, owner, lifecycle, tags, custom fields.",
+		Description: "People: names, emails, phones, job title, company, postal address, time zone, web links, owner, lifecycle, tags, custom fields.",
 		Count: func(tx *store.Tx, s *Subject) (int, error) {
 			return count(tx, `SELECT COUNT(*)`+where, s.WorkspaceID, s.ContactID, s.ContactID)
 		},

@@ -136,6 +136,23 @@ func TestContactAddressZoneLinks(t *testing.T) {
 			}
 		}
 
+		// Lists sort by city and country.
+		var sorted records.Page[records.Contact]
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			sorted, err = records.QueryContacts(tx, p, records.ListQuery{Sort: "-city", Limit: 1})
+			if err != nil || sorted.Next == "" {
+				return err
+			}
+			next, err := records.QueryContacts(tx, p, records.ListQuery{Sort: "-city", Limit: 1, Cursor: sorted.Next})
+			sorted.Items = append(sorted.Items, next.Items...)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(sorted.Items) != 2 || sorted.Items[0].Address.City != "Potsdam" || sorted.Items[1].Address.City != "London" {
+			t.Errorf("sorted by -city: %+v", sorted.Items)
+		}
+
 		// A merge takes the other's address whole when asked, keeps the
 		// survivor's time zone, and unites the links.
 		var merged records.Contact

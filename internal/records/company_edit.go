@@ -119,7 +119,7 @@ func DeleteCompany(tx *store.Tx, p crm.Principal, id crm.ID) error {
 }
 
 var companySorts = map[string]string{"id": "id", "name": "name", "domain": "domain", "industry": "industry", "size": "size",
-	"created_at": "created_at", "updated_at": "updated_at", "owner": "owner_id"}
+	"city": "city", "country": "country", "created_at": "created_at", "updated_at": "updated_at", "owner": "owner_id"}
 
 // QueryCompanies lists companies matching a filter, sorted, one page at a time.
 func QueryCompanies(tx *store.Tx, p crm.Principal, q ListQuery) (Page[Company], error) {
@@ -172,6 +172,10 @@ func companySortValue(c Company, name string) any {
 	switch name {
 	case "name":
 		return c.Name
+	case "city":
+		return c.Address.City
+	case "country":
+		return c.Address.Country
 	case "domain":
 		return c.Domain
 	case "industry":

@@ -208,7 +208,7 @@ func DeleteContact(tx *store.Tx, p crm.Principal, id crm.ID) error {
 
 // contactSorts are the columns contacts may be sorted by.
 var contactSorts = map[string]string{"id": "id", "first_name": "first_name", "last_name": "last_name", "email": "email",
-	"lifecycle": "lifecycle", "title": "title", "created_at": "created_at", "updated_at": "updated_at", "owner": "owner_id"}
+	"lifecycle": "lifecycle", "title": "title", "city": "city", "country": "country", "created_at": "created_at", "updated_at": "updated_at", "owner": "owner_id"}
 
 // Page is one page of a list.
 type Page[T any] struct {
@@ -286,6 +286,10 @@ func contactSortValue(c Contact, name string) any {
 		return c.Lifecycle
 	case "title":
 		return c.Title
+	case "city":
+		return c.Address.City
+	case "country":
+		return c.Address.Country
 	case "created_at":
 		return store.Micros(c.CreatedAt)
 	case "updated_at":

@@ -124,7 +124,7 @@ const exportBatch = 512
 
 // exportRaw is a row as read, its JSON columns not yet decoded.
 type exportRaw struct {
-	row                          ExportRow
+	row                                 ExportRow
 	emails, phones, links, tags, custom string
 	created, updated                    int64
 }
