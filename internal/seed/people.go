@@ -19,6 +19,7 @@ type company struct {
 	domain string
 	loc    uint8
 	size   int32
+	place  uint8 // index in places[loc].cities
 }
 
 type contact struct {
@@ -34,10 +35,11 @@ func (c contact) name() string {
 }
 
 var companyCols = table{"companies", []string{"id", "workspace_id", "name", "domain", "industry", "size",
-	"owner_id", "created_by", "updated_by", "created_at", "updated_at"}}
+	"city", "state", "country", "owner_id", "created_by", "updated_by", "created_at", "updated_at"}}
 
 func (g *gen) insertCompanies(ctx context.Context, db *store.DB) error {
 	r := rand.New(rand.NewPCG(g.o.Seed, streamCompanies))
+	rp := rand.New(rand.NewPCG(g.o.Seed, streamPlaces))
 	owner := g.ownerPicker(r)
 	taken := map[string]int{} // domain stem → times used, to keep domains unique
 	g.companies = make([]company, g.o.Companies)
@@ -56,9 +58,12 @@ func (g *gen) insertCompanies(ctx context.Context, db *store.DB) error {
 		taken[stem+l.tld]++
 		c := company{id: tx.NewID(), owner: owner(), name: name + " " + pick(r, l.suffixes), domain: domain,
 			loc: uint8(li), size: companySize(r)}
+		c.place = uint8(rp.IntN(len(places[li].cities)))
 		g.companies[i] = c
+		at := places[li].cities[c.place]
 		created := store.Micros(between(r, g.now.Add(-730*day), g.now.Add(-30*day)))
-		return []any{c.id, g.ws, c.name, c.domain, pick(r, industries), c.size, c.owner, c.owner, c.owner, created, created}
+		return []any{c.id, g.ws, c.name, c.domain, pick(r, industries), c.size, at.city, at.state, places[li].country,
+			c.owner, c.owner, c.owner, created, created}
 	})
 }
 
@@ -79,10 +84,11 @@ func companySize(r *rand.Rand) int32 {
 }
 
 var contactCols = table{"contacts", []string{"id", "workspace_id", "first_name", "last_name", "email", "phone", "title",
-	"company_id", "owner_id", "lifecycle", "source", "created_by", "updated_by", "created_at", "updated_at"}}
+	"company_id", "owner_id", "lifecycle", "source", "city", "state", "country", "time_zone", "created_by", "updated_by", "created_at", "updated_at"}}
 
 func (g *gen) insertContacts(ctx context.Context, db *store.DB) error {
 	r := rand.New(rand.NewPCG(g.o.Seed, streamContacts))
+	rp := rand.New(rand.NewPCG(g.o.Seed, streamPeoplePlaces))
 	owner := g.ownerPicker(r)
 	assign := g.assignContacts(r)
 	used := map[uint64]struct{}{} // hashes of emails handed out
@@ -109,9 +115,20 @@ func (g *gen) insertContacts(ctx context.Context, db *store.DB) error {
 		if chance(r, 0.7) {
 			phone = l.phone + digits(r, 3) + " " + digits(r, 3) + " " + digits(r, 4)
 		}
+		// Most people are where their company is; some are elsewhere in
+		// its country, and a fifth have no address on file.
+		var at place
+		country := ""
+		switch x := rp.Float64(); {
+		case x < 0.2:
+		case x < 0.8 && c.company >= 0:
+			at, country = places[c.loc].cities[g.companies[c.company].place], places[c.loc].country
+		default:
+			at, country = pickPlace(rp, c.loc)
+		}
 		created := store.Micros(between(r, g.now.Add(-365*day), g.now.Add(-time.Hour)))
 		return []any{c.id, g.ws, l.first[c.first], l.last[c.last], email, phone, pick(r, jobTitles),
-			companyID, own, pick(r, lifecycles), pick(r, sources), own, own, created, created}
+			companyID, own, pick(r, lifecycles), pick(r, sources), at.city, at.state, country, at.zone, own, own, created, created}
 	})
 }
 

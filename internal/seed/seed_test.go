@@ -141,6 +141,9 @@ func TestDataIsConsistent(t *testing.T) {
 			"owners outside team":    `SELECT count(*) FROM contacts c WHERE c.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = c.owner_id AND m.workspace_id = c.workspace_id)`,
 			"future done":            `SELECT count(*) FROM activities WHERE workspace_id = ? AND done_at > ` + fmt.Sprint(store.Micros(anchor)),
 			"activity without link":  `SELECT count(*) FROM activities WHERE workspace_id = ? AND contact_id = 0 AND deal_id = 0`,
+			"company without city":   `SELECT count(*) FROM companies WHERE workspace_id = ? AND (city = '' OR country = '')`,
+			"half an address":        `SELECT count(*) FROM contacts WHERE workspace_id = ? AND ((city = '') <> (country = '') OR (city = '') <> (time_zone = ''))`,
+			"few addresses":          `SELECT CASE WHEN count(*) BETWEEN 120 AND 180 THEN 0 ELSE count(*) END FROM contacts WHERE workspace_id = ? AND city <> ''`,
 		}
 		err = db.Read(ctx, func(tx *store.Tx) error {
 			for name, q := range checks {
