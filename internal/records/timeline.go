@@ -138,8 +138,8 @@ func summarize(ev crm.Event) string {
 	return strings.Join(parts, " · ")
 }
 
-// orDash renders a changed value for people: lists of emails or phones as
-// their addresses, lists as comma-separated, empty as a dash.
+// orDash renders a changed value for people: lists of emails, phones or
+// links as their addresses, lists as comma-separated, empty as a dash.
 func orDash(v any) any {
 	switch x := v.(type) {
 	case nil:
@@ -153,7 +153,7 @@ func orDash(v any) any {
 		var parts []string
 		for _, e := range x {
 			if m, ok := e.(map[string]any); ok {
-				for _, k := range []string{"email", "phone"} {
+				for _, k := range []string{"email", "phone", "url"} {
 					if s, ok := m[k].(string); ok {
 						parts = append(parts, s)
 					}

@@ -8,12 +8,14 @@ import (
 
 func TestSummarizeReadsLikeWords(t *testing.T) {
 	ev := crm.Event{Action: crm.Updated, Changes: map[string]crm.Change{
-		"emails":     {Before: nil, After: []any{map[string]any{"email": "a@x.io"}, map[string]any{"email": "b@x.io", "label": "home"}}},
-		"company_id": {Before: "1", After: nil},
-		"title":      {Before: "", After: "CTO"},
+		"emails":      {Before: nil, After: []any{map[string]any{"email": "a@x.io"}, map[string]any{"email": "b@x.io", "label": "home"}}},
+		"company_id":  {Before: "1", After: nil},
+		"title":       {Before: "", After: "CTO"},
+		"links":       {Before: nil, After: []any{map[string]any{"label": "LinkedIn", "url": "https://linkedin.com/in/a"}}},
+		"postal_code": {Before: "10117", After: nil},
 	}}
 	got := summarize(ev)
-	want := "company: 1 → — · emails: — → a@x.io, b@x.io · title: — → CTO"
+	want := "company: 1 → — · emails: — → a@x.io, b@x.io · links: — → https://linkedin.com/in/a · postal code: 10117 → — · title: — → CTO"
 	if got != want {
 		t.Fatalf("summary\n got %q\nwant %q", got, want)
 	}
