@@ -80,6 +80,9 @@ func TestContactAddressZoneLinks(t *testing.T) {
 			got.TimeZone != "Europe/Berlin" || len(got.Links) != 1 || got.Links[0] != (records.Link{Label: "LinkedIn", URL: "https://linkedin.com/in/ada"}) {
 			t.Fatalf("stored: %+v %q %+v", got.Address, got.TimeZone, got.Links)
 		}
+		if got.CreatedBy != p.UserID || got.UpdatedBy != p.UserID {
+			t.Errorf("created/updated by %d/%d, want %d", got.CreatedBy, got.UpdatedBy, p.UserID)
+		}
 
 		// Bad values are refused field by field, and nothing changes.
 		bad := "Mars/Olympus"
@@ -206,6 +209,9 @@ func TestCompanyAddress(t *testing.T) {
 		})
 		if err != nil || got.Address != (records.Address{City: "Paris", PostalCode: "75001", Country: "France"}) {
 			t.Fatalf("update: %+v %v", got.Address, err)
+		}
+		if got.CreatedBy != p.UserID || got.UpdatedBy != p.UserID {
+			t.Errorf("company created/updated by %d/%d, want %d", got.CreatedBy, got.UpdatedBy, p.UserID)
 		}
 		// Without "address" in take the survivor keeps its own whole.
 		err = db.Write(ctx, func(tx *store.Tx) (err error) {

@@ -25,6 +25,8 @@ type Company struct {
 	ParentID  crm.ID
 	Tags      []string
 	Custom    map[string]any
+	CreatedBy crm.ID // the member who created it (0 when unknown)
+	UpdatedBy crm.ID
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64
@@ -49,7 +51,7 @@ func CreateCompany(tx *store.Tx, p crm.Principal, in NewCompany) (Company, error
 		return Company{}, err
 	}
 	c := Company{Name: in.Name, Industry: in.Industry, Phone: in.Phone, Size: in.Size, Address: in.Address,
-		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
+		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, CreatedBy: p.UserID, UpdatedBy: p.UserID, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
 	var domain *string
 	var domains *[]string
 	if in.Domain != "" {
@@ -164,7 +166,7 @@ func diffCompany(a, b Company) map[string]crm.Change {
 }
 
 const companyCols = `co.id, co.name, co.domain, co.industry, co.size, co.phone, co.street, co.city, co.state, co.postal_code,
-	co.country, co.owner_id, co.parent_id, co.tags, co.custom, co.created_at, co.updated_at, co.version`
+	co.country, co.owner_id, co.parent_id, co.tags, co.custom, co.created_by, co.updated_by, co.created_at, co.updated_at, co.version`
 
 // scanCompanies runs a query over companyCols in workspace ws and fills
 // each company's domains.
@@ -189,7 +191,7 @@ func scanCompanyRows(tx *store.Tx, q string, args ...any) ([]Company, error) {
 		var created, updated int64
 		a := &c.Address
 		if err := rows.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &a.Street, &a.City, &a.State, &a.PostalCode,
-			&a.Country, &c.OwnerID, &c.ParentID, &tags, &custom,
+			&a.Country, &c.OwnerID, &c.ParentID, &tags, &custom, &c.CreatedBy, &c.UpdatedBy,
 			&created, &updated, &c.Version); err != nil {
 			return nil, err
 		}

@@ -70,7 +70,7 @@ func UpdateCompany(tx *store.Tx, p crm.Principal, id crm.ID, in CompanyPatch, if
 	if len(ch) == 0 {
 		return old, nil
 	}
-	c.Version, c.UpdatedAt = old.Version+1, tx.Now
+	c.Version, c.UpdatedAt, c.UpdatedBy = old.Version+1, tx.Now, p.UserID
 	n, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, street = ?, city = ?, state = ?,
 		postal_code = ?, country = ?, owner_id = ?, parent_id = ?,
 		tags = ?, custom = ?, updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ? AND version = ?`,

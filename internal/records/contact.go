@@ -49,6 +49,8 @@ type Contact struct {
 	Links        []Link
 	Tags         []string
 	Custom       map[string]any // stored form; see PresentCustom
+	CreatedBy    crm.ID         // the member who created it (0 when unknown)
+	UpdatedBy    crm.ID
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Version      int64
@@ -87,7 +89,8 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 	}
 	c := Contact{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails, Phones: in.Phones,
 		Title: in.Title, Source: in.Source, Lifecycle: in.Lifecycle, CompanyID: in.CompanyID, OwnerID: in.OwnerID,
-		Tags: in.Tags, Address: in.Address, TimeZone: in.TimeZone, Links: in.Links, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
+		Tags: in.Tags, Address: in.Address, TimeZone: in.TimeZone, Links: in.Links, CreatedBy: p.UserID, UpdatedBy: p.UserID,
+		CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1}
 	if len(c.Emails) == 0 && in.Email != "" {
 		c.Emails = []EmailAddr{{Email: in.Email}}
 	}

@@ -13,7 +13,7 @@ import (
 
 const contactCols = `c.id, c.first_name, c.last_name, c.email, c.emails, c.phone, c.phones, c.title, c.company_id,
 	c.owner_id, c.lifecycle, c.source, c.street, c.city, c.state, c.postal_code, c.country, c.time_zone, c.links,
-	c.tags, c.custom, c.created_at, c.updated_at, c.version, c.company_since`
+	c.tags, c.custom, c.created_by, c.updated_by, c.created_at, c.updated_at, c.version, c.company_since`
 
 func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
 	rows, err := tx.Query(q, args...)
@@ -29,7 +29,7 @@ func scanContacts(tx *store.Tx, q string, args ...any) ([]Contact, error) {
 		a := &c.Address
 		if err := rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &emails, &c.Phone, &phones, &c.Title, &c.CompanyID,
 			&c.OwnerID, &c.Lifecycle, &c.Source, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &links,
-			&tags, &custom, &created, &updated, &c.Version, &c.CompanySince, &c.CompanyName); err != nil {
+			&tags, &custom, &c.CreatedBy, &c.UpdatedBy, &created, &updated, &c.Version, &c.CompanySince, &c.CompanyName); err != nil {
 			return nil, err
 		}
 		c.CreatedAt, c.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
@@ -148,7 +148,7 @@ func UpdateContact(tx *store.Tx, p crm.Principal, id crm.ID, in ContactPatch, if
 	if len(ch) == 0 {
 		return old, nil
 	}
-	c.Version, c.UpdatedAt = old.Version+1, tx.Now
+	c.Version, c.UpdatedAt, c.UpdatedBy = old.Version+1, tx.Now, p.UserID
 	if c.CompanyID != old.CompanyID {
 		// The person moved: the company they leave becomes a past one, in
 		// this transaction and in this change's event.

@@ -88,7 +88,8 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 		c := &r.row.Contact
 		a := &c.Address
 		if scanErr = rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &r.emails, &c.Phone, &r.phones, &c.Title, &c.CompanyID,
-			&c.OwnerID, &c.Lifecycle, &c.Source, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &r.links, &r.tags, &r.custom, &r.created, &r.updated, &c.Version, &c.CompanySince,
+			&c.OwnerID, &c.Lifecycle, &c.Source, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &r.links, &r.tags,
+			&r.custom, &c.CreatedBy, &c.UpdatedBy, &r.created, &r.updated, &c.Version, &c.CompanySince,
 			&r.row.OwnerEmail); scanErr != nil {
 			break
 		}
