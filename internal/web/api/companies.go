@@ -24,6 +24,7 @@ type Company struct {
 	Industry  string         `json:"industry"`
 	Size      int            `json:"size" doc:"Employees; 0 when unknown"`
 	Phone     string         `json:"phone"`
+	Address   Address        `json:"address" doc:"The postal address; every part is present, \"\" when unknown"`
 	OwnerID   crm.ID         `json:"owner_id"`
 	ParentID  *crm.ID        `json:"parent_id" doc:"null when none"`
 	Tags      []string       `json:"tags"`
@@ -56,8 +57,8 @@ func (c Company) MarshalJSON() ([]byte, error) {
 
 func companyOut(c records.Company, defs []records.FieldDef, only map[string]bool) Company {
 	out := Company{ID: c.ID, Name: c.Name, Domain: c.Domain, Industry: c.Industry, Size: c.Size, Phone: c.Phone,
-		OwnerID: c.OwnerID, Tags: c.Tags, Custom: records.PresentCustom(defs, c.Custom), CreatedAt: c.CreatedAt,
-		UpdatedAt: c.UpdatedAt, Version: c.Version, only: only}
+		Address: Address(c.Address), OwnerID: c.OwnerID, Tags: c.Tags, Custom: records.PresentCustom(defs, c.Custom),
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version, only: only}
 	if c.ParentID != 0 {
 		id := c.ParentID
 		out.ParentID = &id
@@ -77,6 +78,7 @@ type CompanyInput struct {
 	Industry *string        `json:"industry,omitempty" maxLength:"100"`
 	Size     *int           `json:"size,omitempty" minimum:"0"`
 	Phone    *string        `json:"phone,omitempty"`
+	Address  AddressInput   `json:"address,omitempty" doc:"Only the parts sent change; null clears the whole address"`
 	OwnerID  *crm.ID        `json:"owner_id,omitempty"`
 	ParentID *crm.ID        `json:"parent_id,omitempty" doc:"0 removes the parent"`
 	Tags     *[]string      `json:"tags,omitempty" maxItems:"50"`
@@ -85,7 +87,7 @@ type CompanyInput struct {
 
 func (in CompanyInput) patch() records.CompanyPatch {
 	return records.CompanyPatch{Name: in.Name, Domain: in.Domain, Domains: in.Domains, Industry: in.Industry, Phone: in.Phone, Size: in.Size,
-		OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, Custom: in.Custom}
+		Address: in.Address.patch(), OwnerID: in.OwnerID, ParentID: in.ParentID, Tags: in.Tags, Custom: in.Custom}
 }
 
 func (in CompanyInput) create() records.NewCompany {
@@ -95,7 +97,8 @@ func (in CompanyInput) create() records.NewCompany {
 		}
 		return *p
 	}
-	n := records.NewCompany{Name: s(in.Name), Domain: s(in.Domain), Industry: s(in.Industry), Phone: s(in.Phone), Custom: in.Custom}
+	n := records.NewCompany{Name: s(in.Name), Domain: s(in.Domain), Industry: s(in.Industry), Phone: s(in.Phone), Custom: in.Custom,
+		Address: in.Address.address()}
 	if in.Size != nil {
 		n.Size = *in.Size
 	}
@@ -277,7 +280,7 @@ func (a *API) createCompany(ctx context.Context, in *companyCreateInput) (*compa
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		c, err := records.CreateCompany(tx, p, in.Body.create())
 		if err != nil {
-			return err
+			return bodyPaths(err)
 		}
 		out, err = a.companyResponse(tx, p, c, nil)
 		return err
@@ -302,7 +305,7 @@ func (a *API) updateCompany(ctx context.Context, in *companyPatchInput) (*compan
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
 		c, err := records.UpdateCompany(tx, p, id, in.Body.patch(), version)
 		if err != nil {
-			return err
+			return bodyPaths(err)
 		}
 		out, err = a.companyResponse(tx, p, c, nil)
 		return err
@@ -331,7 +334,8 @@ func (a *API) deleteCompany(ctx context.Context, in *idInput) (*struct{}, error)
 func (a *API) bulkCreateCompanies(ctx context.Context, in *companyBulkCreateInput) (*bulkOutput[Company], error) {
 	p := principal(ctx)
 	return bulk(a, ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Company, error) {
-		return records.CreateCompany(tx, p, in.Body.Items[i].create())
+		c, err := records.CreateCompany(tx, p, in.Body.Items[i].create())
+		return c, bodyPaths(err)
 	}, a.presentCompanies)
 }
 
@@ -339,6 +343,7 @@ func (a *API) bulkUpdateCompanies(ctx context.Context, in *companyBulkUpdateInpu
 	p := principal(ctx)
 	return bulk(a, ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Company, error) {
 		it := in.Body.Items[i]
-		return records.UpdateCompany(tx, p, it.ID, it.patch(), 0)
+		c, err := records.UpdateCompany(tx, p, it.ID, it.patch(), 0)
+		return c, bodyPaths(err)
 	}, a.presentCompanies)
 }

@@ -141,7 +141,7 @@ func (a *API) createContact(ctx context.Context, in *contactCreateInput) (*conta
 	err := a.DB.Write(ctx, func(tx *store.Tx) error {
 		c, err := records.CreateContact(tx, p, in.Body.create())
 		if err != nil {
-			return err
+			return bodyPaths(err)
 		}
 		out, err = a.contactResponse(tx, p, c, nil)
 		return err
@@ -166,7 +166,7 @@ func (a *API) updateContact(ctx context.Context, in *contactPatchInput) (*contac
 	err = a.DB.Write(ctx, func(tx *store.Tx) error {
 		c, err := records.UpdateContact(tx, p, id, in.Body.patch(), version)
 		if err != nil {
-			return err
+			return bodyPaths(err)
 		}
 		out, err = a.contactResponse(tx, p, c, nil)
 		return err

@@ -48,7 +48,8 @@ func (a *API) contactBulkRoutes() {
 func (a *API) bulkCreateContacts(ctx context.Context, in *bulkCreateInput) (*bulkOutput[Contact], error) {
 	p := principal(ctx)
 	return bulk(a, ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Contact, error) {
-		return records.CreateContact(tx, p, in.Body.Items[i].create())
+		c, err := records.CreateContact(tx, p, in.Body.Items[i].create())
+		return c, bodyPaths(err)
 	}, a.presentContacts)
 }
 
@@ -56,7 +57,8 @@ func (a *API) bulkUpdateContacts(ctx context.Context, in *bulkUpdateInput) (*bul
 	p := principal(ctx)
 	return bulk(a, ctx, len(in.Body.Items), func(tx *store.Tx, i int) (records.Contact, error) {
 		it := in.Body.Items[i]
-		return records.UpdateContact(tx, p, it.ID, it.patch(), 0)
+		c, err := records.UpdateContact(tx, p, it.ID, it.patch(), 0)
+		return c, bodyPaths(err)
 	}, a.presentContacts)
 }
 

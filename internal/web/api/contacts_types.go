@@ -23,6 +23,9 @@ type Contact struct {
 	OwnerID   crm.ID              `json:"owner_id"`
 	Lifecycle string              `json:"lifecycle" enum:"lead,prospect,qualified,opportunity,customer,churned,other"`
 	Source    string              `json:"source"`
+	Address   Address             `json:"address" doc:"The postal address; every part is present, \"\" when unknown"`
+	TimeZone  string              `json:"time_zone" doc:"An IANA time zone name such as Europe/Berlin; \"\" when unknown"`
+	Links     []Link              `json:"links" doc:"The person's website and social profiles"`
 	Tags      []string            `json:"tags"`
 	Custom    map[string]any      `json:"custom" doc:"Custom field values keyed by field key"`
 	CreatedAt time.Time           `json:"created_at"`
@@ -56,8 +59,8 @@ func (c Contact) MarshalJSON() ([]byte, error) {
 func contactOut(c records.Contact, defs []records.FieldDef, only map[string]bool) Contact {
 	out := Contact{ID: c.ID, FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Emails: c.Emails,
 		Phone: c.Phone, Phones: c.Phones, Title: c.Title, OwnerID: c.OwnerID, Lifecycle: c.Lifecycle, Source: c.Source,
-		Tags: c.Tags, Custom: records.PresentCustom(defs, c.Custom), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		Version: c.Version, only: only}
+		Address: Address(c.Address), TimeZone: c.TimeZone, Links: linksOut(c.Links), Tags: c.Tags,
+		Custom: records.PresentCustom(defs, c.Custom), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version, only: only}
 	if c.CompanyID != 0 {
 		id := c.CompanyID
 		out.CompanyID = &id
@@ -75,7 +78,8 @@ func contactOut(c records.Contact, defs []records.FieldDef, only map[string]bool
 }
 
 // ContactInput creates (POST) or changes (PATCH) a contact; a field left out
-// is left as it is. custom is a merge patch: null removes a value.
+// is left as it is. custom and address are merge patches: null removes a
+// value (or clears an address part, or the whole address).
 type ContactInput struct {
 	FirstName *string              `json:"first_name,omitempty" maxLength:"100"`
 	LastName  *string              `json:"last_name,omitempty" maxLength:"100"`
@@ -88,6 +92,9 @@ type ContactInput struct {
 	OwnerID   *crm.ID              `json:"owner_id,omitempty"`
 	Lifecycle *string              `json:"lifecycle,omitempty"`
 	Source    *string              `json:"source,omitempty" maxLength:"100"`
+	Address   AddressInput         `json:"address,omitempty" doc:"Only the parts sent change; null clears the whole address"`
+	TimeZone  *string              `json:"time_zone,omitempty" maxLength:"64" doc:"An IANA time zone name such as Europe/Berlin; \"\" clears it"`
+	Links     *[]LinkInput         `json:"links,omitempty" maxItems:"10" doc:"Replaces the list; repeated addresses are dropped"`
 	Tags      *[]string            `json:"tags,omitempty" maxItems:"50"`
 	Custom    map[string]any       `json:"custom,omitempty"`
 }
@@ -95,7 +102,7 @@ type ContactInput struct {
 func (in ContactInput) patch() records.ContactPatch {
 	p := records.ContactPatch{FirstName: in.FirstName, LastName: in.LastName, Title: in.Title, Source: in.Source,
 		Lifecycle: in.Lifecycle, Emails: in.Emails, Phones: in.Phones, CompanyID: in.CompanyID, OwnerID: in.OwnerID,
-		Tags: in.Tags, Custom: in.Custom}
+		Address: in.Address.patch(), TimeZone: in.TimeZone, Links: linksIn(in.Links), Tags: in.Tags, Custom: in.Custom}
 	if in.Email != nil && in.Emails == nil {
 		e := []records.EmailAddr{}
 		if *in.Email != "" {
@@ -115,7 +122,7 @@ func (in ContactInput) patch() records.ContactPatch {
 
 func (in ContactInput) create() records.NewContact {
 	p := in.patch()
-	n := records.NewContact{Custom: in.Custom}
+	n := records.NewContact{Custom: in.Custom, Address: in.Address.address()}
 	str := func(s *string) string {
 		if s == nil {
 			return ""
@@ -123,6 +130,10 @@ func (in ContactInput) create() records.NewContact {
 		return *s
 	}
 	n.FirstName, n.LastName, n.Title, n.Source, n.Lifecycle = str(p.FirstName), str(p.LastName), str(p.Title), str(p.Source), str(p.Lifecycle)
+	n.TimeZone = str(p.TimeZone)
+	if p.Links != nil {
+		n.Links = *p.Links
+	}
 	if p.Emails != nil {
 		n.Emails = *p.Emails
 	}

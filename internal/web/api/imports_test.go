@@ -95,7 +95,8 @@ func TestImportsAPI(t *testing.T) {
 		send(t, mux, key, step{name: "bad column", method: "GET", path: "/api/v1/contacts/export?columns=Email,Shoe%20size", status: 422,
 			has: []string{`"columns"`}})
 		send(t, mux, key, step{name: "export companies", method: "GET", path: "/api/v1/companies/export?filter=" + "name%20~%20%22engines%22", status: 200,
-			has: []string{"Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner\n", "\nEngines,,,,,,,"}})
+			// A prefix of the header: the address columns follow it.
+			has: []string{"Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner", "\nEngines,,,,,,,"}})
 		send(t, mux, key, step{name: "export companies xlsx", method: "GET", path: "/api/v1/companies/export?format=xlsx&columns=Name", status: 200,
 			has: []string{"PK"}})
 		send(t, mux, key, step{name: "export companies vcf", method: "GET", path: "/api/v1/companies/export?format=vcf", status: 422})

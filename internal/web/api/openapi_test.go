@@ -90,3 +90,58 @@ func TestOpenAPIDocumentIsSound(t *testing.T) {
 		t.Fatalf("only %d operations documented", len(ids))
 	}
 }
+
+// TestOpenAPIDocumentsAddresses checks that the address, time zone and
+// links of contacts and companies are in the document, limits included, so
+// client generators see them.
+func TestOpenAPIDocumentsAddresses(t *testing.T) {
+	db := testdb.New(t)
+	mux := http.NewServeMux()
+	api.New(mux, api.Deps{DB: db, Version: "test"})
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/openapi.json", nil))
+	type schema struct {
+		Type       any               `json:"type"`
+		Ref        string            `json:"$ref"`
+		MaxLength  int               `json:"maxLength"`
+		MaxItems   int               `json:"maxItems"`
+		Required   []string          `json:"required"`
+		Properties map[string]schema `json:"properties"`
+		Items      *schema           `json:"items"`
+	}
+	var doc struct {
+		Components struct{ Schemas map[string]schema }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	for _, name := range []string{"Contact", "Company"} {
+		if got := s[name].Properties["address"].Ref; got != "#/components/schemas/Address" {
+			t.Errorf("%s.address = %q", name, got)
+		}
+		if got := s[name+"Input"].Properties["address"].Ref; got != "#/components/schemas/AddressInput" {
+			t.Errorf("%sInput.address = %q", name, got)
+		}
+	}
+	if len(s["Address"].Required) != 5 {
+		t.Errorf("Address: every part is always present, required = %v", s["Address"].Required)
+	}
+	for part, max := range map[string]int{"street": 300, "city": 100, "state": 100, "postal_code": 100, "country": 100} {
+		if got := s["AddressInput"].Properties[part].MaxLength; got != max {
+			t.Errorf("AddressInput.%s maxLength = %d, want %d", part, got, max)
+		}
+	}
+	if s["Contact"].Properties["time_zone"].Type != "string" || s["ContactInput"].Properties["time_zone"].MaxLength == 0 {
+		t.Errorf("time_zone: %+v / %+v", s["Contact"].Properties["time_zone"], s["ContactInput"].Properties["time_zone"])
+	}
+	if l := s["ContactInput"].Properties["links"]; l.MaxItems != 10 || l.Items == nil || l.Items.Ref != "#/components/schemas/LinkInput" {
+		t.Errorf("ContactInput.links = %+v", l)
+	}
+	if got := s["LinkInput"].Required; len(got) != 1 || got[0] != "url" {
+		t.Errorf("LinkInput: only the url is required, got %v", got)
+	}
+	if l := s["Contact"].Properties["links"]; l.Items == nil || l.Items.Ref != "#/components/schemas/Link" {
+		t.Errorf("Contact.links = %+v", l)
+	}
+}
