@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 )
@@ -124,13 +125,14 @@ func (a *Address) normalize(fe crm.FieldErrors) {
 		}
 	}
 	a.Street = strings.Join(kept, "\n")
-	if len(a.Street) > 300 || len(kept) > 4 {
+	// Limits count characters, as the API's schema does ("München" is 7).
+	if utf8.RuneCountInString(a.Street) > 300 || len(kept) > 4 {
 		fe.Add("street", "Use at most 4 lines and 300 characters.")
 	}
 	for _, k := range AddressFields[1:] {
 		part := a.Part(k)
 		*part = strings.Join(strings.Fields(*part), " ")
-		if len(*part) > 100 {
+		if utf8.RuneCountInString(*part) > 100 {
 			fe.Add(k, "Use at most 100 characters.")
 		}
 	}

@@ -97,6 +97,16 @@ func TestContactAddressZoneLinks(t *testing.T) {
 			t.Errorf("errors: %v", err)
 		}
 
+		// Limits count characters, not bytes.
+		umlauts := strings.Repeat("ü", 100)
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.UpdateContact(tx, p, ada.ID, records.ContactPatch{Address: records.AddressPatch{State: &umlauts}}, 0)
+			return err
+		})
+		if err != nil {
+			t.Errorf("100 characters of two bytes each: %v", err)
+		}
+
 		// One part changes; the others stay.
 		city := "Potsdam"
 		err = db.Write(ctx, func(tx *store.Tx) error {
