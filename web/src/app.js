@@ -523,7 +523,7 @@
   });
   // An editor swapped in by htmx takes the focus (autofocus only works on load).
   document.addEventListener("htmx:afterSettle", function (e) {
-    var f = e.target instanceof Element && e.target.querySelector("[data-inline-form] [name=value]:not([type=hidden]), [data-inline-form] [data-picker-text]");
+    var f = e.target instanceof Element && e.target.querySelector("[data-inline-form] [name=value]:not([type=hidden]), [data-inline-form] [data-picker-text], [data-inline-form] [autofocus]");
     if (f) { f.focus(); if (f.select && f.tagName === "INPUT") f.select(); }
   });
 })();

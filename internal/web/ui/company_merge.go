@@ -57,12 +57,13 @@ func (h *Handlers) CompanyMergeShow(w http.ResponseWriter, r *http.Request) {
 			return strconv.Itoa(n)
 		}
 		v = view.MergeView{Path: "/companies", IntoID: a.ID.String(), IntoName: a.Name, FromID: b.ID.String(), FromName: b.Name,
-			Note: "Domains and tags of both are kept (" + a.Name + "'s primary domain stays primary). The people, past people, deals, " +
+			Note: "Domains and tags of both are kept (" + a.Name + "'s primary domain stays primary); an address is taken whole. The people, past people, deals, " +
 				"activities, notes, files and child companies of " + b.Name + " move here; " + b.Name +
 				" goes to the trash. Both timelines record the merge."}
 		for _, pr := range []struct{ field, label, keep, take string }{
 			{"name", "name", a.Name, b.Name}, {"industry", "industry", a.Industry, b.Industry},
 			{"size", "employees", size(a.Size), size(b.Size)}, {"phone", "phone", a.Phone, b.Phone},
+			{"address", "address", oneLine(a.Address), oneLine(b.Address)},
 			{"owner_id", "owner", names[a.OwnerID], names[b.OwnerID]}, {"parent_id", "parent company", parent(a.ParentID), parent(b.ParentID)},
 		} {
 			if pr.keep != pr.take {

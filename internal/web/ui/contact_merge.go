@@ -35,11 +35,12 @@ func (h *Handlers) MergeShow(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		v = view.MergeView{Path: "/contacts", IntoID: a.ID.String(), IntoName: a.Name(), FromID: b.ID.String(), FromName: b.Name(),
-			Note: "Emails, phones and tags of both are kept. Deals, activities, notes, files and the consent history of " + b.Name() +
+			Note: "Emails, phones, links and tags of both are kept; an address is taken whole. Deals, activities, notes, files and the consent history of " + b.Name() +
 				" move here; " + b.Name() + " goes to the trash. Both timelines record the merge."}
 		pairs := [][3]string{{"first_name", a.FirstName, b.FirstName}, {"last_name", a.LastName, b.LastName},
 			{"title", a.Title, b.Title}, {"company_id", a.CompanyName, b.CompanyName},
-			{"lifecycle", a.Lifecycle, b.Lifecycle}, {"source", a.Source, b.Source}}
+			{"lifecycle", a.Lifecycle, b.Lifecycle}, {"source", a.Source, b.Source},
+			{"address", oneLine(a.Address), oneLine(b.Address)}, {"time_zone", a.TimeZone, b.TimeZone}}
 		for _, pr := range pairs {
 			if pr[1] != pr[2] {
 				v.Rows = append(v.Rows, view.MergeRow{Field: pr[0], Label: strings.ReplaceAll(strings.TrimSuffix(pr[0], "_id"), "_", " "), Keep: pr[1], Take: pr[2]})
@@ -68,6 +69,9 @@ func customMergeRows(defs []records.FieldDef, a, b map[string]any) []view.MergeR
 	}
 	return rows
 }
+
+// oneLine is an address on one line, as the merge screen compares them.
+func oneLine(a records.Address) string { return strings.Join(a.Lines(), ", ") }
 
 // mergeTake reads the merge form's choices: take_<field>=1 takes the
 // other record's value.

@@ -35,6 +35,14 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Title = &v
 	case "source":
 		patch.Source = &v
+	case "address":
+		patch.Address = c.address
+	case "time_zone":
+		z := guessZone(v)
+		patch.TimeZone = &z
+	case "links":
+		ls, _ := linksOf(c.links)
+		patch.Links = &ls
 	case "lifecycle":
 		patch.Lifecycle = &v
 	case "email":
@@ -107,6 +115,8 @@ func companyPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Industry = &v
 	case "phone":
 		patch.Phone = &v
+	case "address":
+		patch.Address = c.address
 	case "size":
 		n, err := strconv.Atoi(strings.ReplaceAll(v, ",", ""))
 		if v == "" {

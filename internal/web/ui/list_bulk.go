@@ -26,6 +26,11 @@ func (h *Handlers) CompanyBulk(w http.ResponseWriter, r *http.Request) { h.bulk(
 type bulkChange struct {
 	object, action, field, value string
 	ids                          []crm.ID
+
+	// From a record page's editors of several values (record_details.go):
+	address records.AddressPatch // field "address"
+	links   []view.LinkRow       // field "links"
+	removed bool                 // a link's remove button was pressed
 }
 
 // bulk asks for confirmation (showing the count), then applies the change

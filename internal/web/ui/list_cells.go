@@ -47,6 +47,10 @@ func contactCells(c records.Contact, cols []views.Column, who names) view.ListRo
 			cell.Text = who[c.OwnerID]
 		case "source":
 			cell.Text = c.Source
+		case "time_zone":
+			cell.Text = c.TimeZone
+		case "street", "city", "state", "postal_code", "country":
+			cell.Text = addressCell(c.Address, col.Key)
 		case "tags":
 			cell.Tags = c.Tags
 		case "created_at":
@@ -79,6 +83,8 @@ func companyCells(c records.Company, cols []views.Column, who names) view.ListRo
 			}
 		case "phone":
 			cell.Text = c.Phone
+		case "street", "city", "state", "postal_code", "country":
+			cell.Text = addressCell(c.Address, col.Key)
 		case "owner":
 			cell.Text = who[c.OwnerID]
 		case "tags":
@@ -93,6 +99,12 @@ func companyCells(c records.Company, cols []views.Column, who names) view.ListRo
 		row.Cells = append(row.Cells, cell)
 	}
 	return row
+}
+
+// addressCell is one part of an address in a list cell; a street of
+// several lines is written on one.
+func addressCell(a records.Address, key string) string {
+	return strings.ReplaceAll(*a.Part(key), "\n", ", ")
 }
 
 func day(t time.Time) string { return t.Format("Jan 2, 2006") }

@@ -25,7 +25,7 @@ type record struct {
 // workspace is not found.
 func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTimeline bool) (record, error) {
 	var rec record
-	rc := recordCtx{readOnly: p.Role == crm.RoleReadOnly}
+	rc := recordCtx{readOnly: p.Role == crm.RoleReadOnly, now: tx.Now}
 	var err error
 	if rc.defs, err = records.ListFields(tx, p.WorkspaceID, object, false); err != nil {
 		return rec, err
@@ -37,6 +37,11 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 		c, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return rec, err
+		}
+		if c.TimeZone != "" { // "Mon 14:32 local" when the day differs from the viewer's
+			if rc.viewer, err = zone(tx, p); err != nil {
+				return rec, err
+			}
 		}
 		rec.name, rec.version, rec.facts = c.Name(), c.Version, contactFacts(c, rc)
 		rec.subtitle = joinNonEmpty(" at ", c.Title, c.CompanyName)
@@ -145,6 +150,7 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		return
 	}
 	c := bulkChange{object: object, action: "edit", field: form(r, "field"), value: form(r, "value"), ids: []crm.ID{id}}
+	readParts(r, &c)
 	version, _ := strconv.ParseInt(form(r, "version"), 10, 64)
 	var rec record
 	err = h.write(r.Context(), func(tx *store.Tx) error {
@@ -183,23 +189,32 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		h.Errs.Error(w, r, crm.Errorf(crm.NotFound, "No such field."))
 		return
 	}
-	status := http.StatusOK
+	status, msg := http.StatusOK, ""
 	switch code {
 	case crm.Conflict:
 		f.Editing, f.Value, status = true, c.value, http.StatusUnprocessableEntity
 		f.Conflict = "Someone else changed this " + object + " while you were editing. It now says “" + orDash(f.Text) +
 			"”. Save again to replace it with yours, or cancel."
+		refill(&f, c, nil)
+		msg = f.Conflict
 	case crm.Invalid:
 		f.Editing, f.Value, f.Version, status = true, c.value, strconv.FormatInt(version, 10), http.StatusUnprocessableEntity
-		f.Error = firstFieldMessage(err)
+		f.Error, msg = firstFieldMessage(err), firstFieldMessage(err)
+		refill(&f, c, crm.ErrorFields(err))
+	default:
+		f.Editing = c.removed // a link removed: the editor stays open for the next change
 	}
 	if !respond.IsHTMX(r) {
 		if status != http.StatusOK {
-			h.flash(w, "error", "Not saved: "+orDash(f.Conflict+f.Error))
+			h.flash(w, "error", "Not saved: "+orDash(msg))
 			http.Redirect(w, r, f.Base+"?edit="+f.Key, http.StatusSeeOther)
 			return
 		}
 		h.flash(w, "ok", "Saved.")
+		if f.Editing {
+			http.Redirect(w, r, f.Base+"?edit="+f.Key, http.StatusSeeOther)
+			return
+		}
 		http.Redirect(w, r, f.Base, http.StatusSeeOther)
 		return
 	}

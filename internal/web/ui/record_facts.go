@@ -16,6 +16,8 @@ type recordCtx struct {
 	defs     []records.FieldDef
 	members  []views.Member
 	readOnly bool
+	now      time.Time      // when the page is made, for a contact's local time
+	viewer   *time.Location // the viewer's zone (nil: not needed)
 }
 
 func (rc recordCtx) ownerOptions() []view.Option {
@@ -45,12 +47,15 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 		textFact("last_name", "Last name", c.LastName, "text"),
 		textFact("email", "Email", c.Email, "email"),
 		textFact("phone", "Phone", c.Phone, "text"),
+		zoneFact(c.TimeZone, rc.now, rc.viewer),
 		textFact("title", "Title", c.Title, "text"),
 		company,
 		{Key: "lifecycle", Label: "Lifecycle", Text: c.Lifecycle, Value: c.Lifecycle, Badge: true, Input: "select", Options: lc},
 		{Key: "owner", Label: "Owner", Text: who[c.OwnerID], Value: c.OwnerID.String(), Input: "select", Options: rc.ownerOptions()},
 		textFact("source", "Source", c.Source, "text"),
 		{Key: "tags", Label: "Tags", Tags: c.Tags, Value: strings.Join(c.Tags, ", "), Input: "text"},
+		addressFact(c.Address),
+		linksFact(c.Links),
 	}
 	fs = append(fs, customFacts(rc, c.Custom)...)
 	return finishFacts(fs, "/contacts/"+c.ID.String(), c.Version, rc.readOnly)
@@ -73,6 +78,7 @@ func companyFacts(c records.Company, rc recordCtx) []view.Fact {
 		textFact("industry", "Industry", c.Industry, "text"),
 		textFact("size", "Employees", size, "number"),
 		textFact("phone", "Phone", c.Phone, "text"),
+		addressFact(c.Address),
 		{Key: "owner", Label: "Owner", Text: who[c.OwnerID], Value: c.OwnerID.String(), Input: "select", Options: rc.ownerOptions()},
 		{Key: "tags", Label: "Tags", Tags: c.Tags, Value: strings.Join(c.Tags, ", "), Input: "text"},
 	}

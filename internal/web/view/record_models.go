@@ -73,9 +73,9 @@ type Fact struct {
 	URL     string // when the value links somewhere (the company)
 	Badge   bool
 	Tags    []string
-	Input   string // text, email, number, date, datetime-local, select, textarea, company or contact (a picker)
-	Value   string // the value in the input
-	Options []Option
+	Input   string        // text, email, number, date, datetime-local, select, textarea, company or contact (a picker), zone, address or links
+	Value   string        // the value in the input
+	Options []Option      // a select's choices; a zone's suggestions
 	Groups  []OptionGroup // a select's options in groups, after Options
 	Version string        // the record's version when editing began
 	Editing bool
@@ -84,6 +84,41 @@ type Fact struct {
 	// Text then holds their value.
 	Conflict string
 	ReadOnly bool
+
+	Lines []string // a value shown on several lines (an address)
+	Note  string   // said after the value, quieter ("14:32 local")
+	Links []Link   // web pages, shown as links that open in a new tab
+	// Parts are the inputs of an editor of several parts (an address),
+	// each with its own error.
+	Parts []FactPart
+	// LinkRows are the rows of the links editor: one per link, then an
+	// empty one to add a link.
+	LinkRows []LinkRow
+}
+
+// FactPart is one input of an editor of several parts.
+type FactPart struct {
+	Key, Label, Value, Error string
+	Multiline                bool
+}
+
+// LinkRow is one link in the links editor. Was is the address the row
+// had when the editor opened, so a label that was only the site's name
+// follows a changed address.
+type LinkRow struct {
+	Label, URL, Was, Error string
+	Focus                  bool // the row the editor starts in
+}
+
+// linkName names a row for screen readers: "LinkedIn", or its address.
+func linkName(l LinkRow) string {
+	switch {
+	case l.Label != "":
+		return l.Label
+	case l.URL != "":
+		return l.URL
+	}
+	return "the new link"
 }
 
 // OptionGroup is a labelled group of a select's options (<optgroup>).
