@@ -77,6 +77,11 @@ func TestContactAddressInPlace(t *testing.T) {
 		rec = b.do("GET", "/contacts?filter="+url.QueryEscape(`city = "Potsdam"`), nil)
 		must(t, rec, 200, rec.Body.String(), `data-total>1 contact<`, `<option value="postal_code" data-type="text"`,
 			`<option value="time_zone" data-type="text"`, "Postal code", "Company › City")
+		for _, f := range []string{`city ~ "pots"`, `country = "Germany"`, `time_zone = "Europe/Berlin"`, `company.city = "London"`} {
+			if strings.Contains(b.do("GET", "/contacts?filter="+url.QueryEscape(f), nil).Body.String(), `id="filter-error"`) {
+				t.Errorf("the filter %s (docs/USING.md) is refused", f)
+			}
+		}
 	})
 }
 
