@@ -47,7 +47,8 @@ func TestContactAddressInPlace(t *testing.T) {
 
 		// One part changed; the others stay as they were.
 		rec = b.do("POST", base+"/edit", addressForm("2", "Hauptstraße 1\nHinterhaus", "Potsdam", "Brandenburg", "14467", "Germany"), "HX-Request", "true")
-		must(t, rec, 200, rec.Body.String(), "14467 Potsdam", "Brandenburg, Germany", "Hinterhaus")
+		must(t, rec, 200, rec.Body.String(), "14467 Potsdam", "Brandenburg, Germany", "Hinterhaus",
+			`<span class="record-stamps" id="record-stamps" hx-swap-oob="true">Created`, "by Ann · changed")
 
 		// Too long: the message is beside the city, what was typed is kept.
 		long := strings.Repeat("x", 101)
@@ -59,6 +60,11 @@ func TestContactAddressInPlace(t *testing.T) {
 		}
 		page := b.do("GET", base, nil).Body.String()
 		must(t, httptest.NewRecorder(), 200, page, "14467 Potsdam")
+		// The header's initials, and who created and last changed it.
+		must(t, httptest.NewRecorder(), 200, page, `<span class="avatar record-avatar" aria-hidden="true">AK</span>`)
+		if !regexp.MustCompile(`<span class="record-stamps" id="record-stamps">Created \w{3} \d{1,2}, \d{4} by Ann · changed \w{3} \d{1,2}, \d{4} by Ann\.</span>`).MatchString(page) {
+			t.Fatal("the page does not say who created and changed the contact")
+		}
 		if strings.Contains(page, "Am Markt") {
 			t.Fatal("a refused address was saved")
 		}
@@ -192,6 +198,9 @@ func TestCompanyAddressInPlace(t *testing.T) {
 		base := "/companies/" + id
 		rec := b.do("POST", base+"/edit", addressForm("1", "1 Infinite Loop", "Austin", "TX", "78701", "USA"), "HX-Request", "true")
 		must(t, rec, 200, rec.Body.String(), `data-fact="address"`, "1 Infinite Loop", "78701 Austin", "TX, USA")
+		page := b.do("GET", base, nil)
+		must(t, page, 200, page.Body.String(), `<span class="avatar record-avatar record-avatar-company" aria-hidden="true">I</span>`,
+			"by Ann · changed")
 		rec = b.do("POST", base+"/edit", addressForm("2", "", "", "", strings.Repeat("9", 101), "USA"), "HX-Request", "true")
 		must(t, rec, 422, rec.Body.String(), "Use at most 100 characters.")
 		if strings.Contains(b.do("GET", base, nil).Body.String(), `data-fact="time_zone"`) {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"net/http"
 	"strconv"
 
@@ -16,6 +18,7 @@ import (
 // record is a contact or company loaded for its page, as facts.
 type record struct {
 	name, subtitle string
+	stamps         string // who created and last changed it, and when
 	version        int64
 	facts          []view.Fact
 	timeline       []records.Entry
@@ -44,6 +47,7 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 			}
 		}
 		rec.name, rec.version, rec.facts = c.Name(), c.Version, contactFacts(c, rc)
+		rec.stamps = stamps(memberNames(rc.members), c.CreatedBy, c.CreatedAt, c.UpdatedBy, c.UpdatedAt)
 		rec.subtitle = joinNonEmpty(" at ", c.Title, c.CompanyName)
 	} else {
 		c, err := records.ViewCompany(tx, p, id)
@@ -51,11 +55,30 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 			return rec, err
 		}
 		rec.name, rec.version, rec.facts, rec.subtitle = c.Name, c.Version, companyFacts(c, rc), c.Domain
+		rec.stamps = stamps(memberNames(rc.members), c.CreatedBy, c.CreatedAt, c.UpdatedBy, c.UpdatedAt)
 	}
 	if withTimeline {
 		rec.timeline, err = records.TimelineFor(tx, p, object, id, 200)
 	}
 	return rec, err
+}
+
+// stamps says who created a record and who changed it last, and when:
+// "Created Mar 3, 2026 by Ana Lima · changed Nov 2, 2026 by Ben Ode". A
+// member who has left (or an unknown creator) is left out, not guessed.
+func stamps(who names, createdBy crm.ID, created time.Time, updatedBy crm.ID, updated time.Time) string {
+	const day = "Jan 2, 2006"
+	by := func(id crm.ID) string {
+		if n := who[id]; n != "" {
+			return " by " + n
+		}
+		return ""
+	}
+	s := "Created " + created.Format(day) + by(createdBy)
+	if updated.After(created) {
+		s += " · changed " + updated.Format(day) + by(updatedBy)
+	}
+	return s
 }
 
 func joinNonEmpty(sep string, parts ...string) string {
@@ -96,7 +119,8 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 		return
 	}
 	h.viewed(r, audit.RecordViewed, object, id, nil)
-	v := view.RecordView{Object: object, ID: id.String(), Name: rec.name, Subtitle: rec.subtitle, Back: listKinds[object].path, Facts: rec.facts}
+	v := view.RecordView{Object: object, ID: id.String(), Name: rec.name, Subtitle: rec.subtitle, Stamps: rec.stamps,
+		Back: listKinds[object].path, Facts: rec.facts}
 	for i := range v.Facts {
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
 	}
@@ -222,7 +246,7 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		h.render(w, r, status, view.FactFragment(f))
 		return
 	}
-	h.render(w, r, status, view.FactSaved(f, object, timelineView(rec.timeline)))
+	h.render(w, r, status, view.FactSaved(f, object, timelineView(rec.timeline), rec.stamps))
 }
 
 // timelineView is a timeline as its panel shows it.

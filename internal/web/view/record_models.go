@@ -7,6 +7,7 @@ type RecordView struct {
 	ID       string
 	Name     string
 	Subtitle string
+	Stamps   string // "Created Mar 3, 2026 by Ana · changed Nov 2, 2026 by Ben"
 	Back     string // the list
 	Facts    []Fact
 	Timeline []TimelineEntry
