@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
@@ -227,9 +228,11 @@ func TestMergeOffersAddress(t *testing.T) {
 		must(t, b.do("POST", "/contacts/"+into+"/edit", addressForm("1", "Old Road 1", "Leeds", "", "LS1", "UK"), "HX-Request", "true"), 200, "")
 		must(t, b.do("POST", "/contacts/"+from+"/edit", addressForm("1", "New Street 2", "York", "", "YO1", "UK"), "HX-Request", "true"), 200, "")
 		must(t, b.do("POST", "/contacts/"+from+"/edit", url.Values{"field": {"time_zone"}, "value": {"Europe/London"}, "version": {"2"}}, "HX-Request", "true"), 200, "")
+		bob := addSignedInMember(t, db, b, "Bob", crm.RoleMember)
+		must(t, b.do("POST", "/contacts/"+from+"/edit", url.Values{"field": {"owner"}, "value": {bob.u.String()}, "version": {"3"}}, "HX-Request", "true"), 200, "")
 		rec := b.do("GET", "/contacts/"+into+"/merge?from="+from, nil)
 		must(t, rec, 200, rec.Body.String(), `name="take_address"`, "Old Road 1, LS1 Leeds, UK", "New Street 2, YO1 York, UK",
-			`name="take_time_zone"`, "Europe/London", "links")
+			`name="take_time_zone"`, "Europe/London", "links", `name="take_owner_id"`, "Bob")
 		must(t, b.do("POST", "/contacts/"+into+"/merge", url.Values{"from": {from}, "take_address": {"1"}, "take_time_zone": {"1"}}), 303, "")
 		page := b.do("GET", "/contacts/"+into, nil).Body.String()
 		must(t, httptest.NewRecorder(), 200, page, "YO1 York", "Europe/London")

@@ -8,6 +8,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/store"
+	"github.com/tandemcrm/tandem/internal/views"
 	"github.com/tandemcrm/tandem/internal/web/view"
 )
 
@@ -34,12 +35,17 @@ func (h *Handlers) MergeShow(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
+		ms, err := views.Members(tx, p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		names := memberNames(ms)
 		v = view.MergeView{Path: "/contacts", IntoID: a.ID.String(), IntoName: a.Name(), FromID: b.ID.String(), FromName: b.Name(),
 			Note: "Emails, phones, links and tags of both are kept; an address is taken whole. Deals, activities, notes, files and the consent history of " + b.Name() +
 				" move here; " + b.Name() + " goes to the trash. Both timelines record the merge."}
 		pairs := [][3]string{{"first_name", a.FirstName, b.FirstName}, {"last_name", a.LastName, b.LastName},
 			{"title", a.Title, b.Title}, {"company_id", a.CompanyName, b.CompanyName},
-			{"lifecycle", a.Lifecycle, b.Lifecycle}, {"source", a.Source, b.Source},
+			{"lifecycle", a.Lifecycle, b.Lifecycle}, {"source", a.Source, b.Source}, {"owner_id", names[a.OwnerID], names[b.OwnerID]},
 			{"address", oneLine(a.Address), oneLine(b.Address)}, {"time_zone", a.TimeZone, b.TimeZone}}
 		for _, pr := range pairs {
 			if pr[1] != pr[2] {
