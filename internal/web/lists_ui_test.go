@@ -96,6 +96,26 @@ func TestListViewsUI(t *testing.T) {
 		must(t, b.do("POST", "/contacts/bulk", form), 303, "")
 		rec = b.do("GET", "/contacts?filter="+url.QueryEscape(`lifecycle = "customer"`), nil)
 		must(t, rec, 200, rec.Body.String(), "Changed 2 contacts.", `data-total>2 contacts<`)
+
+		// Where they are: a country and a time zone at once (a zone by its
+		// city, as the record page takes it).
+		must(t, rec, 200, rec.Body.String(), `<option value="country">Country</option>`, `<option value="time_zone">Time zone</option>`)
+		for field, value := range map[string]string{"country": "Germany", "time_zone": "berlin"} {
+			form = url.Values{"id": {ids[1][1], ids[2][1]}, "action": {"edit"}, "field": {field}, "value." + field: {value},
+				"return": {"/contacts"}, "confirm": {"1"}}
+			must(t, b.do("POST", "/contacts/bulk", form), 303, "")
+		}
+		rec = b.do("GET", "/contacts?filter="+url.QueryEscape(`country = "Germany" and time_zone = "Europe/Berlin"`), nil)
+		must(t, rec, 200, rec.Body.String(), `data-total>2 contacts<`)
+		form = url.Values{"id": {ids[1][1]}, "action": {"edit"}, "field": {"time_zone"}, "value.time_zone": {"Mars/Base"},
+			"return": {"/contacts"}, "confirm": {"1"}}
+		rec = b.do("POST", "/contacts/bulk", form)
+		if rec.Code == 303 {
+			rec = b.do("GET", rec.Header().Get("Location"), nil)
+		}
+		must(t, rec, 200, rec.Body.String(), "Choose a time zone such as Europe/Berlin")
+		rec = b.do("GET", "/contacts?filter="+url.QueryEscape(`time_zone = "Europe/Berlin"`), nil)
+		must(t, rec, 200, rec.Body.String(), `data-total>2 contacts<`)
 	})
 }
 

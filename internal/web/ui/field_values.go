@@ -37,6 +37,8 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Source = &v
 	case "address":
 		patch.Address = c.address
+	case "street", "city", "state", "postal_code", "country": // one part, by bulk edit
+		*patch.Address.Part(c.field) = &v
 	case "time_zone":
 		z := guessZone(v)
 		patch.TimeZone = &z
@@ -117,6 +119,8 @@ func companyPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Phone = &v
 	case "address":
 		patch.Address = c.address
+	case "street", "city", "state", "postal_code", "country":
+		*patch.Address.Part(c.field) = &v
 	case "size":
 		n, err := strconv.Atoi(strings.ReplaceAll(v, ",", ""))
 		if v == "" {

@@ -92,6 +92,12 @@ func bulkFields(object string, defs []records.FieldDef, members []views.Member) 
 	} else {
 		f = append(f, view.BulkField{Key: "industry", Label: "Industry"})
 	}
+	// Where a group of records is: a city or a country at once (an empty
+	// value clears it); people's time zone likewise.
+	f = append(f, view.BulkField{Key: "city", Label: "City"}, view.BulkField{Key: "country", Label: "Country"})
+	if object == "contact" {
+		f = append(f, view.BulkField{Key: "time_zone", Label: "Time zone"})
+	}
 	for _, d := range defs {
 		if !bulkSettable(d.Type) {
 			continue
