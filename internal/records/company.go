@@ -123,10 +123,18 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 	if c.ParentID != 0 {
 		if c.ParentID == c.ID {
 			fe.Add("parent_id", "A company cannot be its own parent.")
-		} else if _, err := GetCompany(tx, ws, c.ParentID); crm.ErrorCode(err) == crm.NotFound {
+		} else if parent, err := GetCompany(tx, ws, c.ParentID); crm.ErrorCode(err) == crm.NotFound {
 			fe.Add("parent_id", "No such company.")
 		} else if err != nil {
 			return err
+		} else if c.ID != 0 {
+			loop, err := isUnder(tx, ws, c.ParentID, c.ID)
+			if err != nil {
+				return err
+			}
+			if loop {
+				fe.Add("parent_id", parent.Name+" belongs to "+c.Name+" already: a company cannot be under its own subsidiary.")
+			}
 		}
 	}
 	if ok, err := isMember(tx, ws, c.OwnerID); err != nil {
@@ -135,6 +143,19 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 		fe.Add("owner_id", "The owner must be a member of this workspace.")
 	}
 	return fe.Err()
+}
+
+// isUnder says whether company id has ancestor among its parents, however
+// far up (a hundred levels at most: deeper trees are not made by people).
+func isUnder(tx *store.Tx, ws, id, ancestor crm.ID) (bool, error) {
+	var n int
+	err := tx.QueryRow(`WITH RECURSIVE up(id, depth) AS (
+			SELECT parent_id, 1 FROM companies WHERE workspace_id = ? AND id = ?
+			UNION ALL
+			SELECT co.parent_id, up.depth + 1 FROM companies co JOIN up ON co.id = up.id
+			WHERE co.workspace_id = ? AND up.id <> 0 AND up.depth < 100)
+		SELECT count(*) FROM up WHERE id = ?`, ws, id, ws, ancestor).Scan(&n)
+	return n > 0, err
 }
 
 func diffCompany(a, b Company) map[string]crm.Change {
