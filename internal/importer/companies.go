@@ -40,7 +40,7 @@ func (Companies) Fields(d Defs) []FieldSpec {
 		{Key: "owner", Label: "Owner (email)", Synonyms: []string{"owner", "companyowner", "accountowner", "owneremail", "recordowner", "assignedto"}},
 		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "recordid", "companyid",
 			"accountid", "salesforceid", "hubspotid"}},
-	}, customSpecs(d.Custom)...)
+	}, append(addressSpecs(billingSynonyms), customSpecs(d.Custom)...)...)
 }
 
 // Adjust implements Kind.
@@ -48,18 +48,19 @@ func (Companies) Adjust(*Template, map[string]bool) {}
 
 // companyRow is a company as the import reads and writes it.
 type companyRow struct {
-	ID         crm.ID         `json:"id"`
-	Name       string         `json:"name"`
-	Domain     string         `json:"domain"`
-	Domains    []string       `json:"domains"` // the others, after the primary (company_domains)
-	Industry   string         `json:"industry"`
-	Size       int            `json:"size"`
-	Phone      string         `json:"phone"`
-	Owner      crm.ID         `json:"owner_id"`
-	Tags       []string       `json:"tags"`
-	Custom     map[string]any `json:"custom"`
-	ExternalID string         `json:"external_id"`
-	Version    int64          `json:"version"`
+	ID              crm.ID         `json:"id"`
+	Name            string         `json:"name"`
+	Domain          string         `json:"domain"`
+	Domains         []string       `json:"domains"` // the others, after the primary (company_domains)
+	Industry        string         `json:"industry"`
+	Size            int            `json:"size"`
+	Phone           string         `json:"phone"`
+	records.Address                // street, city, … (flat in the JSON, as events name them)
+	Owner           crm.ID         `json:"owner_id"`
+	Tags            []string       `json:"tags"`
+	Custom          map[string]any `json:"custom"`
+	ExternalID      string         `json:"external_id"`
+	Version         int64          `json:"version"`
 }
 
 type companyBatch struct {
@@ -70,6 +71,7 @@ type companyBatch struct {
 	creates []*companyRow
 	pending map[crm.ID]*companyRow
 	updates []companyUpdate
+	addr    []string // the address parts the file has columns for
 }
 
 type companyUpdate struct {
@@ -94,7 +96,7 @@ func companyKey(match string, c companyRow) string {
 // Start implements Kind.
 func (Companies) Start(tx *store.Tx, r *Run) (Batch, error) {
 	b := &companyBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
-		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}}
+		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}, addr: mapped(r.Plan, records.AddressFields...)}
 	if b.match == "" {
 		return b, nil
 	}
@@ -175,6 +177,11 @@ func (b *companyBatch) parse(vals map[string]string) (companyRow, Outcome) {
 	if len(c.Name) > 200 || len(c.Industry) > 200 || len(c.ExternalID) > 200 {
 		return c, fail("name", c.Name, "name, industry and external id are limited to 200 characters")
 	}
+	a, _, bad := addressOf(vals, b.addr)
+	if bad != nil {
+		return c, *bad
+	}
+	c.Address = a
 	if v := vals["size"]; v != "" {
 		n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(v, ",", ""), " ", ""))
 		if err != nil || n < 0 {
@@ -231,6 +238,11 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 	set := map[string]bool{}
 	for k := range vals {
 		set[k] = true
+	}
+	if c.Address != (records.Address{}) {
+		for _, k := range b.addr { // the address is replaced whole (setAddress)
+			set[k] = true
+		}
 	}
 	if found {
 		if p := b.pending[e.id]; p != nil {
@@ -289,6 +301,7 @@ func mergeCompany(dst *companyRow, src companyRow, set map[string]bool) {
 	str("industry", &dst.Industry, src.Industry)
 	str("phone", &dst.Phone, src.Phone)
 	str("external_id", &dst.ExternalID, src.ExternalID)
+	setAddress(&dst.Address, src.Address, set)
 	if set["size"] {
 		dst.Size = src.Size
 	}
@@ -308,8 +321,9 @@ func mergeCompany(dst *companyRow, src companyRow, set map[string]bool) {
 	}
 }
 
-var companyFullCols = []string{"id", "workspace_id", "name", "domain", "industry", "size", "phone", "owner_id", "tags", "custom",
-	"external_id", "import_id", "created_by", "updated_by", "created_at", "updated_at", "version"}
+var companyFullCols = []string{"id", "workspace_id", "name", "domain", "industry", "size", "phone", "street", "city", "state",
+	"postal_code", "country", "owner_id", "tags", "custom", "external_id", "import_id", "created_by", "updated_by", "created_at",
+	"updated_at", "version"}
 
 // Flush implements Batch.
 func (b *companyBatch) Flush(tx *store.Tx) error {
@@ -324,8 +338,8 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 	now, by := store.Micros(r.Now), r.Principal.UserID
 	rows := make([][]any, 0, len(b.creates))
 	for _, c := range b.creates {
-		rows = append(rows, []any{c.ID, r.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Owner, jsonText(c.Tags),
-			jsonText(c.Custom), c.ExternalID, r.ID, by, by, now, now, 1})
+		rows = append(rows, []any{c.ID, r.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State,
+			c.PostalCode, c.Country, c.Owner, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.ID, by, by, now, now, 1})
 	}
 	if err := insertRows(tx, "companies", companyFullCols, rows); err != nil {
 		return err
@@ -349,7 +363,8 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 
 var companyDomainCols = []string{"workspace_id", "company_id", "domain", "position"}
 
-const companySelect = `SELECT id, name, domain, industry, size, phone, owner_id, tags, custom, external_id, version FROM companies`
+const companySelect = `SELECT id, name, domain, industry, size, phone, street, city, state, postal_code, country, owner_id, tags,
+	custom, external_id, version FROM companies`
 
 // readDomains fills c's other domains from company_domains.
 func readDomains(tx *store.Tx, ws crm.ID, c *companyRow) error {
@@ -384,7 +399,8 @@ func writeDomains(tx *store.Tx, ws crm.ID, c companyRow) error {
 func scanCompany(row interface{ Scan(...any) error }) (companyRow, error) {
 	var c companyRow
 	var tags, custom string
-	if err := row.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &c.Owner, &tags, &custom, &c.ExternalID, &c.Version); err != nil {
+	if err := row.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &c.Street, &c.City, &c.State, &c.PostalCode,
+		&c.Country, &c.Owner, &tags, &custom, &c.ExternalID, &c.Version); err != nil {
 		return c, err
 	}
 	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
@@ -417,9 +433,11 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 		return nil
 	}
 	c.Version = old.Version + 1
-	if _, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, owner_id = ?, tags = ?, custom = ?,
+	if _, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, street = ?, city = ?, state = ?,
+		postal_code = ?, country = ?, owner_id = ?, tags = ?, custom = ?,
 		external_id = ?, updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
-		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Owner, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
+		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State, c.PostalCode, c.Country, c.Owner,
+		jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
 		b.run.Principal.UserID, store.Micros(b.run.Now), c.Version, ws, c.ID); err != nil {
 		return errf("update company %d: %w", c.ID, err)
 	}

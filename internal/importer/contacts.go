@@ -26,7 +26,7 @@ func (Contacts) DefaultDedupe() Dedupe { return Dedupe{Policy: CreateOrUpdate, M
 // the exports of Salesforce, HubSpot, Pipedrive, Zoho, Outlook, Google
 // Contacts and Apple/vCard tools, and a few German and French ones.
 func (Contacts) Fields(d Defs) []FieldSpec {
-	return append([]FieldSpec{
+	specs := []FieldSpec{
 		{Key: "first_name", Label: "First name", Synonyms: []string{"firstname", "first", "givenname", "forename", "vorname", "prénom", "prenom"}},
 		{Key: "last_name", Label: "Last name", Synonyms: []string{"lastname", "last", "surname", "familyname", "nachname", "nom", "nomdefamille"}},
 		{Key: "full_name", Label: "Full name", Synonyms: []string{"name", "fullname", "contactname", "contact", "displayname", "personname", "leadname"}},
@@ -42,7 +42,7 @@ func (Contacts) Fields(d Defs) []FieldSpec {
 		{Key: "company", Label: "Company name", Synonyms: []string{"company", "companyname", "organization", "organisation",
 			"organizationname", "organization1name", "personorganization", "account", "accountname", "employer", "firma", "entreprise", "associatedcompany"}},
 		{Key: "company_domain", Label: "Company domain or website", Synonyms: []string{"companydomain", "companydomainname",
-			"domain", "website", "companywebsite", "web", "websiteurl", "url", "webpage"}},
+			"domain", "website", "companywebsite", "web", "websiteurl", "url"}},
 		{Key: "lifecycle", Label: "Lifecycle", Options: records.Lifecycles, Synonyms: []string{"lifecyclestage", "stage", "leadstatus",
 			"status", "contacttype", "type"}},
 		{Key: "source", Label: "Source", Synonyms: []string{"leadsource", "originalsource", "contactsource", "source"}},
@@ -53,7 +53,12 @@ func (Contacts) Fields(d Defs) []FieldSpec {
 			"leadid", "salesforceid", "hubspotid", "crmid"}},
 		{Key: "created_at", Label: "Created at", Synonyms: []string{"createdat", "created", "createdate", "createddate",
 			"datecreated", "createdon", "createdtime"}},
-	}, customSpecs(d.Custom)...)
+	}
+	specs = append(specs, addressSpecs(nil)...)
+	specs = append(specs, FieldSpec{Key: "time_zone", Label: "Time zone", Synonyms: []string{"timezone", "tz", "contacttimezone",
+		"ianatimezone", "zeitzone", "fuseauhoraire"}})
+	specs = append(specs, linkSpecs()...)
+	return append(specs, customSpecs(d.Custom)...)
 }
 
 // Adjust: with no phone column, a mobile column is the phone.
@@ -80,21 +85,24 @@ var lifecycleWords = map[string]string{
 
 // contactRow is a contact as the import reads and writes it.
 type contactRow struct {
-	ID         crm.ID              `json:"id"`
-	First      string              `json:"first_name"`
-	Last       string              `json:"last_name"`
-	Emails     []records.EmailAddr `json:"emails"`
-	Phones     []records.PhoneNum  `json:"phones"`
-	Title      string              `json:"title"`
-	CompanyID  crm.ID              `json:"company_id"`
-	Owner      crm.ID              `json:"owner_id"`
-	Lifecycle  string              `json:"lifecycle"`
-	Source     string              `json:"source"`
-	Tags       []string            `json:"tags"`
-	Custom     map[string]any      `json:"custom"`
-	ExternalID string              `json:"external_id"`
-	Created    int64               `json:"-"`
-	Version    int64               `json:"version"`
+	ID              crm.ID              `json:"id"`
+	First           string              `json:"first_name"`
+	Last            string              `json:"last_name"`
+	Emails          []records.EmailAddr `json:"emails"`
+	Phones          []records.PhoneNum  `json:"phones"`
+	Title           string              `json:"title"`
+	CompanyID       crm.ID              `json:"company_id"`
+	Owner           crm.ID              `json:"owner_id"`
+	Lifecycle       string              `json:"lifecycle"`
+	Source          string              `json:"source"`
+	records.Address                     // street, city, … (flat in the JSON, as events name them)
+	TimeZone        string              `json:"time_zone"`
+	Links           []records.Link      `json:"links"`
+	Tags            []string            `json:"tags"`
+	Custom          map[string]any      `json:"custom"`
+	ExternalID      string              `json:"external_id"`
+	Created         int64               `json:"-"`
+	Version         int64               `json:"version"`
 }
 
 func (c *contactRow) email() string {
@@ -207,6 +215,19 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 		note(&Outcome{Action: Warned, Field: "company_domain", Value: vals["company_domain"], Message: "not a domain; left out"})
 		p.co.domain = ""
 	}
+	if p.co.domain != "" {
+		// A profile on a social site (LinkedIn's "URL", a "Website" of
+		// linkedin.com/in/…) is the person's link, not their company.
+		if l, ok := profileLink(vals["company_domain"]); ok {
+			p.co.domain = ""
+			c.Links = append(c.Links, l)
+		}
+	}
+	if b.place.any {
+		if bad := b.parsePlace(&p, vals, note); bad != nil {
+			return p, *bad
+		}
+	}
 	return p, Outcome{Notes: notes}
 }
 
@@ -243,7 +264,8 @@ func hasEmail(list []records.EmailAddr, e string) bool {
 
 // merge applies a parsed row to a contact: the fields the row sets
 // replace the stored ones (a new primary email or phone keeps the old one
-// as a secondary), tags are added, custom values overlaid.
+// as a secondary; an address is replaced as a whole, see setAddress),
+// tags and links are added, custom values overlaid.
 func merge(dst *contactRow, p parsed) {
 	src := p.c
 	if p.set["first_name"] {
@@ -287,6 +309,9 @@ func merge(dst *contactRow, p parsed) {
 	set("source", &dst.Source, src.Source)
 	set("lifecycle", &dst.Lifecycle, src.Lifecycle)
 	set("external_id", &dst.ExternalID, src.ExternalID)
+	setAddress(&dst.Address, src.Address, p.set)
+	set("time_zone", &dst.TimeZone, src.TimeZone)
+	mergeLinks(&dst.Links, src.Links)
 	for _, t := range src.Tags {
 		if !slices.Contains(dst.Tags, t) && len(dst.Tags) < 50 {
 			dst.Tags = append(dst.Tags, t)

@@ -40,6 +40,8 @@ type contactBatch struct {
 	pending    map[crm.ID]*contactRow // created in the batch not yet flushed
 	updates    []contactUpdate
 	written    written // the contact the last row created or updated
+	place      placeFields
+	zones      zones
 }
 
 // written is the contact a row wrote and whether this import created it
@@ -60,7 +62,7 @@ var matchColumns = map[string]string{"email": "email", "phone": "phone_digits", 
 // contacts and its companies by name and domain, one entry per record.
 func (Contacts) Start(tx *store.Tx, r *Run) (Batch, error) {
 	b := &contactBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
-		keys: newKeySet(), pending: map[crm.ID]*contactRow{}}
+		keys: newKeySet(), pending: map[crm.ID]*contactRow{}, place: placeFieldsOf(r.Plan), zones: zones{}}
 	if col := matchColumns[b.match]; col != "" {
 		rows, err := tx.Query(`SELECT `+col+`, id, owner_id, import_id FROM contacts
 			WHERE workspace_id = ? AND deleted_at IS NULL AND `+col+` <> ''`, r.WorkspaceID)
@@ -222,7 +224,8 @@ func (b *contactBatch) suppress(p *parsed, vals map[string]string, found bool, o
 // before the detach becomes an update of its staged row, which the
 // detached batch's Flush has written by then.
 func (b *contactBatch) Detach() Batch {
-	w := &contactBatch{run: b.run, match: b.match, policy: b.policy, cos: b.cos.detach(), creates: b.creates, updates: b.updates}
+	w := &contactBatch{run: b.run, match: b.match, policy: b.policy, cos: b.cos.detach(), creates: b.creates, updates: b.updates,
+		place: b.place}
 	b.creates, b.updates = nil, nil
 	clear(b.pending)
 	return w
@@ -231,6 +234,18 @@ func (b *contactBatch) Detach() Batch {
 var contactInsertCols = []string{"id", "workspace_id", "first_name", "last_name", "email", "emails", "phone", "phone_digits",
 	"phones", "title", "company_id", "owner_id", "lifecycle", "source", "tags", "custom", "external_id", "import_id",
 	"created_by", "updated_by", "created_at", "updated_at", "version"}
+
+// contactPlaceCols are the columns of the address, time zone and links. A
+// batch whose new contacts have none leaves them out of the staging
+// table's insert (their defaults are the empty values): most big files
+// have none, and every column costs per row.
+var contactPlaceCols = []string{"street", "city", "state", "postal_code", "country", "time_zone", "links"}
+
+var contactAllCols = append(slices.Clip(contactInsertCols), contactPlaceCols...)
+
+func (c *contactRow) hasPlace() bool {
+	return c.Address != (records.Address{}) || c.TimeZone != "" || len(c.Links) > 0
+}
 
 // Flush implements Batch: new companies, then new contacts into the
 // staging table (stage.go), then updates one by one (each keeps a
@@ -249,13 +264,22 @@ func (b *contactBatch) Flush(tx *store.Tx) error {
 		return err
 	}
 	ws, by, now := b.run.WorkspaceID, b.run.Principal.UserID, store.Micros(b.run.Now)
+	cols := contactInsertCols
+	if slices.ContainsFunc(b.creates, (*contactRow).hasPlace) {
+		cols = contactAllCols
+	}
 	rows := make([][]any, 0, len(b.creates))
 	for _, c := range b.creates {
-		rows = append(rows, []any{c.ID, ws, c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()),
+		row := make([]any, 0, len(cols))
+		row = append(row, c.ID, ws, c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()),
 			jsonText(c.Phones), c.Title, c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom),
-			c.ExternalID, b.run.ID, by, by, c.Created, now, c.Version})
+			c.ExternalID, b.run.ID, by, by, c.Created, now, c.Version)
+		if len(cols) > len(contactInsertCols) {
+			row = append(row, c.Street, c.City, c.State, c.PostalCode, c.Country, c.TimeZone, linksText(c.Links))
+		}
+		rows = append(rows, row)
 	}
-	if err := insertRows(tx, stageTable, contactInsertCols, rows); err != nil {
+	if err := insertRows(tx, stageTable, cols, rows); err != nil {
 		return err
 	}
 	for _, u := range b.updates {
@@ -267,20 +291,20 @@ func (b *contactBatch) Flush(tx *store.Tx) error {
 }
 
 const contactSelect = `SELECT id, first_name, last_name, emails, phones, title, company_id, owner_id, lifecycle, source, tags,
-	custom, external_id, version FROM contacts`
+	custom, external_id, street, city, state, postal_code, country, time_zone, links, version FROM contacts`
 
 func scanContact(row interface{ Scan(...any) error }) (contactRow, error) {
 	var c contactRow
-	var emails, phones, tags, custom string
+	var emails, phones, tags, custom, links string
 	err := row.Scan(&c.ID, &c.First, &c.Last, &emails, &phones, &c.Title, &c.CompanyID, &c.Owner, &c.Lifecycle, &c.Source,
-		&tags, &custom, &c.ExternalID, &c.Version)
+		&tags, &custom, &c.ExternalID, &c.Street, &c.City, &c.State, &c.PostalCode, &c.Country, &c.TimeZone, &links, &c.Version)
 	if err != nil {
 		return c, err
 	}
 	for _, j := range []struct {
 		s string
 		d any
-	}{{emails, &c.Emails}, {phones, &c.Phones}, {tags, &c.Tags}, {custom, &c.Custom}} {
+	}{{emails, &c.Emails}, {phones, &c.Phones}, {tags, &c.Tags}, {custom, &c.Custom}, {links, &c.Links}} {
 		if err := json.Unmarshal([]byte(j.s), j.d); err != nil {
 			return c, errf("contact %d: %w", c.ID, err)
 		}
@@ -290,7 +314,7 @@ func scanContact(row interface{ Scan(...any) error }) (contactRow, error) {
 
 // stageSelect reads a staged contact like contactSelect reads a stored one.
 const stageSelect = `SELECT id, first_name, last_name, emails, phones, title, company_id, owner_id, lifecycle, source, tags,
-	custom, external_id, version FROM ` + stageTable + ` WHERE workspace_id = ? AND id = ?`
+	custom, external_id, street, city, state, postal_code, country, time_zone, links, version FROM ` + stageTable + ` WHERE workspace_id = ? AND id = ?`
 
 func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 	ws := b.run.WorkspaceID
@@ -314,6 +338,7 @@ func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 	}
 	c := old
 	c.Emails, c.Phones, c.Tags = append(c.Emails[:0:0], old.Emails...), append(c.Phones[:0:0], old.Phones...), append(c.Tags[:0:0], old.Tags...)
+	c.Links = slices.Clone(old.Links)
 	c.Custom = map[string]any{}
 	for k, v := range old.Custom {
 		c.Custom[k] = v
@@ -325,10 +350,12 @@ func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 	}
 	c.Version = old.Version + 1
 	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
-		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?, updated_by = ?,
-		updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
+		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?, street = ?, city = ?,
+		state = ?, postal_code = ?, country = ?, time_zone = ?, links = ?, updated_by = ?, updated_at = ?, version = ?
+		WHERE workspace_id = ? AND id = ?`,
 		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()), jsonText(c.Phones), c.Title,
 		c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
+		c.Street, c.City, c.State, c.PostalCode, c.Country, c.TimeZone, linksText(c.Links),
 		b.run.Principal.UserID, store.Micros(b.run.Now), c.Version, ws, c.ID)
 	if err != nil {
 		return errf("update contact %d: %w", c.ID, err)
@@ -347,7 +374,7 @@ func (b *contactBatch) update(tx *store.Tx, u contactUpdate) error {
 // earlier batch: no before-image, no event (it does not exist yet).
 func (b *contactBatch) updateStaged(tx *store.Tx, old contactRow, u contactUpdate) error {
 	c := old
-	c.Emails, c.Phones, c.Tags = slices.Clone(old.Emails), slices.Clone(old.Phones), slices.Clone(old.Tags)
+	c.Emails, c.Phones, c.Tags, c.Links = slices.Clone(old.Emails), slices.Clone(old.Phones), slices.Clone(old.Tags), slices.Clone(old.Links)
 	c.Custom = maps.Clone(old.Custom)
 	merge(&c, u.p)
 	if reflect.DeepEqual(old, c) {
@@ -355,9 +382,11 @@ func (b *contactBatch) updateStaged(tx *store.Tx, old contactRow, u contactUpdat
 	}
 	_, err := tx.Exec(`UPDATE `+stageTable+` SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?,
 		phones = ?, title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?,
+		street = ?, city = ?, state = ?, postal_code = ?, country = ?, time_zone = ?, links = ?,
 		updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
 		c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()), jsonText(c.Phones), c.Title,
 		c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
+		c.Street, c.City, c.State, c.PostalCode, c.Country, c.TimeZone, linksText(c.Links),
 		b.run.Principal.UserID, store.Micros(b.run.Now), old.Version+1, b.run.WorkspaceID, c.ID)
 	if err != nil {
 		return errf("update staged contact %d: %w", c.ID, err)

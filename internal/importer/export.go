@@ -26,7 +26,8 @@ const (
 // stable order; custom fields follow by position. Every name maps back to
 // its field on import, so an exported file re-imports as it is.
 var ContactHeader = []string{"First Name", "Last Name", "Email", "Other Emails", "Phone", "Other Phones", "Job Title",
-	"Company Name", "Company Domain", "Lifecycle", "Source", "Tags", "Owner", "Created At"}
+	"Company Name", "Company Domain", "Lifecycle", "Source", "Tags", "Owner", "Created At", "Street", "City", "State",
+	"Postal Code", "Country", "Time Zone", "Links"}
 
 // ExportContacts streams the contacts matching q (filter and sort of a list
 // view) that p may export, to w in format; it returns how many it wrote.
@@ -155,7 +156,24 @@ func contactColumns(defs []records.FieldDef) []column[records.ExportRow] {
 		{"Owner", func(r *records.ExportRow) string { return r.OwnerEmail }},
 		{"Created At", func(r *records.ExportRow) string { return r.CreatedAt.UTC().Format(time.RFC3339Nano) }},
 	}
+	all = append(all, addressColumns(func(r *records.ExportRow) *records.Address { return &r.Address })...)
+	all = append(all,
+		column[records.ExportRow]{"Time Zone", func(r *records.ExportRow) string { return r.TimeZone }},
+		column[records.ExportRow]{"Links", func(r *records.ExportRow) string { return formatLinks(r.Links) }})
 	return append(all, customColumns(defs, func(r *records.ExportRow) map[string]any { return r.Custom })...)
+}
+
+// addressColumns are the columns of an address: Street (its lines
+// separated by line breaks), City, State, Postal Code and Country, the
+// headers the address fields map back on import.
+func addressColumns[T any](addr func(*T) *records.Address) []column[T] {
+	return []column[T]{
+		{"Street", func(r *T) string { return addr(r).Street }},
+		{"City", func(r *T) string { return addr(r).City }},
+		{"State", func(r *T) string { return addr(r).State }},
+		{"Postal Code", func(r *T) string { return addr(r).PostalCode }},
+		{"Country", func(r *T) string { return addr(r).Country }},
+	}
 }
 
 // customColumns are the live custom fields' columns, by position.
@@ -270,13 +288,19 @@ var listHeaders = map[string]map[string][]string{
 	"contact": {
 		"name": {"First Name", "Last Name"}, "email": {"Email"}, "phone": {"Phone"}, "title": {"Job Title"},
 		"company": {"Company Name"}, "lifecycle": {"Lifecycle"}, "owner": {"Owner"}, "source": {"Source"},
-		"tags": {"Tags"}, "created_at": {"Created At"},
+		"tags": {"Tags"}, "created_at": {"Created At"}, "time_zone": {"Time Zone"}, "links": {"Links"},
+		"street": {"Street"}, "city": {"City"}, "state": {"State"}, "postal_code": {"Postal Code"}, "country": {"Country"},
+		"address": addressHeaders,
 	},
 	"company": {
 		"name": {"Name"}, "domain": {"Domain"}, "industry": {"Industry"}, "size": {"Employees"}, "phone": {"Phone"},
 		"tags": {"Tags"}, "owner": {"Owner"},
+		"street": {"Street"}, "city": {"City"}, "state": {"State"}, "postal_code": {"Postal Code"}, "country": {"Country"},
+		"address": addressHeaders,
 	},
 }
+
+var addressHeaders = []string{"Street", "City", "State", "Postal Code", "Country"}
 
 // ListColumns turns a list view's column keys (name, email, custom.region,
 // …) for object (contact, company) into export column headers, in the

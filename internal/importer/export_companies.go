@@ -13,7 +13,8 @@ import (
 // CompanyHeader is the fixed part of a company export's header, in its
 // stable order; custom fields follow by position. Every name maps back to
 // its field on a company import, so an exported file re-imports as it is.
-var CompanyHeader = []string{"Name", "Domain", "Other Domains", "Industry", "Employees", "Phone", "Tags", "Owner"}
+var CompanyHeader = []string{"Name", "Domain", "Other Domains", "Industry", "Employees", "Phone", "Tags", "Owner", "Street", "City",
+	"State", "Postal Code", "Country"}
 
 // companyColumns are the columns of a company export.
 func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] {
@@ -38,6 +39,7 @@ func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] 
 		{"Tags", func(r *row) string { return joinList(r.Tags) }},
 		{"Owner", func(r *row) string { return r.OwnerEmail }},
 	}
+	all = append(all, addressColumns(func(r *row) *records.Address { return &r.Address })...)
 	return append(all, customColumns(defs, func(r *row) map[string]any { return r.Custom })...)
 }
 

@@ -83,15 +83,27 @@ func norm(s string) string {
 
 // AutoMap maps each header to the field whose key, label or known synonym
 // (the export headers of the usual CRMs and address books) it names. Each
-// field takes at most one column, the first that names it.
+// field takes at most one column, the first that names it. A field's own
+// key or label comes before another's synonym: a workspace's custom field
+// region takes a "Region" column, which would otherwise be the state.
 func AutoMap(kind Kind, header []string, d Defs) Template {
 	specs := kind.Fields(d)
 	by := map[string]string{}
+	add := func(s, key string) {
+		if _, dup := by[s]; !dup && s != "" {
+			by[s] = key
+		}
+	}
 	for _, f := range specs {
-		for _, s := range append([]string{norm(f.Key), norm(f.Label)}, f.Synonyms...) {
-			if _, dup := by[s]; !dup && s != "" {
-				by[s] = f.Key
-			}
+		add(norm(f.Key), f.Key)
+		add(norm(f.Label), f.Key)
+		if f.Custom != nil {
+			add(norm(f.Custom.Key), f.Key) // its key without "custom."
+		}
+	}
+	for _, f := range specs {
+		for _, s := range f.Synonyms {
+			add(s, f.Key)
 		}
 	}
 	t := Template{Kind: kind.Name(), Dedupe: kind.DefaultDedupe()}

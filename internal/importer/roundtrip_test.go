@@ -120,6 +120,22 @@ func TestRoundTrip(t *testing.T) {
 			}
 			_, err = tx.Exec(`UPDATE contacts SET title = '=HYPERLINK("x")', first_name = ?, source = 'He said "hi", then left'
 				WHERE workspace_id = ? AND id = (SELECT max(id) FROM contacts WHERE workspace_id = ?)`, "Line\nBreak", a.WorkspaceID, a.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			// Streets of two lines, postal codes and links (the seed gives
+			// cities, states, countries and time zones); one contact's link
+			// labels hold the list separators.
+			_, err = tx.Exec(`UPDATE contacts SET street = ?, postal_code = '10117', links = ?
+				WHERE workspace_id = ? AND id IN (SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 5 OFFSET 20)`,
+				"Unter den Linden 1\nHof 2", `[{"label":"LinkedIn","url":"https://www.linkedin.com/in/ada"},{"label":"Website","url":"https://ada.example/"}]`,
+				a.WorkspaceID, a.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(`UPDATE contacts SET street = '-Minus Street 1', links = ?
+				WHERE workspace_id = ? AND id = (SELECT min(id) FROM contacts WHERE workspace_id = ?)`,
+				`[{"label":"Talks; slides, 2024","url":"https://talks.example/a;b"},{"label":"X","url":"https://x.com/grace"}]`, a.WorkspaceID, a.WorkspaceID)
 			return err
 		})
 		if err != nil {
@@ -151,13 +167,26 @@ func TestRoundTrip(t *testing.T) {
 		if !strings.Contains(string(first), `'=HYPERLINK`) || !strings.Contains(string(first), "Region,Lead score,VIP") {
 			t.Fatalf("export lacks the formula guard or custom columns:\n%.400s", first)
 		}
+		// The address, time zone and links are in the file (so the equal
+		// second export shows the import kept them).
+		for _, s := range []string{"Created At,Street,City,State,Postal Code,Country,Time Zone,Links,Region",
+			"\"Unter den Linden 1\nHof 2\",", ",10117,", "America/New_York,",
+			",LinkedIn: https://www.linkedin.com/in/ada; Website: https://ada.example/,",
+			"'-Minus Street 1,", `"""Talks; slides, 2024"": https://talks.example/a;b; X: https://x.com/grace"`} {
+			if !strings.Contains(string(first), s) {
+				t.Fatalf("export lacks %q:\n%.800s", s, first)
+			}
+		}
 		if x := export(t, db, a, "xlsx"); !bytes.HasPrefix(x, []byte("PK")) {
 			t.Fatal("xlsx is not a zip")
 		}
 		v := string(export(t, db, a, "vcf"))
 		if strings.Count(v, "BEGIN:VCARD\r\n") != res.Contacts || !strings.Contains(v, "EMAIL;TYPE=INTERNET:second.") ||
-			!strings.Contains(v, `FN:Line\nBreak`) || !strings.Contains(v, "TEL;TYPE=VOICE,PREF:+") || !strings.Contains(v, `CATEGORIES:hot lead,vip`) {
-			t.Fatalf("vcard:\n%.600s", v)
+			!strings.Contains(v, `FN:Line\nBreak`) || !strings.Contains(v, "TEL;TYPE=VOICE,PREF:+") || !strings.Contains(v, `CATEGORIES:hot lead,vip`) ||
+			!strings.Contains(v, "\r\nADR:;;Unter den Linden 1\\nHof 2;") || !strings.Contains(v, "\r\nTZ;VALUE=text:America/New_York\r\n") ||
+			!strings.Contains(v, "\r\nURL;TYPE=LinkedIn:https://www.linkedin.com/in/ada\r\n") ||
+			!strings.Contains(v, "\r\nURL;TYPE=\"Talks; slides, 2024\":https://talks.example/a;b\r\n") {
+			t.Fatalf("vcard:\n%.1200s", v)
 		}
 	})
 }
@@ -184,6 +213,13 @@ func TestCompanyRoundTrip(t *testing.T) {
 			}
 			if _, err := tx.Exec(`UPDATE companies SET name = '=cmd|x', industry = 'Food, "fine" and more'
 				WHERE workspace_id = ? AND id = (SELECT max(id) FROM companies WHERE workspace_id = ?)`, a.WorkspaceID, a.WorkspaceID); err != nil {
+				return err
+			}
+			// Streets and postal codes (the seed gives cities, states and
+			// countries), one street of two lines.
+			if _, err := tx.Exec(`UPDATE companies SET street = ?, postal_code = 'SW1Y 4JH'
+				WHERE workspace_id = ? AND id IN (SELECT id FROM companies WHERE workspace_id = ? ORDER BY id LIMIT 4 OFFSET 2)`,
+				"12 St James's Square\nSuite 3", a.WorkspaceID, a.WorkspaceID); err != nil {
 				return err
 			}
 			// Other domains on the first three companies.
@@ -213,12 +249,14 @@ func TestCompanyRoundTrip(t *testing.T) {
 			return buf.Bytes()
 		}
 		first := exportCo(a, records.ListQuery{}, "csv", nil)
-		if !strings.HasPrefix(string(first), "Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner,Tier\n") ||
+		if !strings.HasPrefix(string(first), "Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner,Street,City,State,Postal Code,Country,Tier\n") ||
+			!strings.Contains(string(first), ",\"12 St James's Square\nSuite 3\",") || !strings.Contains(string(first), ",SW1Y 4JH,") ||
+			!strings.Contains(string(first), ",Boston,MA,") ||
 			!strings.Contains(string(first), ",other2-0.example; other2-1.example; other2-2.example,") ||
 			!strings.Contains(string(first), "'=cmd|x") || !strings.Contains(string(first), "250,+1 555 0100,partner; emea,") {
 			t.Fatalf("export:\n%.600s", first)
 		}
-		if n := strings.Count(string(first), "\n"); n != res.Companies+1 {
+		if n := strings.Count(string(first), "\n") - strings.Count(string(first), "Square\nSuite"); n != res.Companies+1 {
 			t.Fatalf("%d lines for %d companies", n, res.Companies)
 		}
 

@@ -136,7 +136,7 @@ func moveStaged(tx *store.Tx, r *Run, rebuild bool) error {
 // first two arguments; and is more conditions on the staged rows) into
 // contacts, in id order.
 func mergeSQL(tx *store.Tx, and string) string {
-	cols := strings.Join(contactInsertCols, ", ")
+	cols := strings.Join(contactAllCols, ", ")
 	sel, verb := cols, "INSERT"
 	if tx.Dialect() == store.Postgres {
 		sel = strings.NewReplacer("emails", "emails::jsonb", "phones", "phones::jsonb", "tags", "tags::jsonb", "custom", "custom::jsonb").Replace(cols)

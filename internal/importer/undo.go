@@ -118,12 +118,19 @@ func restoreContact(tx *store.Tx, r *Run, before string, version int64) (bool, e
 	} else if err != nil {
 		return false, err
 	}
+	// Before-images from before imports wrote addresses, time zones and
+	// links have none: those are left as they are.
+	if !strings.Contains(before, `"time_zone"`) {
+		c.Address, c.TimeZone, c.Links = cur.Address, cur.TimeZone, cur.Links
+	}
 	email, phone := c.email(), c.phone()
 	_, err = tx.Exec(`UPDATE contacts SET first_name = ?, last_name = ?, email = ?, emails = ?, phone = ?, phone_digits = ?, phones = ?,
-		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?, updated_by = ?,
+		title = ?, company_id = ?, owner_id = ?, lifecycle = ?, source = ?, tags = ?, custom = ?, external_id = ?, street = ?, city = ?,
+		state = ?, postal_code = ?, country = ?, time_zone = ?, links = ?, updated_by = ?,
 		updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?`,
 		c.First, c.Last, email, jsonText(c.Emails), phone, crm.Digits(phone), jsonText(c.Phones), c.Title, c.CompanyID, c.Owner,
-		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.Principal.UserID, store.Micros(r.Now),
+		c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, c.Street, c.City, c.State, c.PostalCode, c.Country,
+		c.TimeZone, linksText(c.Links), r.Principal.UserID, store.Micros(r.Now),
 		r.WorkspaceID, c.ID, version)
 	if err != nil {
 		return false, errf("undo: restore contact %d: %w", c.ID, err)
@@ -148,10 +155,16 @@ func restoreCompany(tx *store.Tx, r *Run, before string, version int64) (bool, e
 	} else if err != nil {
 		return false, err
 	}
-	_, err = tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, owner_id = ?, tags = ?, custom = ?,
+	// Before-images from before imports wrote addresses have none: the
+	// address is left as it is.
+	if !strings.Contains(before, `"postal_code"`) {
+		c.Address = cur.Address
+	}
+	_, err = tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, street = ?, city = ?, state = ?,
+		postal_code = ?, country = ?, owner_id = ?, tags = ?, custom = ?,
 		external_id = ?, updated_by = ?, updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?`,
-		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Owner, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
-		r.Principal.UserID, store.Micros(r.Now), r.WorkspaceID, c.ID, version)
+		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State, c.PostalCode, c.Country, c.Owner,
+		jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.Principal.UserID, store.Micros(r.Now), r.WorkspaceID, c.ID, version)
 	if err != nil {
 		return false, errf("undo: restore company %d: %w", c.ID, err)
 	}

@@ -49,6 +49,15 @@ func (s *vcardSink) row(r *records.ExportRow) error {
 		}
 		s.line("TEL;TYPE=" + typ + ":" + vEscape(p.Phone))
 	}
+	if a := r.Address; !a.IsZero() {
+		s.line("ADR:;;" + vEscape(a.Street) + ";" + vEscape(a.City) + ";" + vEscape(a.State) + ";" + vEscape(a.PostalCode) + ";" + vEscape(a.Country))
+	}
+	if r.TimeZone != "" {
+		s.line("TZ;VALUE=text:" + vEscape(r.TimeZone)) // 3.0's default value type is an offset
+	}
+	for _, l := range r.Links {
+		s.line("URL;TYPE=" + vParam(l.Label) + ":" + l.URL)
+	}
 	if len(r.Tags) > 0 {
 		parts := make([]string, len(r.Tags))
 		for i, t := range r.Tags {
@@ -82,3 +91,15 @@ func (s *vcardSink) line(l string) error {
 var vEscaper = strings.NewReplacer(`\`, `\\`, ",", `\,`, ";", `\;`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
 
 func vEscape(s string) string { return vEscaper.Replace(s) }
+
+// vParam writes a parameter value: quoted unless it is a plain word (a
+// label may hold spaces, commas or colons). A parameter value cannot hold
+// a double quote; it becomes an apostrophe.
+func vParam(s string) string {
+	for _, r := range s {
+		if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return `"` + strings.ReplaceAll(s, `"`, "'") + `"`
+		}
+	}
+	return s
+}

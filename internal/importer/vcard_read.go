@@ -16,10 +16,15 @@ import (
 
 // vCardHeader is the header a vCard file is read with: one column per
 // property the import can use, so vCards go through the same mapping as a
-// CSV of the same contacts. Columns that match no field (Address, Note,
-// Birthday, Home Page) can be mapped to custom fields.
+// CSV of the same contacts. The preferred ADR gives the address parts;
+// Links holds every URL as "Label: URL" (the label from its TYPE), as the
+// CSV export writes them. Columns that match no field (Address, the ADR
+// in one line; Note; Home Page, the first URL; Birthday) can be mapped to
+// custom fields; Address and Home Page come after the columns that take
+// their values, so they stay unmapped unless chosen.
 var vCardHeader = []string{"Full Name", "First Name", "Last Name", "Email", "Other Emails", "Phone", "Other Phones",
-	"Company", "Job Title", "Address", "Note", "Categories", "Home Page", "Birthday", "UID"}
+	"Company", "Job Title", "Street", "City", "State", "Postal Code", "Country", "Time Zone", "Links",
+	"Address", "Note", "Categories", "Home Page", "Birthday", "UID"}
 
 const (
 	vcFN = iota
@@ -31,6 +36,13 @@ const (
 	vcPhones
 	vcOrg
 	vcTitle
+	vcStreet
+	vcCity
+	vcState
+	vcPostal
+	vcCountry
+	vcTZ
+	vcLinks
 	vcAdr
 	vcNote
 	vcCategories
@@ -149,6 +161,8 @@ func (r *vcardReader) Read() (Row, error) {
 	var row Row
 	in, long := false, false
 	var emails, phones []vcValue
+	var adr *vcAddress
+	var links []string
 	for {
 		start, startLine := r.off, r.line
 		s, l, err := r.logical()
@@ -180,13 +194,14 @@ func (r *vcardReader) Read() (Row, error) {
 			}
 			in = true
 			row = Row{Line: startLine, Offset: start, Fields: make([]string, len(vCardHeader))}
-			emails, phones, long = nil, nil, false
+			emails, phones, long, adr, links = nil, nil, false, nil, nil
 			continue
 		case !in:
 			continue
 		case name == "END" && strings.EqualFold(value, "VCARD"):
 			row.End = r.off
 			finishCard(&row, emails, phones)
+			finishPlace(&row, adr, links)
 			if long {
 				row.Problems = append(row.Problems, Problem{Line: row.Line, Severity: Error,
 					Message: fmt.Sprintf("the card has a line longer than %d bytes", r.lim.MaxRowBytes)})
@@ -221,16 +236,22 @@ func (r *vcardReader) Read() (Row, error) {
 		case "TITLE":
 			row.Fields[vcTitle] = unescapeText(text)
 		case "ADR":
-			if row.Fields[vcAdr] == "" {
-				row.Fields[vcAdr] = joinNonEmpty(splitStructured(text), ", ")
+			if a := (vcAddress{splitStructured(text), prefOf(params)}); adr == nil || a.pref < adr.pref {
+				adr = &a
 			}
+		case "TZ":
+			row.Fields[vcTZ] = strings.TrimSpace(unescapeText(text))
 		case "NOTE":
 			row.Fields[vcNote] = unescapeText(text)
 		case "CATEGORIES":
 			row.Fields[vcCategories] = joinNonEmpty(splitList(unescapeText(text)), "; ")
 		case "URL":
+			u := strings.TrimSpace(unescapeText(text))
 			if row.Fields[vcURL] == "" {
-				row.Fields[vcURL] = unescapeText(text)
+				row.Fields[vcURL] = u
+			}
+			if u != "" {
+				links = append(links, linkText(urlLabel(params), u))
 			}
 		case "BDAY":
 			row.Fields[vcBday] = text
