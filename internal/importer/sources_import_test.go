@@ -110,21 +110,25 @@ func TestImportWorkbookAndVCard(t *testing.T) {
 }
 
 // TestWorkbookRoundTripAndResume: contacts exported as XLSX import into a
-// fresh workspace as the same contacts (the CSV exports agree byte for
-// byte), also when the import is cancelled after its first batch and
+// fresh workspace as the same contacts, two-line streets, time zones and
+// links included (the CSV exports agree byte for byte), also when the import is cancelled after its first batch and
 // resumed: a workbook resumes from the sheet row after its checkpoint.
 func TestWorkbookRoundTripAndResume(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		a := member(t, db, 0, crm.RoleOwner, "a@example.com")
 		var csv strings.Builder
-		csv.WriteString("First Name,Last Name,Email,Phone,Job Title,Company Name,Tags\n")
+		csv.WriteString("First Name,Last Name,Email,Phone,Job Title,Company Name,Tags,Street,City,Time Zone,Links\n")
 		for i := range 25 {
-			fmt.Fprintf(&csv, "P%d,Q%d,p%d@example.com,+1 555 0100 %03d,T%d,Co %d,\"x, y\"\n", i, i, i, i, i, i%4)
+			fmt.Fprintf(&csv, "P%d,Q%d,p%d@example.com,+1 555 0100 %03d,T%d,Co %d,\"x, y\",\"%d Main St\nFloor 2\",Austin,America/Chicago,"+
+				"\"\"\"Talks, slides\"\": talks.example/p%d; linkedin.com/in/p%d\"\n", i, i, i, i, i, i%4, i, i, i)
 		}
 		if imp := runImport(t, db, a, "contacts", csv.String(), nil, false); imp.Summary() != "created=25 updated=0 skipped=0 errors=0" {
 			t.Fatalf("seed: %s", imp.Summary())
 		}
 		want := export(t, db, a, "csv")
+		if !bytes.Contains(want, []byte(`,"3 Main St`+"\n"+`Floor 2",Austin,,,,America/Chicago,"""Talks, slides"": https://talks.example/p3; LinkedIn: https://linkedin.com/in/p3"`)) {
+			t.Fatalf("export:\n%.600s", want)
+		}
 		path := filepath.Join(t.TempDir(), "people.xlsx")
 		if err := os.WriteFile(path, export(t, db, a, "xlsx"), 0o600); err != nil {
 			t.Fatal(err)
