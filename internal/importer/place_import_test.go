@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -206,6 +207,50 @@ func TestVCardPlace(t *testing.T) {
 		}
 		if again := strings.Join(placesOf(t, db, b.WorkspaceID, "contacts"), "\n"); again != got {
 			t.Fatalf("after the vCard round trip:\n%s\nwant:\n%s", again, got)
+		}
+	})
+}
+
+// TestUndoOldBeforeImage: a before-image kept before imports wrote
+// addresses, time zones and links (it has no such keys) restores the rest
+// and leaves those as they are, rather than clearing them.
+func TestUndoOldBeforeImage(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "oldimage@example.com")
+		existing(t, db, p, records.NewContact{FirstName: "Ada", Email: "ada@example.com", Title: "Countess",
+			Address: records.Address{City: "London"}, TimeZone: "Europe/London", Links: []records.Link{{URL: "https://x.com/ada"}}})
+		imp := runImport(t, db, p, "contacts", "Email,Job Title\nada@example.com,Analyst\n", nil, false)
+		if imp.Summary() != "created=0 updated=1 skipped=0 errors=0" {
+			t.Fatalf("import: %s", imp.Summary())
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			var before string
+			if err := tx.QueryRow(`SELECT before FROM import_before WHERE workspace_id = ? AND import_id = ?`, p.WorkspaceID, imp.ID).Scan(&before); err != nil {
+				return err
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(before), &m); err != nil {
+				return err
+			}
+			for _, k := range []string{"street", "city", "state", "postal_code", "country", "time_zone", "links"} {
+				delete(m, k)
+			}
+			old, _ := json.Marshal(m)
+			_, err := tx.Exec(`UPDATE import_before SET before = ? WHERE workspace_id = ? AND import_id = ?`, string(old), p.WorkspaceID, imp.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, res, err := importer.UndoImport(ctx, db, p, imp.ID); err != nil || res.Restored != 1 {
+			t.Fatalf("undo: %+v %v", res, err)
+		}
+		got := strings.Join(placesOf(t, db, p.WorkspaceID, "contacts"), "\n")
+		if want := `Ada |  | London |  |  |  | Europe/London | [{"label":"X","url":"https://x.com/ada"}]`; got != want {
+			t.Fatalf("after undo: %s\nwant %s", got, want)
+		}
+		if titles := texts(t, db, `SELECT title FROM contacts WHERE workspace_id = ?`, p.WorkspaceID); len(titles) != 1 || titles[0] != "Countess" {
+			t.Fatalf("title after undo: %q", titles)
 		}
 	})
 }
