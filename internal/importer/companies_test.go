@@ -79,7 +79,7 @@ func TestImportCompanyOtherDomains(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		p := member(t, db, 0, crm.RoleAdmin, "doms@example.com")
 		if err := db.Write(ctx, func(tx *store.Tx) error {
-			_, err := records.CreateCompany(tx, p, records.NewCompany{Name: "Acme", Domains: []string{"acme.com", "acme.de"}})
+			_, err := records.CreateCompany(tx, p, records.NewCompany{Name: "Acme", Domains: []string{"acme.com", "acme.de"}, Phone: "+49 30 7654321"})
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -144,6 +144,13 @@ func TestImportCompanyOtherDomains(t *testing.T) {
 		}
 		if got := domains("Acme"); got != "acme.com,acme.de" {
 			t.Errorf("Acme's domains after undo: %s", got)
+		}
+		// The restored company's document is whole again: found by phone.
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) { byPhone, err = records.Search(tx, p, "307654321", 5); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if len(byPhone) != 1 || byPhone[0].Title != "Acme" {
+			t.Errorf("search by phone after undo: %+v", byPhone)
 		}
 	})
 }

@@ -175,7 +175,8 @@ func restoreCompany(tx *store.Tx, r *Run, before string, version int64) (bool, e
 			return false, err
 		}
 	}
-	if err := search.Index(tx, r.WorkspaceID, "company", c.ID, c.Name, strings.Join(append([]string{c.Domain}, append(c.Domains, c.Industry)...), " ")); err != nil {
+	if err := search.Index(tx, r.WorkspaceID, "company", c.ID, c.Name,
+		search.CompanyDoc(append([]string{c.Domain}, c.Domains...), c.Industry, c.Phone)); err != nil {
 		return false, err
 	}
 	c.Version = cur.Version

@@ -25,8 +25,7 @@ func indexContact(tx *store.Tx, ws crm.ID, c Contact) error {
 }
 
 func indexCompany(tx *store.Tx, ws crm.ID, c Company) error {
-	body := append(append([]string{}, c.Domains...), c.Industry, crm.Digits(c.Phone))
-	return search.Index(tx, ws, "company", c.ID, c.Name, strings.Join(body, " "))
+	return search.Index(tx, ws, "company", c.ID, c.Name, search.CompanyDoc(c.Domains, c.Industry, c.Phone))
 }
 
 // Result is a search hit the principal may see.

@@ -435,6 +435,12 @@ func ContactBody(_ store.Dialect, x string) string {
 // CompanyTitle is a company's name.
 func CompanyTitle(_ store.Dialect, x string) string { return x + ".name" }
 
+// CompanyDoc is CompanyBody for one company in Go, for Index: its domains
+// (the primary first), industry and phone digits.
+func CompanyDoc(domains []string, industry, phone string) string {
+	return strings.Join(append(append(append([]string(nil), domains...), industry), crm.Digits(phone)), " ")
+}
+
 // CompanyBody: every domain of the company (company_domains holds those
 // after the primary), the industry and the phone's digits.
 func CompanyBody(d store.Dialect, x string) string {
