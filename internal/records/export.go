@@ -3,6 +3,8 @@ package records
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/tandemcrm/tandem/internal/account"
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -32,7 +34,7 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(`SELECT `+contactCols+`, COALESCE(u.email, '')
+	rows, err := tx.Query(`SELECT `+exportCols+`, COALESCE(u.email, '')
 		FROM contacts c
 		LEFT JOIN users u ON u.id = c.owner_id
 		WHERE `+clause+` ORDER BY `+order, args...)
@@ -86,10 +88,8 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 		batch = append(batch, exportRaw{})
 		r := &batch[len(batch)-1]
 		c := &r.row.Contact
-		a := &c.Address
 		if scanErr = rows.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &r.emails, &c.Phone, &r.phones, &c.Title, &c.CompanyID,
-			&c.OwnerID, &c.Lifecycle, &c.Source, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &r.links, &r.tags,
-			&r.custom, &c.CreatedBy, &c.UpdatedBy, &r.created, &r.updated, &c.Version, &c.CompanySince,
+			&c.OwnerID, &c.Lifecycle, &c.Source, &r.place, &r.tags, &r.custom, &r.created, &r.updated, &c.Version, &c.CompanySince,
 			&r.row.OwnerEmail); scanErr != nil {
 			break
 		}
@@ -123,10 +123,42 @@ func EachContact(tx *store.Tx, p crm.Principal, q ListQuery, fn func(ExportRow) 
 // writing one at a time.
 const exportBatch = 512
 
-// exportRaw is a row as read, its JSON columns not yet decoded.
+// exportCols are the columns an export reads: contactCols without who
+// created and changed a contact, and with its address, time zone and links
+// packed into one (exportPlace). Every column of every row costs a call
+// into SQLite, with its lock, and most contacts have none of these.
+const exportCols = `c.id, c.first_name, c.last_name, c.email, c.emails, c.phone, c.phones, c.title, c.company_id,
+	c.owner_id, c.lifecycle, c.source, ` + exportPlace + `, c.tags, c.custom, c.created_at, c.updated_at, c.version, c.company_since`
+
+// exportPlace is "" for a contact without address, time zone and links,
+// else each of those columns as its length in bytes, ":" and its text.
+const exportPlace = `CASE WHEN c.street = '' AND c.city = '' AND c.state = '' AND c.postal_code = '' AND c.country = ''
+	AND c.time_zone = '' AND c.links = '[]' THEN '' ELSE
+	octet_length(c.street) || ':' || c.street || octet_length(c.city) || ':' || c.city ||
+	octet_length(c.state) || ':' || c.state || octet_length(c.postal_code) || ':' || c.postal_code ||
+	octet_length(c.country) || ':' || c.country || octet_length(c.time_zone) || ':' || c.time_zone ||
+	octet_length(c.links) || ':' || c.links END`
+
+// unpack reads exportPlace's text into parts, in order.
+func unpack(s string, parts ...*string) error {
+	for _, p := range parts {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return fmt.Errorf("records: export: a packed column ends early")
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || i+1+n > len(s) {
+			return fmt.Errorf("records: export: a packed column is not lengths and texts")
+		}
+		*p, s = s[i+1:i+1+n], s[i+1+n:]
+	}
+	return nil
+}
+
+// exportRaw is a row as read, its JSON and packed columns not yet decoded.
 type exportRaw struct {
 	row                                 ExportRow
-	emails, phones, links, tags, custom string
+	emails, phones, place, tags, custom string
 	created, updated                    int64
 }
 
@@ -136,13 +168,20 @@ func (r *exportRaw) emit(companies map[crm.ID]exportCompany, fn func(ExportRow) 
 		c.CompanyName, r.row.CompanyDomain = co.name, co.domain
 	}
 	c.CreatedAt, c.UpdatedAt = store.FromMicros(r.created), store.FromMicros(r.updated)
+	if r.place != "" {
+		a := &c.Address
+		var links string
+		if err := unpack(r.place, &a.Street, &a.City, &a.State, &a.PostalCode, &a.Country, &c.TimeZone, &links); err != nil {
+			return err
+		}
+		if err := decodeList(links, &c.Links); err != nil {
+			return err
+		}
+	}
 	if err := decodeList(r.emails, &c.Emails); err != nil {
 		return err
 	}
 	if err := decodeList(r.phones, &c.Phones); err != nil {
-		return err
-	}
-	if err := decodeList(r.links, &c.Links); err != nil {
 		return err
 	}
 	if err := decodeList(r.tags, &c.Tags); err != nil {

@@ -22,6 +22,7 @@ func TestEachContact(t *testing.T) {
 		ctx := context.Background()
 		p := owner(t, db, crm.RoleAdmin)
 		const n = 1300 // more than two batches
+		place := records.Address{Street: "12:3 Rue de l'Été\n4: étage", City: "Zürich", PostalCode: "8000", Country: "CH:"}
 		if err := db.Write(ctx, func(tx *store.Tx) error {
 			co, err := records.CreateCompany(tx, p, records.NewCompany{Name: "Acme", Domain: "acme.example"})
 			if err != nil {
@@ -33,6 +34,10 @@ func TestEachContact(t *testing.T) {
 			}
 			for i := range n {
 				in := records.NewContact{FirstName: fmt.Sprint("P", i), LastName: "Doe", Tags: []string{"t"}}
+				if i%5 == 0 { // what the export packs into one column, with its separators in the text
+					in.Address = place
+					in.TimeZone, in.Links = "Europe/Zurich", []records.Link{{Label: "a: b", URL: "https://x.example/1:2"}}
+				}
 				switch i % 3 {
 				case 0:
 					in.CompanyID = co.ID
@@ -69,6 +74,10 @@ func TestEachContact(t *testing.T) {
 			}
 			if r.CompanyName+" "+r.CompanyDomain != want && !(want == "" && r.CompanyName == "" && r.CompanyDomain == "") {
 				t.Fatalf("%s: company %q %q", r.FirstName, r.CompanyName, r.CompanyDomain)
+			}
+			if (num%5 == 0) != (r.Address == place && r.TimeZone == "Europe/Zurich" && len(r.Links) == 1 && r.Links[0].Label == "a: b" &&
+				r.Links[0].URL == "https://x.example/1:2") || (num%5 != 0 && (!r.Address.IsZero() || r.TimeZone != "" || len(r.Links) != 0)) {
+				t.Fatalf("%s: address %+v, zone %q, links %+v", r.FirstName, r.Address, r.TimeZone, r.Links)
 			}
 			if r.OwnerEmail == "" || len(r.Tags) != 1 || r.CreatedAt.IsZero() {
 				t.Fatalf("%s: owner %q tags %v created %v", r.FirstName, r.OwnerEmail, r.Tags, r.CreatedAt)
