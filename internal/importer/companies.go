@@ -38,6 +38,8 @@ func (Companies) Fields(d Defs) []FieldSpec {
 		{Key: "phone", Label: "Phone", Synonyms: []string{"phone", "phonenumber", "telephone", "companyphone", "mainphone"}},
 		{Key: "tags", Label: "Tags", Synonyms: []string{"tags", "tag", "labels", "label", "categories"}},
 		{Key: "owner", Label: "Owner (email)", Synonyms: []string{"owner", "companyowner", "accountowner", "owneremail", "recordowner", "assignedto"}},
+		{Key: "parent", Label: "Parent company (domain or name)", Synonyms: []string{"parentcompany", "parent", "parentaccount",
+			"parentaccountname", "parentcompanyname", "parentorganization", "parentorganisation", "parentname", "parentdomain"}},
 		{Key: "external_id", Label: "External id", Match: true, Synonyms: []string{"id", "externalid", "recordid", "companyid",
 			"accountid", "salesforceid", "hubspotid"}},
 	}, append(addressSpecs(billingSynonyms), customSpecs(d.Custom)...)...)
@@ -57,6 +59,7 @@ type companyRow struct {
 	Phone           string         `json:"phone"`
 	records.Address                // street, city, … (flat in the JSON, as events name them)
 	Owner           crm.ID         `json:"owner_id"`
+	Parent          crm.ID         `json:"parent_id"`
 	Tags            []string       `json:"tags"`
 	Custom          map[string]any `json:"custom"`
 	ExternalID      string         `json:"external_id"`
@@ -72,6 +75,7 @@ type companyBatch struct {
 	pending map[crm.ID]*companyRow
 	updates []companyUpdate
 	addr    []string // the address parts the file has columns for
+	parents *parents // nil when the file has no parent column
 }
 
 type companyUpdate struct {
@@ -97,6 +101,12 @@ func companyKey(match string, c companyRow) string {
 func (Companies) Start(tx *store.Tx, r *Run) (Batch, error) {
 	b := &companyBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
 		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}, addr: mapped(r.Plan, records.AddressFields...)}
+	if len(mapped(r.Plan, "parent")) > 0 {
+		var err error
+		if b.parents, err = loadParents(tx, r.WorkspaceID); err != nil {
+			return nil, err
+		}
+	}
 	if b.match == "" {
 		return b, nil
 	}
@@ -245,6 +255,13 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 		}
 	}
 	if found {
+		if v := vals["parent"]; v != "" && b.parents != nil {
+			c.Parent = b.parents.find(v)
+			if c.Parent == 0 || c.Parent == e.id {
+				delete(set, "parent")
+				b.parents.later(e.id, line, v)
+			}
+		}
 		if p := b.pending[e.id]; p != nil {
 			mergeCompany(p, c, set)
 		} else {
@@ -256,6 +273,14 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 	c.ID, c.Version = b.run.NewID(), 1
 	if c.Owner == 0 {
 		c.Owner = b.run.Principal.UserID
+	}
+	if b.parents != nil {
+		if v := vals["parent"]; v != "" {
+			if c.Parent = b.parents.find(v); c.Parent == 0 {
+				b.parents.later(c.ID, line, v)
+			}
+		}
+		b.parents.add(c.ID, c.Name, append([]string{c.Domain}, c.Domains...))
 	}
 	b.creates = append(b.creates, &c)
 	b.pending[c.ID] = &c
@@ -305,6 +330,9 @@ func mergeCompany(dst *companyRow, src companyRow, set map[string]bool) {
 	if set["size"] {
 		dst.Size = src.Size
 	}
+	if set["parent"] && src.Parent != 0 {
+		dst.Parent = src.Parent
+	}
 	if src.Owner != 0 {
 		dst.Owner = src.Owner
 	}
@@ -322,7 +350,7 @@ func mergeCompany(dst *companyRow, src companyRow, set map[string]bool) {
 }
 
 var companyFullCols = []string{"id", "workspace_id", "name", "domain", "industry", "size", "phone", "street", "city", "state",
-	"postal_code", "country", "owner_id", "tags", "custom", "external_id", "import_id", "created_by", "updated_by", "created_at",
+	"postal_code", "country", "owner_id", "parent_id", "tags", "custom", "external_id", "import_id", "created_by", "updated_by", "created_at",
 	"updated_at", "version"}
 
 // Flush implements Batch.
@@ -339,7 +367,7 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 	rows := make([][]any, 0, len(b.creates))
 	for _, c := range b.creates {
 		rows = append(rows, []any{c.ID, r.WorkspaceID, c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State,
-			c.PostalCode, c.Country, c.Owner, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.ID, by, by, now, now, 1})
+			c.PostalCode, c.Country, c.Owner, c.Parent, jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.ID, by, by, now, now, 1})
 	}
 	if err := insertRows(tx, "companies", companyFullCols, rows); err != nil {
 		return err
@@ -363,8 +391,8 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 
 var companyDomainCols = []string{"workspace_id", "company_id", "domain", "position"}
 
-const companySelect = `SELECT id, name, domain, industry, size, phone, street, city, state, postal_code, country, owner_id, tags,
-	custom, external_id, version FROM companies`
+const companySelect = `SELECT id, name, domain, industry, size, phone, street, city, state, postal_code, country, owner_id, parent_id,
+	tags, custom, external_id, version FROM companies`
 
 // readDomains fills c's other domains from company_domains.
 func readDomains(tx *store.Tx, ws crm.ID, c *companyRow) error {
@@ -400,7 +428,7 @@ func scanCompany(row interface{ Scan(...any) error }) (companyRow, error) {
 	var c companyRow
 	var tags, custom string
 	if err := row.Scan(&c.ID, &c.Name, &c.Domain, &c.Industry, &c.Size, &c.Phone, &c.Street, &c.City, &c.State, &c.PostalCode,
-		&c.Country, &c.Owner, &tags, &custom, &c.ExternalID, &c.Version); err != nil {
+		&c.Country, &c.Owner, &c.Parent, &tags, &custom, &c.ExternalID, &c.Version); err != nil {
 		return c, err
 	}
 	if err := json.Unmarshal([]byte(tags), &c.Tags); err != nil {
@@ -428,15 +456,24 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 		c.Custom[k] = v
 	}
 	mergeCompany(&c, u.c, u.set)
+	if c.Parent != old.Parent && c.Parent != 0 {
+		// Not under one of its own subsidiaries: the parent stays as it was.
+		loop, err := records.IsUnder(tx, ws, c.Parent, c.ID)
+		if err != nil {
+			return err
+		} else if loop {
+			c.Parent = old.Parent
+		}
+	}
 	ch := diffRows(old, c)
 	if len(ch) == 0 {
 		return nil
 	}
 	c.Version = old.Version + 1
 	if _, err := tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, street = ?, city = ?, state = ?,
-		postal_code = ?, country = ?, owner_id = ?, tags = ?, custom = ?,
+		postal_code = ?, country = ?, owner_id = ?, parent_id = ?, tags = ?, custom = ?,
 		external_id = ?, updated_by = ?, updated_at = ?, version = ? WHERE workspace_id = ? AND id = ?`,
-		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State, c.PostalCode, c.Country, c.Owner,
+		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State, c.PostalCode, c.Country, c.Owner, c.Parent,
 		jsonText(c.Tags), jsonText(c.Custom), c.ExternalID,
 		b.run.Principal.UserID, store.Micros(b.run.Now), c.Version, ws, c.ID); err != nil {
 		return errf("update company %d: %w", c.ID, err)
@@ -459,6 +496,11 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 // Finish implements Batch: fresh search documents for the companies that
 // existed before and were updated.
 func (b *companyBatch) Finish(tx *store.Tx) error {
+	if b.parents != nil {
+		if err := b.parents.settle(tx, b.run); err != nil {
+			return err
+		}
+	}
 	if b.run.DryRun {
 		return nil
 	}

@@ -154,8 +154,14 @@ func (b *domainBatch) dropPlanned(tx *store.Tx) error {
 
 // issue writes one report line from Flush (a warning found while writing).
 func (b *domainBatch) issue(tx *store.Tx, line int, a Action, field, value, msg string) error {
+	return b.run.issue(tx, line, a, field, value, msg)
+}
+
+// issue writes one report line found after Row (while writing, or at the
+// end), naming the file's column of field.
+func (r *Run) issue(tx *store.Tx, line int, a Action, field, value, msg string) error {
 	col := field
-	for _, c := range b.run.Plan.Template.Columns {
+	for _, c := range r.Plan.Template.Columns {
 		if c.Field == field && field != "" {
 			col = c.Header
 			break
@@ -165,7 +171,7 @@ func (b *domainBatch) issue(tx *store.Tx, line int, a Action, field, value, msg 
 		value = value[:200] + "…"
 	}
 	_, err := tx.Exec(`INSERT INTO import_issues (id, workspace_id, import_id, line, action, column_name, value, message)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, b.run.NewID(), b.run.WorkspaceID, b.run.ID, line, string(a), col, value, msg)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.NewID(), r.WorkspaceID, r.ID, line, string(a), col, value, msg)
 	return err
 }
 

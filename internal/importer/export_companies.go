@@ -14,7 +14,7 @@ import (
 // stable order; custom fields follow by position. Every name maps back to
 // its field on a company import, so an exported file re-imports as it is.
 var CompanyHeader = []string{"Name", "Domain", "Other Domains", "Industry", "Employees", "Phone", "Tags", "Owner", "Street", "City",
-	"State", "Postal Code", "Country"}
+	"State", "Postal Code", "Country", "Parent Company"}
 
 // companyColumns are the columns of a company export.
 func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] {
@@ -40,6 +40,7 @@ func companyColumns(defs []records.FieldDef) []column[records.CompanyExportRow] 
 		{"Owner", func(r *row) string { return r.OwnerEmail }},
 	}
 	all = append(all, addressColumns(func(r *row) *records.Address { return &r.Address })...)
+	all = append(all, column[row]{"Parent Company", func(r *row) string { return r.Parent }})
 	return append(all, customColumns(defs, func(r *row) map[string]any { return r.Custom })...)
 }
 

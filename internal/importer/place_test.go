@@ -37,7 +37,7 @@ func TestAutoMapPlace(t *testing.T) {
 		{"zoho accounts", Companies{}, "Account Name,Billing Street,Billing City,Billing State,Billing Code,Billing Country",
 			"name,street,city,state,postal_code,country"},
 		{"company export", Companies{}, strings.Join(CompanyHeader, ","),
-			"name,domain,other_domains,industry,size,phone,tags,owner,street,city,state,postal_code,country"},
+			"name,domain,other_domains,industry,size,phone,tags,owner,street,city,state,postal_code,country,parent"},
 	} {
 		if got := fieldsOf(AutoMap(c.kind, strings.Split(c.header, ","), Defs{Custom: custom})); got != c.want {
 			t.Errorf("%s: %s\nwant %s", c.name, got, c.want)

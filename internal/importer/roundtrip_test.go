@@ -199,7 +199,7 @@ func TestCompanyRoundTrip(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		a, users, res := seededOwner(t, db)
 		tier := records.FieldInput{Object: "company", Key: "tier", Label: ptr("Tier"), Type: records.FieldSelect, Options: &[]string{"Gold", "Silver"}}
-		jsonb := ""
+		jsonb, newestDomain := "", ""
 		if db.Dialect() == store.Postgres {
 			jsonb = "::jsonb"
 		}
@@ -221,6 +221,22 @@ func TestCompanyRoundTrip(t *testing.T) {
 				WHERE workspace_id = ? AND id IN (SELECT id FROM companies WHERE workspace_id = ? ORDER BY id LIMIT 4 OFFSET 2)`,
 				"12 St James's Square\nSuite 3", a.WorkspaceID, a.WorkspaceID); err != nil {
 				return err
+			}
+			// Parents: the oldest company (the export's first line) under the
+			// newest (its last line), found only at the import's end; the
+			// newest under the second oldest, found on its own line.
+			byAge, err := tx.IDs(`SELECT id FROM companies WHERE workspace_id = ? ORDER BY created_at, id`, a.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			oldest, second, newest := byAge[0], byAge[1], byAge[len(byAge)-1]
+			if err := tx.QueryRow(`SELECT domain FROM companies WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, newest).Scan(&newestDomain); err != nil {
+				return err
+			}
+			for _, pc := range [][2]crm.ID{{oldest, newest}, {newest, second}} {
+				if _, err := tx.Exec(`UPDATE companies SET parent_id = ? WHERE workspace_id = ? AND id = ?`, pc[1], a.WorkspaceID, pc[0]); err != nil {
+					return err
+				}
 			}
 			// Other domains on the first three companies.
 			ids, err := tx.IDs(`SELECT id FROM companies WHERE workspace_id = ? ORDER BY id LIMIT 3`, a.WorkspaceID)
@@ -249,12 +265,15 @@ func TestCompanyRoundTrip(t *testing.T) {
 			return buf.Bytes()
 		}
 		first := exportCo(a, records.ListQuery{}, "csv", nil)
-		if !strings.HasPrefix(string(first), "Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner,Street,City,State,Postal Code,Country,Tier\n") ||
+		if !strings.HasPrefix(string(first), "Name,Domain,Other Domains,Industry,Employees,Phone,Tags,Owner,Street,City,State,Postal Code,Country,Parent Company,Tier\n") ||
 			!strings.Contains(string(first), ",\"12 St James's Square\nSuite 3\",") || !strings.Contains(string(first), ",SW1Y 4JH,") ||
 			!strings.Contains(string(first), ",Boston,MA,") ||
 			!strings.Contains(string(first), ",other2-0.example; other2-1.example; other2-2.example,") ||
 			!strings.Contains(string(first), "'=cmd|x") || !strings.Contains(string(first), "250,+1 555 0100,partner; emea,") {
 			t.Fatalf("export:\n%.600s", first)
+		}
+		if line2 := strings.SplitN(string(first), "\n", 3)[1]; newestDomain == "" || !strings.Contains(line2, ","+newestDomain+",") {
+			t.Fatalf("the first company's parent (%s) is not on its line: %s", newestDomain, line2)
 		}
 		if n := strings.Count(string(first), "\n") - strings.Count(string(first), "Square\nSuite"); n != res.Companies+1 {
 			t.Fatalf("%d lines for %d companies", n, res.Companies)

@@ -160,10 +160,13 @@ func restoreCompany(tx *store.Tx, r *Run, before string, version int64) (bool, e
 	if !strings.Contains(before, `"postal_code"`) {
 		c.Address = cur.Address
 	}
+	if !strings.Contains(before, `"parent_id"`) { // likewise the parent
+		c.Parent = cur.Parent
+	}
 	_, err = tx.Exec(`UPDATE companies SET name = ?, domain = ?, industry = ?, size = ?, phone = ?, street = ?, city = ?, state = ?,
-		postal_code = ?, country = ?, owner_id = ?, tags = ?, custom = ?,
+		postal_code = ?, country = ?, owner_id = ?, parent_id = ?, tags = ?, custom = ?,
 		external_id = ?, updated_by = ?, updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ? AND version = ?`,
-		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State, c.PostalCode, c.Country, c.Owner,
+		c.Name, c.Domain, c.Industry, c.Size, c.Phone, c.Street, c.City, c.State, c.PostalCode, c.Country, c.Owner, c.Parent,
 		jsonText(c.Tags), jsonText(c.Custom), c.ExternalID, r.Principal.UserID, store.Micros(r.Now), r.WorkspaceID, c.ID, version)
 	if err != nil {
 		return false, errf("undo: restore company %d: %w", c.ID, err)

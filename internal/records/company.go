@@ -128,7 +128,7 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 		} else if err != nil {
 			return err
 		} else if c.ID != 0 {
-			loop, err := isUnder(tx, ws, c.ParentID, c.ID)
+			loop, err := IsUnder(tx, ws, c.ParentID, c.ID)
 			if err != nil {
 				return err
 			}
@@ -145,9 +145,9 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 	return fe.Err()
 }
 
-// isUnder says whether company id has ancestor among its parents, however
+// IsUnder says whether company id has ancestor among its parents, however
 // far up (a hundred levels at most: deeper trees are not made by people).
-func isUnder(tx *store.Tx, ws, id, ancestor crm.ID) (bool, error) {
+func IsUnder(tx *store.Tx, ws, id, ancestor crm.ID) (bool, error) {
 	var n int
 	err := tx.QueryRow(`WITH RECURSIVE up(id, depth) AS (
 			SELECT parent_id, 1 FROM companies WHERE workspace_id = ? AND id = ?

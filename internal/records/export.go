@@ -262,6 +262,9 @@ func decodeList(s string, dst any) error {
 type CompanyExportRow struct {
 	Company
 	OwnerEmail string
+	// Parent names the parent company as an import finds it again: its
+	// domain, or its name when it has none ("" for none).
+	Parent string
 }
 
 // EachCompany streams every company matching a list query (its filter and
@@ -278,6 +281,7 @@ func EachCompany(tx *store.Tx, p crm.Principal, q ListQuery, fn func(*CompanyExp
 	if err != nil {
 		return err
 	}
+	var all map[crm.ID]exportCompany // read once, when a company has a parent
 	if q.Sort == "" {
 		q.Sort = "created_at"
 	}
@@ -289,6 +293,19 @@ func EachCompany(tx *store.Tx, p crm.Principal, q ListQuery, fn func(*CompanyExp
 		}
 		for i := range page.Items {
 			r := CompanyExportRow{Company: page.Items[i], OwnerEmail: owners[page.Items[i].OwnerID]}
+			if r.ParentID != 0 {
+				if all == nil {
+					if all, err = exportCompanies(tx, p.WorkspaceID); err != nil {
+						return err
+					}
+				}
+				if co, ok := all[r.ParentID]; ok {
+					r.Parent = co.domain
+					if r.Parent == "" {
+						r.Parent = co.name
+					}
+				}
+			}
 			if err := fn(&r); err != nil {
 				return err
 			}
