@@ -103,7 +103,7 @@ func (Companies) Start(tx *store.Tx, r *Run) (Batch, error) {
 		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}, addr: mapped(r.Plan, records.AddressFields...)}
 	if len(mapped(r.Plan, "parent")) > 0 {
 		var err error
-		if b.parents, err = loadParents(tx, r.WorkspaceID); err != nil {
+		if b.parents, err = loadParents(tx, r); err != nil {
 			return nil, err
 		}
 	}

@@ -10,13 +10,14 @@ import (
 
 // parents finds the parent company a company import's row names, by a
 // domain (primary or other) or else by name, among the workspace's
-// companies and the ones the file created before that row. A parent named
-// on a row before the row that creates it is looked for again at the end
-// (settle): files list companies in any order.
+// companies and the ones the file created before that row, as a contact
+// import finds a contact's company (companyResolver: of companies sharing
+// a name, the oldest). A parent named on a row before the row that creates
+// it is looked for again at the end (settle): files list companies in any
+// order.
 type parents struct {
-	byDomain map[string]crm.ID
-	byName   map[string]crm.ID // lower-cased name; 0 when several companies share it
-	waiting  []parentRef
+	idx     *companyResolver
+	waiting []parentRef
 }
 
 type parentRef struct {
@@ -26,26 +27,14 @@ type parentRef struct {
 }
 
 // loadParents reads the workspace's companies' names and domains.
-func loadParents(tx *store.Tx, ws crm.ID) (*parents, error) {
-	p := &parents{byDomain: map[string]crm.ID{}, byName: map[string]crm.ID{}}
-	rows, err := tx.Query(`SELECT id, name, domain FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
+func loadParents(tx *store.Tx, r *Run) (*parents, error) {
+	idx, err := loadCompanies(tx, r)
 	if err != nil {
-		return nil, errf("load parent companies: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id crm.ID
-		var name, domain string
-		if err := rows.Scan(&id, &name, &domain); err != nil {
-			return nil, err
-		}
-		p.add(id, name, []string{domain})
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	others, err := tx.Query(`SELECT cd.company_id, cd.domain FROM company_domains cd JOIN companies c
-		ON c.workspace_id = cd.workspace_id AND c.id = cd.company_id WHERE cd.workspace_id = ? AND c.deleted_at IS NULL`, ws)
+		ON c.workspace_id = cd.workspace_id AND c.id = cd.company_id WHERE cd.workspace_id = ? AND c.deleted_at IS NULL
+		ORDER BY cd.company_id`, r.WorkspaceID)
 	if err != nil {
 		return nil, errf("load parent companies' domains: %w", err)
 	}
@@ -56,35 +45,27 @@ func loadParents(tx *store.Tx, ws crm.ID) (*parents, error) {
 		if err := others.Scan(&id, &d); err != nil {
 			return nil, err
 		}
-		p.add(id, "", []string{d})
+		idx.remember(id, "", d)
 	}
-	return p, others.Err()
+	return &parents{idx: idx}, others.Err()
 }
 
-// add makes a company findable by its name and domains.
+// add makes a company the file created findable by its name and domains.
 func (p *parents) add(id crm.ID, name string, domains []string) {
+	p.idx.remember(id, name, "")
 	for _, d := range domains {
-		if _, dup := p.byDomain[d]; d != "" && !dup {
-			p.byDomain[d] = id
-		}
-	}
-	if k := strings.ToLower(strings.TrimSpace(name)); k != "" {
-		if was, dup := p.byName[k]; dup && was != id {
-			p.byName[k] = 0
-		} else {
-			p.byName[k] = id
-		}
+		p.idx.remember(id, "", d)
 	}
 }
 
-// find returns the company v names, 0 when none or several.
+// find returns the company v names, 0 when none.
 func (p *parents) find(v string) crm.ID {
 	if d := records.NormalizeDomain(v); strings.Contains(d, ".") && !strings.Contains(d, " ") {
-		if id := p.byDomain[d]; id != 0 {
+		if id := p.idx.byDomain[d]; id != 0 {
 			return id
 		}
 	}
-	return p.byName[strings.ToLower(strings.TrimSpace(v))]
+	return p.idx.byName[strings.ToLower(strings.TrimSpace(v))]
 }
 
 // later keeps a row's parent to look for at the end.
@@ -103,7 +84,7 @@ func (p *parents) settle(tx *store.Tx, r *Run) error {
 		msg := ""
 		switch {
 		case id == 0:
-			msg = "no company has this domain or name (or several share the name); parent left empty"
+			msg = "no company has this domain or name; parent left empty"
 		case id == ref.child:
 			msg = "a company cannot be its own parent; parent left empty"
 		case !r.DryRun:
