@@ -148,14 +148,32 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 // IsUnder says whether company id has ancestor among its parents, however
 // far up (a hundred levels at most: deeper trees are not made by people).
 func IsUnder(tx *store.Tx, ws, id, ancestor crm.ID) (bool, error) {
-	var n int
-	err := tx.QueryRow(`WITH RECURSIVE up(id, depth) AS (
+	up, err := ancestors(tx, ws, id)
+	return up[ancestor], err
+}
+
+// ancestors are the companies id is under, however far up (a hundred
+// levels at most).
+func ancestors(tx *store.Tx, ws, id crm.ID) (map[crm.ID]bool, error) {
+	rows, err := tx.Query(`WITH RECURSIVE up(id, depth) AS (
 			SELECT parent_id, 1 FROM companies WHERE workspace_id = ? AND id = ?
 			UNION ALL
 			SELECT co.parent_id, up.depth + 1 FROM companies co JOIN up ON co.id = up.id
 			WHERE co.workspace_id = ? AND up.id <> 0 AND up.depth < 100)
-		SELECT count(*) FROM up WHERE id = ?`, ws, id, ws, ancestor).Scan(&n)
-	return n > 0, err
+		SELECT id FROM up WHERE id <> 0`, ws, id, ws)
+	if err != nil {
+		return nil, fmt.Errorf("records: parents: %w", err)
+	}
+	defer rows.Close()
+	out := map[crm.ID]bool{}
+	for rows.Next() {
+		var a crm.ID
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out[a] = true
+	}
+	return out, rows.Err()
 }
 
 func diffCompany(a, b Company) map[string]crm.Change {

@@ -45,6 +45,12 @@ func MergeCompanies(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom m
 	if err != nil {
 		return merged, err
 	}
+	// The survivor's parents, before the other company's children move:
+	// one of those children may be among them (the survivor sat under it).
+	up, err := ancestors(tx, p.WorkspaceID, into)
+	if err != nil {
+		return merged, err
+	}
 	for _, q := range []string{
 		`UPDATE contacts SET company_id = ? WHERE workspace_id = ? AND company_id = ?`,
 		`UPDATE contact_companies SET company_id = ? WHERE workspace_id = ? AND company_id = ?`,
@@ -63,6 +69,15 @@ func MergeCompanies(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom m
 	if _, err := tx.Exec(`UPDATE companies SET parent_id = 0 WHERE workspace_id = ? AND id = ? AND parent_id = ?`,
 		p.WorkspaceID, into, into); err != nil {
 		return merged, err
+	}
+	// A child of the other company the survivor sat under (further up)
+	// would now be under the survivor and above it: it moves up to the
+	// other company's parent instead.
+	for id := range up {
+		if _, err := tx.Exec(`UPDATE companies SET parent_id = ? WHERE workspace_id = ? AND id = ? AND parent_id = ?`,
+			b.ParentID, p.WorkspaceID, id, into); err != nil {
+			return merged, err
+		}
 	}
 	if _, err := tx.Exec(`UPDATE companies SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE workspace_id = ? AND id = ?`,
 		store.Micros(tx.Now), store.Micros(tx.Now), p.WorkspaceID, from); err != nil {

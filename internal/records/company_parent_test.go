@@ -53,3 +53,47 @@ func TestCompanyParentLoops(t *testing.T) {
 		}
 	})
 }
+
+// TestMergeKeepsTheTreeLoopFree: merging a company into one that sat under
+// it, further down, moves the child in between up to the merged company's
+// parent; nothing ends up above itself.
+func TestMergeKeepsTheTreeLoopFree(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := owner(t, db, crm.RoleAdmin)
+		ids := map[string]crm.ID{}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			var parent crm.ID
+			for _, n := range []string{"Group", "Holding", "Europe", "Germany"} {
+				c, err := records.CreateCompany(tx, p, records.NewCompany{Name: n, ParentID: parent})
+				if err != nil {
+					return err
+				}
+				ids[n], parent = c.ID, c.ID
+			}
+			_, err := records.MergeCompanies(tx, p, ids["Germany"], ids["Holding"], nil)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parentOf := map[crm.ID]crm.ID{}
+		db.Read(ctx, func(tx *store.Tx) error {
+			for _, n := range []string{"Group", "Europe", "Germany"} {
+				c, err := records.GetCompany(tx, p.WorkspaceID, ids[n])
+				if err != nil {
+					return err
+				}
+				parentOf[ids[n]] = c.ParentID
+				if loop, err := records.IsUnder(tx, p.WorkspaceID, ids[n], ids[n]); err != nil || loop {
+					t.Errorf("%s is above itself (%v)", n, err)
+				}
+			}
+			return nil
+		})
+		if parentOf[ids["Europe"]] != ids["Group"] || parentOf[ids["Germany"]] != ids["Europe"] {
+			t.Errorf("Europe under %d (want Group %d), Germany under %d (want Europe %d)",
+				parentOf[ids["Europe"]], ids["Group"], parentOf[ids["Germany"]], ids["Europe"])
+		}
+	})
+}
