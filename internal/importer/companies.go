@@ -79,10 +79,12 @@ type companyBatch struct {
 }
 
 type companyUpdate struct {
-	id   crm.ID
-	mine bool
-	c    companyRow
-	set  map[string]bool
+	id     crm.ID
+	mine   bool
+	c      companyRow
+	set    map[string]bool
+	line   int
+	parent string // the row's parent cell, for a warning when it is refused
 }
 
 func companyKey(match string, c companyRow) string {
@@ -265,7 +267,7 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 		if p := b.pending[e.id]; p != nil {
 			mergeCompany(p, c, set)
 		} else {
-			b.updates = append(b.updates, companyUpdate{id: e.id, mine: e.mine, c: c, set: set})
+			b.updates = append(b.updates, companyUpdate{id: e.id, mine: e.mine, c: c, set: set, line: line, parent: vals["parent"]})
 		}
 		out.Action = Updated
 		return out
@@ -463,6 +465,10 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 			return err
 		} else if loop {
 			c.Parent = old.Parent
+			if err := b.run.issue(tx, u.line, Warned, "parent", u.parent,
+				"the parent company belongs to this one already; parent left as it was"); err != nil {
+				return err
+			}
 		}
 	}
 	ch := diffRows(old, c)

@@ -90,7 +90,8 @@ func TestImportCompanyParents(t *testing.T) {
 				t.Errorf("%s's parent: %q, want %q", child, got[child], want)
 			}
 		}
-		if got := issues(imp.ID); !strings.Contains(got, "7 Nobody Inc no company") || strings.Contains(got, "later.example") {
+		if got := issues(imp.ID); !strings.Contains(got, "7 Nobody Inc no company") || strings.Contains(got, "later.example") ||
+			!strings.Contains(got, "8 acme.example the parent company belongs to this one already") {
 			t.Errorf("warnings:\n%s", got)
 		}
 		if _, res, err := importer.UndoImport(ctx, db, p, imp.ID); err != nil || res.Removed != 5 {
