@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/records"
 	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
@@ -135,8 +136,8 @@ func restoreContact(tx *store.Tx, r *Run, before string, version int64) (bool, e
 	if err != nil {
 		return false, errf("undo: restore contact %d: %w", c.ID, err)
 	}
-	if err := search.Index(tx, r.WorkspaceID, "contact", c.ID, c.First+" "+c.Last,
-		strings.Join([]string{email, crm.Digits(phone), c.Title}, " ")); err != nil {
+	if err := search.Index(tx, r.WorkspaceID, "contact", c.ID, strings.TrimSpace(c.First+" "+c.Last),
+		search.ContactDoc(records.EmailsOf(c.Emails), records.PhonesOf(c.Phones), c.Title)); err != nil {
 		return false, err
 	}
 	c.Version = cur.Version

@@ -130,14 +130,7 @@ func CreateContact(tx *store.Tx, p crm.Principal, in NewContact) (Contact, error
 // whose address is on the suppression list is refused, unless the workspace
 // allows re-creation (see consent.CheckNewContact).
 func refuseSuppressed(tx *store.Tx, ws crm.ID, c Contact) error {
-	var emails, phones []string
-	for _, e := range c.Emails {
-		emails = append(emails, e.Email)
-	}
-	for _, ph := range c.Phones {
-		phones = append(phones, ph.Phone)
-	}
-	return consent.CheckNewContact(tx, ws, emails, phones)
+	return consent.CheckNewContact(tx, ws, EmailsOf(c.Emails), PhonesOf(c.Phones))
 }
 
 // shortcutErrors names the email and phone fields as the caller wrote them:

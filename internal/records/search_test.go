@@ -75,6 +75,15 @@ func TestSearch(t *testing.T) {
 			}
 			_, err = tx.Exec(`INSERT INTO companies (id, workspace_id, name, phone, created_at, updated_at)
 				VALUES (?, ?, 'Navy Yard', '+1 (202) 555-0199 ext. 7', 0, 0)`, tx.NewID(), p.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			// A second email and phone are in the document too, as records
+			// writes it.
+			_, err = tx.Exec(`INSERT INTO contacts (id, workspace_id, first_name, last_name, email, emails, phone, phone_digits, phones,
+				created_at, updated_at) VALUES (?, ?, 'Mary', 'Jackson', 'mary@nasa.example', ?, '+1 757 555 0101', '17575550101', ?, 0, 0)`,
+				tx.NewID(), p.WorkspaceID, `[{"email":"mary@nasa.example"},{"email":"mj@langley.example","label":"home"}]`,
+				`[{"phone":"+1 757 555 0101"},{"phone":"(757) 555-0188","label":"mobile"}]`)
 			return err
 		})
 		if err := search.Reindex(ctx, db, p.WorkspaceID); err != nil {
@@ -90,6 +99,11 @@ func TestSearch(t *testing.T) {
 		}
 		if got := find("020 7946-0001"); got != "Ada Lovelace" {
 			t.Errorf("contact by phone after reindex: %q", got)
+		}
+		for _, q := range []string{"mj@langley", "757 555 0188", "mary@nasa"} {
+			if got := find(q); got != "Mary Jackson" {
+				t.Errorf("%q after reindex: %q", q, got)
+			}
 		}
 	})
 }

@@ -13,19 +13,30 @@ import (
 // indexContact keeps a contact's search document in step, in the same
 // transaction as the change.
 func indexContact(tx *store.Tx, ws crm.ID, c Contact) error {
-	var body []string
-	for _, e := range c.Emails {
-		body = append(body, e.Email)
-	}
-	for _, p := range c.Phones {
-		body = append(body, crm.Digits(p.Phone))
-	}
-	body = append(body, c.Title, c.CompanyName)
-	return search.Index(tx, ws, "contact", c.ID, strings.TrimSpace(c.FirstName+" "+c.LastName), strings.Join(body, " "))
+	return search.Index(tx, ws, "contact", c.ID, strings.TrimSpace(c.FirstName+" "+c.LastName),
+		search.ContactDoc(EmailsOf(c.Emails), PhonesOf(c.Phones), c.Title))
 }
 
 func indexCompany(tx *store.Tx, ws crm.ID, c Company) error {
 	return search.Index(tx, ws, "company", c.ID, c.Name, search.CompanyDoc(c.Domains, c.Industry, c.Phone))
+}
+
+// EmailsOf are the addresses of es.
+func EmailsOf(es []EmailAddr) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Email
+	}
+	return out
+}
+
+// PhonesOf are the numbers of ps, as written.
+func PhonesOf(ps []PhoneNum) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Phone
+	}
+	return out
 }
 
 // Result is a search hit the principal may see.

@@ -427,13 +427,49 @@ func ContactTitle(_ store.Dialect, x string) string {
 	return x + ".first_name || ' ' || " + x + ".last_name"
 }
 
-// ContactBody: see ContactTitle.
-func ContactBody(_ store.Dialect, x string) string {
-	return x + ".email || ' ' || " + x + ".phone_digits || ' ' || " + x + ".title"
+// ContactBody: every email, every phone's digits and the title, as records
+// writes them. Most people have one email and one phone (the email and
+// phone_digits columns); the JSON lists are read only when they hold more.
+// The company's name is not in it: the company's own document answers a
+// search for it (its people are on its page), and a contact's document
+// would go stale when the company is renamed; as a set-based write it cost
+// a big import's search documents half as much again (5.7 s -> 8.9 s at
+// 200,000 rows).
+func ContactBody(d store.Dialect, x string) string {
+	more := func(col, key string, digits bool) string {
+		if d == store.Postgres {
+			v := "e->>'" + key + "'"
+			if digits {
+				v = d.Digits(v)
+			}
+			return "CASE WHEN jsonb_array_length(" + x + "." + col + ") > 1 THEN ' ' || (SELECT string_agg(" + v +
+				", ' ') FROM jsonb_array_elements(" + x + "." + col + ") WITH ORDINALITY AS t(e, n) WHERE n > 1) ELSE '' END"
+		}
+		v := "json_extract(value, '$." + key + "')"
+		if digits {
+			v = d.Digits(v)
+		}
+		// A list of one holds no "},{": found without parsing the JSON.
+		return "CASE WHEN instr(" + x + "." + col + ", '},{') > 0 THEN ' ' || (SELECT group_concat(" + v +
+			", ' ') FROM json_each(" + x + "." + col + ") WHERE key > 0) ELSE '' END"
+	}
+	return x + ".email || " + more("emails", "email", false) + " || ' ' || " + x + ".phone_digits || " + more("phones", "phone", true) +
+		" || ' ' || " + x + ".title"
 }
 
 // CompanyTitle is a company's name.
 func CompanyTitle(_ store.Dialect, x string) string { return x + ".name" }
+
+// ContactDoc is ContactBody for one contact in Go, for Index: its emails,
+// its phones' digits and its title.
+func ContactDoc(emails, phones []string, title string) string {
+	body := make([]string, 0, len(emails)+len(phones)+1)
+	body = append(body, emails...)
+	for _, p := range phones {
+		body = append(body, crm.Digits(p))
+	}
+	return strings.Join(append(body, title), " ")
+}
 
 // CompanyDoc is CompanyBody for one company in Go, for Index: its domains
 // (the primary first), industry and phone digits.
