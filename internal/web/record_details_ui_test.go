@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/store"
@@ -251,6 +253,32 @@ func TestMergeOffersAddress(t *testing.T) {
 		must(t, b.do("GET", "/companies/"+cos["Globex"], nil), 200, "")
 		if page := b.do("GET", "/companies/"+cos["Globex"], nil).Body.String(); !strings.Contains(page, "Springfield") {
 			t.Fatal("the merged company lacks the address taken")
+		}
+	})
+}
+
+// TestRecordTimesInTheViewersZone: the timeline and the "created" line
+// show times in the viewer's time zone, not in UTC.
+func TestRecordTimesInTheViewersZone(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(`UPDATE users SET time_zone = 'Asia/Kathmandu' WHERE email = 'ann@acme.test'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		before := time.Now()
+		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}}), 303, "")
+		page := b.do("GET", "/contacts/"+firstID(t, b, "/contacts"), nil).Body.String()
+		ktm, _ := time.LoadLocation("Asia/Kathmandu") // UTC+5:45: no other zone shares its minutes
+		found := false
+		for at := before.Add(-time.Minute); !at.After(time.Now().Add(time.Minute)); at = at.Add(time.Minute) {
+			found = found || strings.Contains(page, `<span class="when">`+at.In(ktm).Format("Jan 2, 2006 15:04")+`</span>`)
+		}
+		if !found {
+			t.Fatalf("the timeline's time is not in the viewer's zone (Kathmandu, %s):\n%s", before.In(ktm).Format("15:04"),
+				regexp.MustCompile(`<span class="when">[^<]*</span>`).FindString(page))
 		}
 	})
 }

@@ -48,7 +48,11 @@ func (h *Handlers) loadDeal(tx *store.Tx, p crm.Principal, id crm.ID, full bool)
 	if err != nil {
 		return v, err
 	}
-	v.Timeline = timelineView(tl)
+	loc, err := zone(tx, p)
+	if err != nil {
+		return v, err
+	}
+	v.Timeline = timelineView(tl, loc)
 	reasons, err := deals.ListLostReasons(tx, p.WorkspaceID)
 	for _, r := range reasons {
 		v.Reasons = append(v.Reasons, r.Name)
@@ -305,7 +309,11 @@ func (h *Handlers) DealFieldSave(w http.ResponseWriter, r *http.Request) {
 			return nil // redirected to the page, which reads its timeline
 		}
 		tl, err := records.TimelineFor(tx, p, "deal", id, 200)
-		v.Timeline = timelineView(tl)
+		if err != nil {
+			return err
+		}
+		loc, err := zone(tx, p)
+		v.Timeline = timelineView(tl, loc)
 		return err
 	}); rerr != nil {
 		h.Errs.Error(w, r, rerr)

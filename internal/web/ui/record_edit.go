@@ -18,7 +18,8 @@ import (
 // record is a contact or company loaded for its page, as facts.
 type record struct {
 	name, subtitle string
-	stamps         string // who created and last changed it, and when
+	stamps         string         // who created and last changed it, and when
+	loc            *time.Location // the viewer's time zone
 	version        int64
 	facts          []view.Fact
 	timeline       []records.Entry
@@ -36,18 +37,19 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 	if rc.members, err = views.Members(tx, p.WorkspaceID); err != nil {
 		return rec, err
 	}
+	// Times are shown in the viewer's zone; a contact's local time names
+	// the weekday when the day differs from theirs.
+	if rc.viewer, err = zone(tx, p); err != nil {
+		return rec, err
+	}
+	rec.loc = rc.viewer
 	if object == "contact" {
 		c, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return rec, err
 		}
-		if c.TimeZone != "" { // "Mon 14:32 local" when the day differs from the viewer's
-			if rc.viewer, err = zone(tx, p); err != nil {
-				return rec, err
-			}
-		}
 		rec.name, rec.version, rec.facts = c.Name(), c.Version, contactFacts(c, rc)
-		rec.stamps = stamps(memberNames(rc.members), c.CreatedBy, c.CreatedAt, c.UpdatedBy, c.UpdatedAt)
+		rec.stamps = stamps(memberNames(rc.members), c.CreatedBy, c.CreatedAt.In(rec.loc), c.UpdatedBy, c.UpdatedAt.In(rec.loc))
 		rec.subtitle = joinNonEmpty(" at ", c.Title, c.CompanyName)
 	} else {
 		c, err := records.ViewCompany(tx, p, id)
@@ -55,7 +57,7 @@ func loadRecord(tx *store.Tx, p crm.Principal, object string, id crm.ID, withTim
 			return rec, err
 		}
 		rec.name, rec.version, rec.facts, rec.subtitle = c.Name, c.Version, companyFacts(c, rc), c.Domain
-		rec.stamps = stamps(memberNames(rc.members), c.CreatedBy, c.CreatedAt, c.UpdatedBy, c.UpdatedAt)
+		rec.stamps = stamps(memberNames(rc.members), c.CreatedBy, c.CreatedAt.In(rec.loc), c.UpdatedBy, c.UpdatedAt.In(rec.loc))
 	}
 	if withTimeline {
 		rec.timeline, err = records.TimelineFor(tx, p, object, id, 200)
@@ -124,7 +126,7 @@ func (h *Handlers) showRecord(w http.ResponseWriter, r *http.Request, object str
 	for i := range v.Facts {
 		v.Facts[i].Editing = v.Facts[i].Key == r.URL.Query().Get("edit") && !v.Facts[i].ReadOnly
 	}
-	v.Timeline = timelineView(rec.timeline)
+	v.Timeline = timelineView(rec.timeline, rec.loc)
 	if err := h.read(r.Context(), func(tx *store.Tx) error {
 		if err := h.addNotesAndDups(tx, p, object, id, &v); err != nil {
 			return err
@@ -246,18 +248,20 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		h.render(w, r, status, view.FactFragment(f))
 		return
 	}
-	h.render(w, r, status, view.FactSaved(f, object, timelineView(rec.timeline), rec.stamps))
+	h.render(w, r, status, view.FactSaved(f, object, timelineView(rec.timeline, rec.loc), rec.stamps))
 }
 
 // timelineView is a timeline as its panel shows it.
-func timelineView(tl []records.Entry) []view.TimelineEntry {
+// timelineView is a timeline as its panel shows it, its times in the
+// viewer's zone (loc).
+func timelineView(tl []records.Entry, loc *time.Location) []view.TimelineEntry {
 	out := make([]view.TimelineEntry, 0, len(tl))
 	for _, e := range tl {
 		action := string(e.Action)
 		if e.About != "" { // "created deal “X” of this company"
 			action += " " + e.About + " of"
 		}
-		out = append(out, view.TimelineEntry{When: e.At.Format("Jan 2, 2006 15:04"), Who: e.Who, Action: action, Summary: e.Summary})
+		out = append(out, view.TimelineEntry{When: e.At.In(loc).Format("Jan 2, 2006 15:04"), Who: e.Who, Action: action, Summary: e.Summary})
 	}
 	return out
 }
