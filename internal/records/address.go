@@ -126,17 +126,21 @@ func (a *Address) normalize(fe crm.FieldErrors) {
 	}
 	a.Street = strings.Join(kept, "\n")
 	// Limits count characters, as the API's schema does ("München" is 7).
-	if utf8.RuneCountInString(a.Street) > 300 || len(kept) > 4 {
+	if chars(a.Street) > 300 || len(kept) > 4 {
 		fe.Add("street", "Use at most 4 lines and 300 characters.")
 	}
 	for _, k := range AddressFields[1:] {
 		part := a.Part(k)
 		*part = strings.Join(strings.Fields(*part), " ")
-		if utf8.RuneCountInString(*part) > 100 {
+		if chars(*part) > 100 {
 			fe.Add(k, "Use at most 100 characters.")
 		}
 	}
 }
+
+// chars is how many characters s has: limits count those, as the API's
+// schema does ("Zoë" is 3), not bytes.
+func chars(s string) int { return utf8.RuneCountInString(s) }
 
 // diffAddress adds the parts that differ between a and b to ch.
 func diffAddress(ch map[string]crm.Change, a, b Address) {

@@ -106,6 +106,19 @@ func TestContactAddressZoneLinks(t *testing.T) {
 		if err != nil {
 			t.Errorf("100 characters of two bytes each: %v", err)
 		}
+		name := strings.Repeat("ö", 100)
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.UpdateContact(tx, p, dup.ID, records.ContactPatch{FirstName: &name}, 0)
+			return err
+		})
+		if err != nil {
+			t.Errorf("a name of 100 characters of two bytes each: %v", err)
+		}
+		name = "Ada"
+		db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.UpdateContact(tx, p, dup.ID, records.ContactPatch{FirstName: &name}, 0)
+			return err
+		})
 
 		// One part changes; the others stay.
 		city := "Potsdam"

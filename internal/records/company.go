@@ -103,10 +103,10 @@ func validateCompany(tx *store.Tx, ws crm.ID, c *Company, fe crm.FieldErrors) er
 	c.Industry, c.Phone = strings.TrimSpace(c.Industry), strings.TrimSpace(c.Phone)
 	c.Tags = cleanOptions(c.Tags)
 	c.Address.normalize(fe)
-	if c.Name == "" || len(c.Name) > 200 {
+	if c.Name == "" || chars(c.Name) > 200 {
 		fe.Add("name", "Enter the company's name (up to 200 characters).")
 	}
-	if len(c.Industry) > 100 {
+	if chars(c.Industry) > 100 {
 		fe.Add("industry", "Use at most 100 characters.")
 	}
 	if c.Size < 0 || c.Size > 10_000_000 {

@@ -201,10 +201,10 @@ func validateContact(tx *store.Tx, p crm.Principal, c *Contact, was crm.ID, fe c
 	switch {
 	case c.FirstName == "" && c.LastName == "" && c.Email == "":
 		fe.Add("first_name", "Enter a name or an email address.")
-	case len(c.FirstName) > 100 || len(c.LastName) > 100:
+	case chars(c.FirstName) > 100 || chars(c.LastName) > 100:
 		fe.Add("first_name", "Names are limited to 100 characters.")
 	}
-	if len(c.Title) > 200 || len(c.Source) > 100 {
+	if chars(c.Title) > 200 || chars(c.Source) > 100 {
 		fe.Add("title", "Title and source are limited to 200 and 100 characters.")
 	}
 	if !slices.Contains(Lifecycles, c.Lifecycle) {
