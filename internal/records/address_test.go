@@ -181,6 +181,14 @@ func TestContactAddressZoneLinks(t *testing.T) {
 
 		// A merge takes the other's address whole when asked, keeps the
 		// survivor's time zone, and unites the links.
+		// A misspelt field to take is refused, not ignored.
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.MergeContacts(tx, p, ada.ID, dup.ID, map[string]bool{"adress": true})
+			return err
+		})
+		if msg := crm.ErrorFields(err)["take"]; !strings.Contains(msg, `"adress" is not a field to take`) {
+			t.Errorf("take adress: %v", err)
+		}
 		var merged records.Contact
 		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
 			merged, err = records.MergeContacts(tx, p, ada.ID, dup.ID, map[string]bool{"address": true})
@@ -235,6 +243,13 @@ func TestCompanyAddress(t *testing.T) {
 		}
 		if got.CreatedBy != p.UserID || got.UpdatedBy != p.UserID {
 			t.Errorf("company created/updated by %d/%d, want %d", got.CreatedBy, got.UpdatedBy, p.UserID)
+		}
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			_, err := records.MergeCompanies(tx, p, acme.ID, other.ID, map[string]bool{"custom.nope": true})
+			return err
+		})
+		if crm.ErrorFields(err)["take"] == "" {
+			t.Errorf("take custom.nope: %v", err)
 		}
 		// Without "address" in take the survivor keeps its own whole.
 		err = db.Write(ctx, func(tx *store.Tx) (err error) {

@@ -40,6 +40,9 @@ func MergeCompanies(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom m
 	if err != nil {
 		return a, err
 	}
+	if err := checkTake(takeFrom, CompanyMergeFields, defs); err != nil {
+		return a, err
+	}
 	a.Custom, b.Custom = PresentCustom(defs, a.Custom), PresentCustom(defs, b.Custom)
 	merged, err := UpdateCompany(tx, p, into, companyMergePatch(a, b, takeFrom), 0)
 	if err != nil {

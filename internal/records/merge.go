@@ -102,6 +102,9 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 	if err != nil {
 		return a, err
 	}
+	if err := checkTake(takeFrom, MergeFields, defs); err != nil {
+		return a, err
+	}
 	// Custom values go through the patch in their API form, like any edit.
 	a.Custom, b.Custom = PresentCustom(defs, a.Custom), PresentCustom(defs, b.Custom)
 	patch := mergePatch(a, b, takeFrom)
@@ -176,6 +179,23 @@ func MergeContacts(tx *store.Tx, p crm.Principal, into, from crm.ID, takeFrom ma
 	err = tx.Emit(crm.Event{WorkspaceID: p.WorkspaceID, Actor: p.Actor(), ObjectType: "contact", ObjectID: into, Action: crm.Updated,
 		Changes: map[string]crm.Change{"merged": {After: fmt.Sprintf("%s (%s)", b.Name(), from)}}})
 	return merged, err
+}
+
+// checkTake refuses a merge asked to take a field that is not one to
+// choose (fields, or "custom.<key>" of a defined field): misspelt, it would
+// silently keep the survivor's value instead.
+func checkTake(take map[string]bool, fields []string, defs []FieldDef) error {
+	for k, on := range take {
+		if !on || slices.Contains(fields, k) {
+			continue
+		}
+		if key, ok := strings.CutPrefix(k, "custom."); ok && slices.ContainsFunc(defs, func(d FieldDef) bool { return d.Key == key }) {
+			continue
+		}
+		return (crm.FieldErrors{"take": fmt.Sprintf("%q is not a field to take; use %s, or custom.<key> of a custom field.",
+			k, strings.Join(fields, ", "))}).Err()
+	}
+	return nil
 }
 
 func mergePatch(a, b Contact, take map[string]bool) ContactPatch {

@@ -15,7 +15,7 @@ type companyMergeInput struct {
 	ID   string `path:"id" doc:"The company that stays"`
 	Body struct {
 		From crm.ID   `json:"from,omitempty" doc:"The company merged into this one and then trashed"`
-		Take []string `json:"take,omitempty" doc:"Fields whose value comes from 'from' (name, industry, size, phone, address, owner_id, parent_id, custom.<key>); others keep this company's value unless it is empty. The address is taken whole, never part by part. Domains (this company's primary first) and tags are united."`
+		Take []string `json:"take,omitempty" doc:"Fields whose value comes from 'from' (name, industry, size, phone, address, owner_id, parent_id, custom.<key>); others keep this company's value unless it is empty. The address is taken whole, never part by part. Domains (this company's primary first) and tags are united. Any other name is a 422 on take."`
 	}
 }
 

@@ -27,7 +27,7 @@ type mergeInput struct {
 	ID   string `path:"id" doc:"The contact that stays"`
 	Body struct {
 		From crm.ID   `json:"from,omitempty" doc:"The contact merged into this one and then trashed"`
-		Take []string `json:"take,omitempty" doc:"Fields whose value comes from 'from' (first_name, last_name, title, company_id, owner_id, lifecycle, source, address, time_zone, custom.<key>); others keep this contact's value unless it is empty. The address is taken whole, never part by part. Emails, phones, links and tags are united."`
+		Take []string `json:"take,omitempty" doc:"Fields whose value comes from 'from' (first_name, last_name, title, company_id, owner_id, lifecycle, source, address, time_zone, custom.<key>); others keep this contact's value unless it is empty. The address is taken whole, never part by part. Emails, phones, links and tags are united. Any other name is a 422 on take."`
 	}
 }
 
