@@ -17,6 +17,7 @@ import (
 // order.
 type parents struct {
 	idx     *companyResolver
+	made    map[crm.ID]bool // the companies this import created
 	waiting []parentRef
 }
 
@@ -47,11 +48,12 @@ func loadParents(tx *store.Tx, r *Run) (*parents, error) {
 		}
 		idx.remember(id, "", d)
 	}
-	return &parents{idx: idx}, others.Err()
+	return &parents{idx: idx, made: map[crm.ID]bool{}}, others.Err()
 }
 
 // add makes a company the file created findable by its name and domains.
 func (p *parents) add(id crm.ID, name string, domains []string) {
+	p.made[id] = true
 	p.idx.remember(id, name, "")
 	for _, d := range domains {
 		p.idx.remember(id, "", d)
@@ -87,20 +89,14 @@ func (p *parents) settle(tx *store.Tx, r *Run) error {
 			msg = "no company has this domain or name; parent left empty"
 		case id == ref.child:
 			msg = "a company cannot be its own parent; parent left empty"
+		case !p.made[ref.child]:
+			msg = "the parent company is on a later line; import the file again to link it"
 		case !r.DryRun:
-			var mine int
-			err := tx.QueryRow(`SELECT count(*) FROM companies WHERE workspace_id = ? AND id = ? AND import_id = ?`,
-				r.WorkspaceID, ref.child, r.ID).Scan(&mine)
-			if err != nil {
-				return errf("parent: %w", err)
-			}
 			loop, err := records.IsUnder(tx, r.WorkspaceID, id, ref.child)
 			if err != nil {
 				return errf("parent: %w", err)
 			}
 			switch {
-			case mine == 0:
-				msg = "the parent company is on a later line; import the file again to link it"
 			case loop:
 				msg = "the parent company belongs to this one already; parent left empty"
 			default:

@@ -11,27 +11,34 @@ import (
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
 
+// chain creates companies each under the one before, by name.
+func chain(t *testing.T, db *store.DB, p crm.Principal, names ...string) map[string]crm.ID {
+	t.Helper()
+	ids := map[string]crm.ID{}
+	err := db.Write(context.Background(), func(tx *store.Tx) error {
+		var parent crm.ID
+		for _, n := range names {
+			c, err := records.CreateCompany(tx, p, records.NewCompany{Name: n, ParentID: parent})
+			if err != nil {
+				return err
+			}
+			ids[n], parent = c.ID, c.ID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
 // TestCompanyParentLoops: a company cannot be put under one of its own
 // subsidiaries, however deep; moving within the tree otherwise works.
 func TestCompanyParentLoops(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		p := owner(t, db, crm.RoleAdmin)
-		ids := map[string]crm.ID{}
-		err := db.Write(ctx, func(tx *store.Tx) error {
-			var parent crm.ID
-			for _, n := range []string{"Holding", "Europe", "Germany", "Berlin"} {
-				c, err := records.CreateCompany(tx, p, records.NewCompany{Name: n, ParentID: parent})
-				if err != nil {
-					return err
-				}
-				ids[n], parent = c.ID, c.ID
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ids := chain(t, db, p, "Holding", "Europe", "Germany", "Berlin")
 		setParent := func(child, parent string) error {
 			return db.Write(ctx, func(tx *store.Tx) error {
 				id := ids[parent]
@@ -61,16 +68,8 @@ func TestMergeKeepsTheTreeLoopFree(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		p := owner(t, db, crm.RoleAdmin)
-		ids := map[string]crm.ID{}
+		ids := chain(t, db, p, "Group", "Holding", "Europe", "Germany")
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			var parent crm.ID
-			for _, n := range []string{"Group", "Holding", "Europe", "Germany"} {
-				c, err := records.CreateCompany(tx, p, records.NewCompany{Name: n, ParentID: parent})
-				if err != nil {
-					return err
-				}
-				ids[n], parent = c.ID, c.ID
-			}
 			_, err := records.MergeCompanies(tx, p, ids["Germany"], ids["Holding"], nil)
 			return err
 		})
