@@ -179,7 +179,7 @@ func rowLinks(vals map[string]string, keys []string, have []records.Link, note f
 	full := false
 	for _, f := range linkFields {
 		v := vals[f.key]
-		if v == "" || !contains(keys, f.key) {
+		if v == "" || !slices.Contains(keys, f.key) {
 			continue
 		}
 		for _, r := range splitLinks(v) {
@@ -192,7 +192,7 @@ func rowLinks(vals map[string]string, keys []string, have []records.Link, note f
 			case !ok:
 				note(&Outcome{Action: Warned, Field: f.key, Value: r.url, Message: "not a web address like https://example.com or linkedin.com/in/name; left out"})
 				continue
-			case hasLink(have, l.URL):
+			case slices.ContainsFunc(have, func(x records.Link) bool { return x.URL == l.URL }):
 				continue
 			case len(have) >= maxLinks:
 				if !full {
@@ -205,24 +205,6 @@ func rowLinks(vals map[string]string, keys []string, have []records.Link, note f
 		}
 	}
 	return have
-}
-
-func contains(keys []string, k string) bool {
-	for _, x := range keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
-func hasLink(ls []records.Link, url string) bool {
-	for _, l := range ls {
-		if l.URL == url {
-			return true
-		}
-	}
-	return false
 }
 
 // profileLink is the link a company domain column's value is when it is a

@@ -80,7 +80,7 @@ func addressOf(vals map[string]string, parts []string) (a records.Address, has b
 		}
 		has = true
 		if k == "street" {
-			a.Street = tidyStreet(v)
+			a.Street = records.TidyStreet(v)
 			if n := strings.Count(a.Street, "\n") + 1; len(a.Street) > 300 || n > 4 {
 				o := fail(k, v, "a street is limited to 4 lines and 300 characters")
 				return a, has, &o
@@ -95,21 +95,6 @@ func addressOf(vals map[string]string, parts []string) (a records.Address, has b
 		}
 	}
 	return a, has, nil
-}
-
-// tidyStreet trims every line of a street and drops the empty ones.
-func tidyStreet(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return strings.TrimSpace(s)
-	}
-	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			kept = append(kept, l)
-		}
-	}
-	return strings.Join(kept, "\n")
 }
 
 // placeFields are which of the address, time zone and link fields a plan

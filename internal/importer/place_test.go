@@ -2,6 +2,7 @@ package importer
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -168,7 +169,7 @@ func FuzzLinks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cell string) {
 		var links []records.Link
 		for _, r := range splitLinks(cell) {
-			if l, ok := records.NormalizeLink(records.Link{Label: r.label, URL: r.url}); ok && !hasLink(links, l.URL) {
+			if l, ok := records.NormalizeLink(records.Link{Label: r.label, URL: r.url}); ok && !slices.ContainsFunc(links, func(x records.Link) bool { return x.URL == l.URL }) {
 				links = append(links, l)
 			}
 		}

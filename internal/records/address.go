@@ -117,16 +117,9 @@ func (p *AddressPatch) Part(key string) **string {
 // normalize trims every part (the street keeps its line breaks, as \n) and
 // reports parts that are too long.
 func (a *Address) normalize(fe crm.FieldErrors) {
-	lines := strings.Split(strings.ReplaceAll(a.Street, "\r\n", "\n"), "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			kept = append(kept, l)
-		}
-	}
-	a.Street = strings.Join(kept, "\n")
+	a.Street = TidyStreet(a.Street)
 	// Limits count characters, as the API's schema does ("München" is 7).
-	if chars(a.Street) > 300 || len(kept) > 4 {
+	if chars(a.Street) > 300 || strings.Count(a.Street, "\n") >= 4 {
 		fe.Add("street", "Use at most 4 lines and 300 characters.")
 	}
 	for _, k := range AddressFields[1:] {
@@ -141,6 +134,22 @@ func (a *Address) normalize(fe crm.FieldErrors) {
 // chars is how many characters s has: limits count those, as the API's
 // schema does ("Zoë" is 3), not bytes.
 func chars(s string) int { return utf8.RuneCountInString(s) }
+
+// TidyStreet trims every line of a street (line breaks of any kind become
+// \n) and drops the empty ones.
+func TidyStreet(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return strings.TrimSpace(s)
+	}
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
 
 // diffAddress adds the parts that differ between a and b to ch.
 func diffAddress(ch map[string]crm.Change, a, b Address) {
