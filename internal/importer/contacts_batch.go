@@ -442,16 +442,17 @@ func (b *contactBatch) Finish(tx *store.Tx) error {
 // the import updated (those with before-images), set-based.
 func reindexUpdated(tx *store.Tx, r *Run, t IndexTarget) error {
 	ws, id := r.WorkspaceID, r.ID
-	if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = ? AND `+
-		search.DocsIn(tx, `SELECT object_id FROM import_before WHERE workspace_id = ? AND import_id = ? AND object_type = ?`),
-		ws, t.Object, ws, id, t.Object); err != nil {
+	updated := `workspace_id = ? AND object_type = ? AND object_id IN (SELECT object_id FROM import_before WHERE workspace_id = ? AND import_id = ? AND object_type = ?)`
+	if err := search.Delete(tx, updated, ws, t.Object, ws, id, t.Object); err != nil {
 		return errf("search index: %w", err)
 	}
-	key, keyValue := search.DocKey(tx, "x.id")
-	if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-		SELECT `+keyValue+`x.workspace_id, ?, x.id, `+t.Title(tx.Dialect(), "x")+`, `+t.Body(tx.Dialect(), "x")+`
+	if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+		SELECT x.workspace_id, ?, x.id, `+t.Title(tx.Dialect(), "x")+`, `+t.Body(tx.Dialect(), "x")+`
 		FROM `+t.Table+` x JOIN import_before ib ON ib.workspace_id = x.workspace_id AND ib.object_id = x.id
 		WHERE x.workspace_id = ? AND ib.import_id = ? AND ib.object_type = ? AND x.deleted_at IS NULL`, t.Object, ws, id, t.Object); err != nil {
+		return errf("search index: %w", err)
+	}
+	if err := search.Written(tx, updated, ws, t.Object, ws, id, t.Object); err != nil {
 		return errf("search index: %w", err)
 	}
 	return nil
@@ -487,16 +488,21 @@ func chunkEnd(tx *store.Tx, r *Run, t IndexTarget, after crm.ID, limit int) (crm
 // there is left as it is: ranges written at once (index.go) may be written
 // again after a crash, before their progress was saved.
 func indexRange(tx *store.Tx, r *Run, t IndexTarget, after, last crm.ID) error {
-	key, keyValue := search.DocKey(tx, "r.id")
 	conflict := ""
 	if tx.Dialect() == store.Postgres {
 		conflict = " ON CONFLICT DO NOTHING"
 	}
-	_, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-		SELECT `+keyValue+`r.workspace_id, ?, r.id, `+t.Title(tx.Dialect(), "r")+`, `+t.Body(tx.Dialect(), "r")+` FROM `+t.Table+` r
-		WHERE r.workspace_id = ? AND r.id > ? AND r.id <= ? AND r.import_id = ? AND r.deleted_at IS NULL`+conflict,
+	created := ` FROM ` + t.Table + ` r WHERE r.workspace_id = ? AND r.id > ? AND r.id <= ? AND r.import_id = ? AND r.deleted_at IS NULL`
+	_, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+		SELECT r.workspace_id, ?, r.id, `+t.Title(tx.Dialect(), "r")+`, `+t.Body(tx.Dialect(), "r")+created+conflict,
 		t.Object, r.WorkspaceID, after, last, r.ID)
 	if err != nil {
+		return errf("search index: %w", err)
+	}
+	// Only the import's records: others in the range of ids (made by
+	// people meanwhile) have their documents and trigrams already.
+	if err := search.Written(tx, `workspace_id = ? AND object_type = ? AND object_id > ? AND object_id <= ? AND object_id IN (SELECT r.id`+created+`)`,
+		r.WorkspaceID, t.Object, after, last, r.WorkspaceID, after, last, r.ID); err != nil {
 		return errf("search index: %w", err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/importer"
 	"github.com/tandemcrm/tandem/internal/records"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 	"github.com/tandemcrm/tandem/internal/store/testdb"
 )
@@ -143,6 +144,15 @@ func count(t *testing.T, db *store.DB, q string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// checkTerms fails t when SQLite's trigram index and the search documents
+// disagree (search.CheckTerms).
+func checkTerms(t *testing.T, db *store.DB) {
+	t.Helper()
+	if err := db.Read(ctx, search.CheckTerms); err != nil {
+		t.Fatal(err)
+	}
 }
 
 const hubspot = "First Name,Last Name,Email,Phone Number,Job Title,Company Name,Lifecycle Stage,Contact owner\n" +

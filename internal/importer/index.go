@@ -215,10 +215,10 @@ func searchMergesDeferred(ctx context.Context, db *store.DB) (func(), error) {
 				if deferred {
 					automerge, hashsize = 0, importHashSize
 				}
-				if _, err := u.Exec(`INSERT INTO search_index (search_index, rank) VALUES ('automerge', ?)`, automerge); err != nil {
+				if _, err := u.Exec(`INSERT INTO search_index_fts (search_index_fts, rank) VALUES ('automerge', ?)`, automerge); err != nil {
 					return err
 				}
-				_, err := u.Exec(`INSERT INTO search_index (search_index, rank) VALUES ('hashsize', ?)`, hashsize)
+				_, err := u.Exec(`INSERT INTO search_index_fts (search_index_fts, rank) VALUES ('hashsize', ?)`, hashsize)
 				return err
 			}
 			for _, ix := range searchGINIndexes {

@@ -147,6 +147,7 @@ func TestCrashResume(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) - count(DISTINCT email) FROM contacts WHERE workspace_id = ?`, a.WorkspaceID); n != 0 {
 			t.Fatalf("%d duplicate emails", n)
 		}
+		checkTerms(t, db)
 		if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, a.WorkspaceID); n != clean.Created {
 			t.Fatalf("search documents: %d, want %d", n, clean.Created)
 		}

@@ -64,6 +64,7 @@ func TestStagedMerge(t *testing.T) {
 			if n := count(t, db, `SELECT count(*) FROM import_stage_contacts WHERE workspace_id = ?`, p.WorkspaceID); n != 0 {
 				t.Fatalf("rebuild=%v: %d rows left in the staging table", rebuild, n)
 			}
+			checkTerms(t, db)
 			if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, p.WorkspaceID); n != 3 {
 				t.Fatalf("rebuild=%v: %d search documents", rebuild, n)
 			}
@@ -124,6 +125,7 @@ func TestChunkedMergeResumes(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM import_stage_contacts WHERE workspace_id = ?`, p.WorkspaceID); n != 0 {
 		t.Fatalf("%d rows left staged", n)
 	}
+	checkTerms(t, db)
 	if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, p.WorkspaceID); n != 40 {
 		t.Fatalf("%d search documents, want 40", n)
 	}
@@ -143,6 +145,7 @@ func TestChunkedMergeResumes(t *testing.T) {
 	if err != nil || again.Status != importer.Done {
 		t.Fatalf("documents written again: %s %v", again.Status, err)
 	}
+	checkTerms(t, db)
 	if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, p.WorkspaceID); n != 40 {
 		t.Fatalf("%d search documents after writing them again, want 40", n)
 	}

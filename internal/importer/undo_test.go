@@ -48,6 +48,7 @@ func TestUndo(t *testing.T) {
 		if n := count(t, db, `SELECT count(*) FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, p.WorkspaceID); n != 0 {
 			t.Fatalf("%d companies left", n)
 		}
+		checkTerms(t, db)
 		if n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND title LIKE 'New%'`, p.WorkspaceID); n != 0 {
 			t.Fatal("the removed contact is still searchable")
 		}
@@ -91,6 +92,7 @@ func TestCancelResume(t *testing.T) {
 			t.Fatalf("cancel: %v %s %d", err, cancelled.Status, cancelled.RowsDone)
 		}
 		// What the cancelled run committed is searchable like any record.
+		checkTerms(t, db)
 		if docs, n := count(t, db, `SELECT count(*) FROM search_index WHERE workspace_id = ? AND object_type = 'contact'`, a.WorkspaceID),
 			len(contactsOf(t, db, a.WorkspaceID)); n == 0 || docs != n {
 			t.Fatalf("after cancel: %d contacts, %d search documents", n, docs)

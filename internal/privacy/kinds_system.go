@@ -3,6 +3,7 @@ package privacy
 import (
 	"github.com/tandemcrm/tandem/internal/audit"
 	"github.com/tandemcrm/tandem/internal/crm"
+	"github.com/tandemcrm/tandem/internal/search"
 	"github.com/tandemcrm/tandem/internal/store"
 )
 
@@ -95,8 +96,11 @@ func searchKind() Kind {
 			return rowMaps(tx, `SELECT title, body`+own, ownArgs(s)...)
 		},
 		Erase: func(tx *store.Tx, s *Subject, _ *Env) (int, error) {
-			n, err := tx.Exec(`DELETE`+own, ownArgs(s)...)
+			n, err := count(tx, `SELECT COUNT(*)`+own, ownArgs(s)...)
 			if err != nil {
+				return 0, err
+			}
+			if err := search.Delete(tx, `workspace_id = ? AND object_type = 'contact' AND object_id IN `+personIDs, ownArgs(s)...); err != nil {
 				return 0, err
 			}
 			m, err := scrubSearch(tx, s)
@@ -107,7 +111,7 @@ func searchKind() Kind {
 				// FTS5 keeps deleted terms in old segments until they are
 				// merged: merge them all now, so the words are really gone.
 				// An instance-wide maintenance statement, hence Unscoped.
-				if _, err := tx.Unscoped().Exec(`INSERT INTO search_index (search_index) VALUES ('optimize')`); err != nil {
+				if _, err := tx.Unscoped().Exec(`INSERT INTO search_index_fts (search_index_fts) VALUES ('optimize')`); err != nil {
 					return 0, err
 				}
 			}
@@ -141,8 +145,7 @@ func scrubSearch(tx *store.Tx, s *Subject) (int, error) {
 	}
 	rows.Close()
 	for _, d := range docs {
-		if _, err := tx.Exec(`UPDATE search_index SET title = ?, body = ? WHERE workspace_id = ? AND object_type = ? AND object_id = ?`,
-			s.Scrub(d.title), s.Scrub(d.body), s.WorkspaceID, d.typ, d.id); err != nil {
+		if err := search.Index(tx, s.WorkspaceID, d.typ, d.id, s.Scrub(d.title), s.Scrub(d.body)); err != nil {
 			return 0, err
 		}
 	}

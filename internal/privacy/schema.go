@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -9,7 +10,9 @@ import (
 
 // SchemaTables lists the tables of the migrated schema: on SQLite without
 // SQLite's own tables and the shadow tables behind FTS5 virtual tables (they
-// hold the virtual table's data, which its kind already covers).
+// hold the virtual table's data, which its kind already covers), and
+// without an FTS5 table named after a table it indexes (search_index_fts
+// holds search_index's trigrams: search_index's kind covers it).
 func SchemaTables(tx *store.Tx) ([]string, error) {
 	q := `SELECT table_name, '' FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	if tx.Dialect() == store.SQLite {
@@ -37,7 +40,11 @@ func SchemaTables(tx *store.Tx) ([]string, error) {
 		for _, v := range virtual {
 			shadow = shadow || strings.HasPrefix(n, v+"_")
 		}
-		if !shadow {
+		index := false
+		if base, ok := strings.CutSuffix(n, "_fts"); ok && slices.Contains(virtual, n) {
+			index = slices.Contains(names, base)
+		}
+		if !shadow && !index {
 			out = append(out, n)
 		}
 	}

@@ -105,6 +105,9 @@ func TestSearch(t *testing.T) {
 				t.Errorf("%q after reindex: %q", q, got)
 			}
 		}
+		if err := db.Read(ctx, search.CheckTerms); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 

@@ -21,7 +21,12 @@ func TestIndexReplacesAndRemoves(t *testing.T) {
 		id, theirs := db.NewID(), db.NewID()
 		write := func(fn func(tx *store.Tx) error) {
 			t.Helper()
-			if err := db.Write(ctx, fn); err != nil {
+			if err := db.Write(ctx, func(tx *store.Tx) error {
+				if err := fn(tx); err != nil {
+					return err
+				}
+				return search.CheckTerms(tx)
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -54,6 +59,64 @@ func TestIndexReplacesAndRemoves(t *testing.T) {
 		write(func(tx *store.Tx) error { return search.Remove(tx, ws, "contact", theirs) })
 		if hits := find(other, "lovelace"); len(hits) != 1 || hits[0].ObjectID != theirs {
 			t.Fatalf("the other workspace's document: %+v", hits)
+		}
+	})
+}
+
+// TestWordsNotJustTrigrams: SQLite's trigram index knows which documents
+// hold a trigram, not where, so a document holding every trigram of a word
+// apart ("gma", "mai", "ail" in "gmaxx@maiy.example ailz") is a candidate
+// that must not be found; a word with its accents or case changed is; and the typo pass
+// looks at names only, however many trigrams the rest of a document holds.
+func TestWordsNotJustTrigrams(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ws := db.NewID()
+		docs := []struct {
+			title, body string
+		}{
+			{"Gmaier Mail", "gm@example.com"},
+			{"Anna Müller", "anna@gmail.com"},
+			{"Bob Smith", "jonas.b@example.com"},
+			{"Jon Doe", "jd@example.com"},
+			{"Zed Quux", "gmaxx@maiy.example ailz"}, // every trigram of "gmail", apart
+		}
+		ids := map[string]crm.ID{}
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			for _, d := range docs {
+				ids[d.title] = db.NewID()
+				if err := search.Index(tx, ws, "contact", ids[d.title], d.title, d.body); err != nil {
+					return err
+				}
+			}
+			return search.CheckTerms(tx)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Exact hits come before typo hits ("Gmaier" is a fair typo for
+		// "gmail"): first is the best hit, never a document that must not
+		// be found at all.
+		for _, c := range []struct{ q, first, never string }{
+			{"gmail", "Anna Müller", "Zed Quux"},
+			{"GMAIL müller", "Anna Müller", "Zed Quux"},
+			{"muller", "Anna Müller", ""},
+			{"MÜLLER anna", "Anna Müller", "Gmaier Mail"},
+			{"mail gm@", "Gmaier Mail", "Anna Müller"},
+			{"Jonh", "Jon Doe", "Bob Smith"}, // "jon" is in Bob's email, not his name
+			{"jonas", "Bob Smith", ""},
+		} {
+			var hits []search.Hit
+			if err := db.Read(ctx, func(tx *store.Tx) (err error) { hits, err = search.Search(tx, ws, c.q, 10, search.Scope{}); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) == 0 || hits[0].Title != c.first {
+				t.Errorf("search %q: %+v, want %q first", c.q, hits, c.first)
+			}
+			for _, h := range hits {
+				if h.Title == c.never {
+					t.Errorf("search %q found %q", c.q, c.never)
+				}
+			}
 		}
 	})
 }

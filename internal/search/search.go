@@ -3,9 +3,12 @@
 // the same transaction as the record they describe (records calls Index and
 // Remove), and rebuilt in bulk after bulk loads (Reindex).
 //
-// SQLite uses an FTS5 table with the trigram tokenizer; PostgreSQL uses
-// pg_trgm indexes. User input never reaches a MATCH expression unquoted: it
-// is split into words and trigrams here, each one quoted.
+// Documents are rows of search_index on both databases. PostgreSQL finds
+// them with pg_trgm indexes; SQLite with search_index_fts, a contentless
+// FTS5 table of their trigrams (migration 00041), whose candidates
+// search_has and search_typo check (fold.go). User input never reaches a
+// MATCH expression unquoted: it is split into words and trigrams here, each
+// one quoted.
 package search
 
 import (
@@ -34,71 +37,52 @@ func Index(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, title, body st
 	if err := Remove(tx, ws, objectType, id); err != nil {
 		return err
 	}
-	_, err := tx.Exec(`INSERT INTO search_index (`+rowKey(tx)+`workspace_id, object_type, object_id, title, body) VALUES (`+
-		rowKeyValue(tx)+`?, ?, ?, ?, ?)`, docArgs(tx, id, ws, objectType, id, title, body)...)
-	if err != nil {
+	if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body) VALUES (?, ?, ?, ?, ?)`,
+		ws, objectType, id, title, body); err != nil {
 		return fmt.Errorf("search: index: %w", err)
+	}
+	if tx.Dialect() == store.SQLite {
+		if _, err := tx.Exec(`INSERT INTO search_index_fts (rowid, title, body) VALUES (?, ?, ?)`, id, title, body); err != nil {
+			return fmt.Errorf("search: index: %w", err)
+		}
 	}
 	return nil
 }
 
-// Remove deletes a record's document. On SQLite the document's rowid is the
-// record's id (ids are unique across every table), so this is a lookup: an
-// FTS5 table cannot index its UNINDEXED columns, and a condition on them
-// alone scans every document of the instance — per write.
+// Remove deletes a record's document. On SQLite the document's key is the
+// record's id (ids are unique across every table), which is also the rowid
+// of its trigrams in search_index_fts.
 func Remove(tx *store.Tx, ws crm.ID, objectType string, id crm.ID) error {
-	if tx.Dialect() == store.SQLite {
-		_, err := tx.Exec(`DELETE FROM search_index WHERE rowid = ? AND workspace_id = ? AND object_type = ?`, id, ws, objectType)
-		return err
-	}
-	_, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ? AND object_type = ? AND object_id = ?`, ws, objectType, id)
-	return err
+	return Delete(tx, `workspace_id = ? AND object_type = ? AND object_id = ?`, ws, objectType, id)
 }
 
-// rowKey, rowKeyValue and docArgs add the rowid column on SQLite.
-func rowKey(tx *store.Tx) string {
+// Delete removes the documents that cond (a condition on search_index's
+// columns, naming workspace_id) selects, with their trigrams on SQLite.
+func Delete(tx *store.Tx, cond string, args ...any) error {
 	if tx.Dialect() == store.SQLite {
-		return "rowid, "
+		if _, err := tx.Exec(`DELETE FROM search_index_fts WHERE rowid IN (SELECT object_id FROM search_index WHERE `+cond+`)`, args...); err != nil {
+			return fmt.Errorf("search: remove: %w", err)
+		}
 	}
-	return ""
+	if _, err := tx.Exec(`DELETE FROM search_index WHERE `+cond, args...); err != nil {
+		return fmt.Errorf("search: remove: %w", err)
+	}
+	return nil
 }
 
-func rowKeyValue(tx *store.Tx) string {
-	if tx.Dialect() == store.SQLite {
-		return "?, "
+// Written completes a set-based write of documents (INSERT INTO
+// search_index … SELECT …): on SQLite it writes the trigrams of the
+// documents that cond (a condition on search_index's columns, naming
+// workspace_id) selects, which must be exactly the ones just written. On
+// PostgreSQL the trigram indexes follow the table by themselves.
+func Written(tx *store.Tx, cond string, args ...any) error {
+	if tx.Dialect() != store.SQLite {
+		return nil
 	}
-	return ""
-}
-
-// DocKey is for set-based writes of documents (INSERT INTO search_index
-// (cols workspace_id, …) SELECT vals …): on SQLite a document's rowid must
-// be its record's id, which Remove and every later change look it up by,
-// so cols is "rowid, " and vals is idExpr and a comma; on PostgreSQL both
-// are empty. A document written without it can never be replaced or
-// removed by record.
-func DocKey(tx *store.Tx, idExpr string) (cols, vals string) {
-	if tx.Dialect() == store.SQLite {
-		return "rowid, ", idExpr + ", "
+	if _, err := tx.Exec(`INSERT INTO search_index_fts (rowid, title, body) SELECT object_id, title, body FROM search_index WHERE `+cond, args...); err != nil {
+		return fmt.Errorf("search: index: %w", err)
 	}
-	return "", ""
-}
-
-// DocsIn is a condition on search_index for the documents of the records
-// whose ids the subquery ids selects: a rowid lookup per id on SQLite
-// (a condition on object_id would read every document of the instance).
-// The caller still names workspace_id and object_type.
-func DocsIn(tx *store.Tx, ids string) string {
-	if tx.Dialect() == store.SQLite {
-		return "rowid IN (" + ids + ")"
-	}
-	return "object_id IN (" + ids + ")"
-}
-
-func docArgs(tx *store.Tx, id crm.ID, args ...any) []any {
-	if tx.Dialect() == store.SQLite {
-		return append([]any{id}, args...)
-	}
-	return args
+	return nil
 }
 
 // Scope limits hits to the records the asker may see: Clause is an SQL
@@ -143,7 +127,7 @@ func (sc Scope) whereTypos(tx *store.Tx, match string) (string, []any, error) {
 	}
 	var lo int64
 	// Instance-wide on purpose: a bound on the index's own order.
-	err := tx.Unscoped().QueryRow(`SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+	err := tx.Unscoped().QueryRow(`SELECT rowid FROM search_index_fts WHERE search_index_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
 		match, sc.TypoNewest-1).Scan(&lo)
 	switch {
 	case errors.Is(err, store.ErrNoRows): // fewer matches than that: all
@@ -151,7 +135,7 @@ func (sc Scope) whereTypos(tx *store.Tx, match string) (string, []any, error) {
 	case err != nil:
 		return "", nil, fmt.Errorf("search: newest bound: %w", err)
 	}
-	return vis + " AND search_index.rowid >= ?", append(slices.Clip(args), lo), nil
+	return vis + " AND search_index_fts.rowid >= ?", append(slices.Clip(args), lo), nil
 }
 
 // Search returns up to limit hits for q in workspace ws that scope allows,
@@ -207,11 +191,15 @@ func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]Hit, error) {
 	// Exact substrings first (every word, in any field), then the
-	// typo-tolerant pass on trigrams.
-	var all, some []string
+	// typo-tolerant pass on trigrams. search_index_fts knows only which documents
+	// hold which trigrams (migration 00041): it finds the documents that
+	// hold every trigram of every word, and search_has keeps those that
+	// hold the words themselves.
+	var words, all, some []string
 	for _, w := range terms(q) {
 		if len([]rune(w)) >= 3 {
-			all = append(all, quote(w))
+			words = append(words, w)
+			all = append(all, wordMatch(w))
 		}
 		for _, t := range trigrams(w) {
 			some = append(some, quote(t))
@@ -229,10 +217,12 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		phrase := LikeAnywhere(strings.Join(terms(q), " "))
 		match := strings.Join(all, " AND ")
 		vis, vargs := scope.where()
-		args := append(append([]any{ws, match}, vargs...), candidates, phrase, phrase, limit)
+		args := append(append([]any{match, ws, strings.Join(words, "\n")}, vargs...), candidates, phrase, phrase, limit)
 		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (
-				SELECT object_type, object_id, title, body FROM search_index
-				WHERE search_index.workspace_id = ? AND search_index MATCH ?`+vis+` LIMIT ?)
+				SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
+				FROM search_index_fts CROSS JOIN search_index ON search_index.object_id = search_index_fts.rowid
+				WHERE search_index_fts MATCH ? AND search_index.workspace_id = ?
+					AND search_has(search_index.title, search_index.body, ?)`+vis+` LIMIT ?)
 			ORDER BY title LIKE ? ESCAPE '\' DESC, body LIKE ? ESCAPE '\' DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -249,7 +239,8 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 	// letters), and are ordered by how many of the query's trigrams the name
 	// holds, shorter names first. FTS5's bm25 over every name sharing a
 	// trigram cost 100–270 ms a search at a million names; this is bounded
-	// by the candidate cap.
+	// by the candidate cap. search_index_fts cannot tell the name from the rest
+	// of a document: search_typo checks the name.
 	var raw, score []string
 	var scoreArgs []any
 	for _, w := range terms(q) {
@@ -262,15 +253,17 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		score = append(score, "(instr(lower(title), ?) > 0)")
 		scoreArgs = append(scoreArgs, t)
 	}
-	match := "{title} : (" + typoMatch(terms(q)) + ")"
+	match, groups := typoMatch(terms(q))
 	vis, vargs, err := scope.whereTypos(tx, match)
 	if err != nil {
 		return nil, err
 	}
-	args := append(append(append(append([]any{ws, match}, vargs...), candidates), scoreArgs...), limit)
+	args := append(append(append(append([]any{match, ws, groups}, vargs...), candidates), scoreArgs...), limit)
 	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (
-			SELECT object_type, object_id, title, body FROM search_index
-			WHERE search_index.workspace_id = ? AND search_index MATCH ?`+vis+` LIMIT ?)
+			SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
+			FROM search_index_fts CROSS JOIN search_index ON search_index.object_id = search_index_fts.rowid
+			WHERE search_index_fts MATCH ? AND search_index.workspace_id = ?
+				AND search_typo(search_index.title, ?)`+vis+` LIMIT ?)
 		ORDER BY `+strings.Join(score, " + ")+` DESC, length(title), object_id LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -278,28 +271,44 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 	return collect(rows, hits, seen, limit)
 }
 
+// wordMatch is the FTS5 query for the documents that hold every trigram of
+// w (at least three letters long): those that may hold w.
+func wordMatch(w string) string {
+	ts := uniq(trigrams(w))
+	for i, t := range ts {
+		ts[i] = quote(t)
+	}
+	if len(ts) == 1 {
+		return ts[0]
+	}
+	return "(" + strings.Join(ts, " AND ") + ")"
+}
+
 // maxScored bounds the trigrams a typo candidate is scored on.
 const maxScored = 32
 
-// typoMatch is the FTS5 query of the typo pass: for each word of eight
-// letters or more, any two neighbouring trigrams (one typo breaks at most
-// three trigrams in a row, so some pair stays intact), and any trigram of a
-// shorter word ("Curry" finds "Curie" by "cur" alone).
-func typoMatch(words []string) string {
-	var ors []string
+// typoMatch is the FTS5 query of the typo pass, and the same as groups
+// for search_typo (one group a line, its trigrams separated by spaces): for
+// each word of eight letters or more, any two neighbouring trigrams (one
+// typo breaks at most three trigrams in a row, so some pair stays intact),
+// and any trigram of a shorter word ("Curry" finds "Curie" by "cur" alone).
+func typoMatch(words []string) (match, groups string) {
+	var ors, gs []string
 	for _, w := range words {
 		ts := trigrams(w)
 		if len(ts) < 6 {
 			for _, t := range ts {
 				ors = append(ors, quote(t))
+				gs = append(gs, t)
 			}
 			continue
 		}
 		for i := 0; i+1 < len(ts); i++ {
 			ors = append(ors, "("+quote(ts[i])+" AND "+quote(ts[i+1])+")")
+			gs = append(gs, ts[i]+" "+ts[i+1])
 		}
 	}
-	return strings.Join(ors, " OR ")
+	return strings.Join(ors, " OR "), strings.Join(gs, "\n")
 }
 
 func uniq(ss []string) []string {
@@ -492,20 +501,21 @@ func CompanyBody(d store.Dialect, x string) string {
 // statements (after bulk loads such as seeding or importing).
 func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 	err := db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(`DELETE FROM search_index WHERE workspace_id = ?`, ws); err != nil {
+		if err := Delete(tx, `workspace_id = ?`, ws); err != nil {
 			return err
 		}
-		key, keyValue := DocKey(tx, "id")
 		d := tx.Dialect()
-		if _, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-			SELECT `+keyValue+`workspace_id, 'contact', id, `+ContactTitle(d, "contacts")+`, `+ContactBody(d, "contacts")+`
+		if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+			SELECT workspace_id, 'contact', id, `+ContactTitle(d, "contacts")+`, `+ContactBody(d, "contacts")+`
 			FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO search_index (`+key+`workspace_id, object_type, object_id, title, body)
-			SELECT `+keyValue+`workspace_id, 'company', id, `+CompanyTitle(d, "companies")+`, `+CompanyBody(d, "companies")+`
-			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws)
-		return err
+		if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)
+			SELECT workspace_id, 'company', id, `+CompanyTitle(d, "companies")+`, `+CompanyBody(d, "companies")+`
+			FROM companies WHERE workspace_id = ? AND deleted_at IS NULL`, ws); err != nil {
+			return err
+		}
+		return Written(tx, `workspace_id = ?`, ws)
 	})
 	if err == nil && db.Dialect() == store.Postgres {
 		// Fresh statistics, so the planner knows the table's size at once.
@@ -531,9 +541,10 @@ func Narrowable(tx *store.Tx, text string) bool {
 }
 
 // MatchCount counts the documents that contain text, stopping at limit.
-// On SQLite it counts those of every workspace, an estimate from the index
-// alone (FTS5 cannot index workspace_id; checking it would read each
-// matching document's row); on PostgreSQL those of ws.
+// On SQLite it counts those of every workspace that hold every trigram of
+// text, an estimate from the index alone (search_index_fts knows no workspaces;
+// checking them would read each matching document's row); on PostgreSQL
+// those of ws.
 func MatchCount(tx *store.Tx, ws crm.ID, text string, limit int) (int, error) {
 	var n int
 	var err error
@@ -547,7 +558,7 @@ func MatchCount(tx *store.Tx, ws crm.ID, text string, limit int) (int, error) {
 			ws, LikeAnywhere(text), LikeAnywhere(text), limit).Scan(&n)
 	} else {
 		// Instance-wide on purpose: see above.
-		err = tx.Unscoped().QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, quote(text), limit).Scan(&n)
+		err = tx.Unscoped().QueryRow(`SELECT count(*) FROM (SELECT 1 FROM search_index_fts WHERE search_index_fts MATCH ? LIMIT ?)`, wordMatch(text), limit).Scan(&n)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("search: match count: %w", err)
@@ -556,10 +567,12 @@ func MatchCount(tx *store.Tx, ws crm.ID, text string, limit int) (int, error) {
 }
 
 // NarrowCond is the condition on "{t}.id" for records of ws whose document
-// contains text: on SQLite a document's rowid is its record's id (ids are
+// contains text: on SQLite those whose document holds every trigram of text
+// (the rowid of a document's trigrams is its record's id, and ids are
 // unique across workspaces), on PostgreSQL the trigram indexes on
 // (workspace_id, lower(text)) answer it. Both match case-insensitively, so
-// the records they keep include every one the exact condition matches.
+// the records they keep include every one the exact condition matches; the
+// caller still applies that condition.
 func NarrowCond(tx *store.Tx, ws crm.ID, text string) (string, []any) {
 	if tx.Dialect() == store.Postgres {
 		// An array, computed once, whose ids are then looked up one by one:
@@ -569,7 +582,7 @@ func NarrowCond(tx *store.Tx, ws crm.ID, text string) (string, []any) {
 		return `{t}.id = ANY(ARRAY(SELECT object_id FROM search_index WHERE ` + pgContains + `))`,
 			[]any{ws, LikeAnywhere(text), LikeAnywhere(text)}
 	}
-	return "{t}.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", []any{quote(text)}
+	return "{t}.id IN (SELECT rowid FROM search_index_fts WHERE search_index_fts MATCH ?)", []any{wordMatch(text)}
 }
 
 // pgContains is the condition on PostgreSQL's search_index for the
@@ -586,3 +599,25 @@ func LikePrefix(text string) string { return likeEscaper.Replace(text) + "%" }
 func LikeAnywhere(text string) string { return "%" + likeEscaper.Replace(text) + "%" }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// CheckTerms reports whether SQLite's trigram index and its documents
+// agree: every document of search_index has its trigrams in
+// search_index_fts, and nothing else has. Both are written together by
+// this package only; tests of every writer call this after writing. It
+// reads the whole instance (the trigrams know no workspace), and does
+// nothing on PostgreSQL, whose indexes follow the table.
+func CheckTerms(tx *store.Tx) error {
+	if tx.Dialect() != store.SQLite {
+		return nil
+	}
+	u := tx.Unscoped()
+	var docs, terms, missing int
+	if err := u.QueryRow(`SELECT (SELECT count(*) FROM search_index), (SELECT count(*) FROM search_index_fts),
+		(SELECT count(*) FROM search_index WHERE object_id NOT IN (SELECT rowid FROM search_index_fts))`).Scan(&docs, &terms, &missing); err != nil {
+		return fmt.Errorf("search: check: %w", err)
+	}
+	if docs != terms || missing > 0 {
+		return fmt.Errorf("search: %d documents, %d with trigrams, %d without", docs, terms, missing)
+	}
+	return nil
+}
