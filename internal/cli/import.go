@@ -185,22 +185,44 @@ func delimName(d string) string {
 	return map[string]string{",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[d]
 }
 
+// The soft memory limits of an import run from the command line: while
+// its rows are read, and after (see importMemory).
+const (
+	rowsMemoryLimit = 200 << 20
+	memoryLimit     = 150 << 20
+)
+
+// importMemory sets the soft memory limit of an import's rows and returns
+// what lowers it when they are done (nil when GOMEMLIMIT is set: the
+// environment wins). The import's maps and batches are a few hundred bytes
+// a row; a soft limit makes the collector work harder instead of letting
+// the heap double (the budget is 300 MB for a million rows, and SQLite's
+// own memory comes on top). While rows are read the dedupe keys are most of
+// the heap, and under 150 MiB the collector ran without pause at 1M rows
+// (the heap after each cycle ~120 MB, its goal ~123 MB): the row phase took
+// half again as long as with 200 MiB. The peak used to come later, when
+// SQLite sorts the records' indexes, but by then the keys are garbage: the
+// limit is 200 MiB for the rows and 150 MiB after, the memory the rows
+// used handed back at once (docs/BENCHMARKS.md).
+func importMemory(getenv func(string) string) func() {
+	if getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	debug.SetMemoryLimit(rowsMemoryLimit)
+	return func() {
+		debug.SetMemoryLimit(memoryLimit)
+		debug.FreeOSMemory()
+	}
+}
+
 // execute runs an import in this process, printing progress to stderr and
 // the summary line to stdout. Interrupted, it stops at a checkpoint and says
 // how to resume.
 func execute(ctx context.Context, env Env, db *store.DB, imp importer.Import, reportFile string) error {
-	// The import's maps and batches are a few hundred bytes a row; a soft
-	// limit makes the collector work harder instead of letting the heap
-	// double (the budget is 300 MB for a million rows, and SQLite's own
-	// memory comes on top). At 1M rows (docs/BENCHMARKS.md): 200 MiB gave a
-	// peak of 307 MB; 150 MiB gives 262 MB for more collector CPU, on the
-	// second core, in the same wall time.
-	if env.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(150 << 20)
-	}
+	rowsDone := importMemory(env.Getenv)
 	// Both cores: the row phase decides a batch while the one before
 	// commits. (The server's import job does not, to leave requests a core.)
-	o := importer.Options{Overlap: true, OnProgress: func(i importer.Import) {
+	o := importer.Options{Overlap: true, RowsDone: rowsDone, OnProgress: func(i importer.Import) {
 		rate, eta := i.Rate(time.Now())
 		fmt.Fprintf(env.Stderr, "\r%s rows (%.0f%%), %.0f rows/s, ETA %s   ", strconv.Itoa(i.RowsDone), 100*i.Progress(), rate, eta.Round(time.Second))
 	}}

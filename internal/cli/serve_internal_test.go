@@ -29,3 +29,27 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("GOMEMLIMIT set, yet the limit became %d", got)
 	}
 }
+
+// TestImportMemory: an import's rows run under the higher limit, what
+// follows under the lower one; GOMEMLIMIT in the environment wins.
+func TestImportMemory(t *testing.T) {
+	limit := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetMemoryLimit(limit) })
+
+	done := importMemory(func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != rowsMemoryLimit {
+		t.Errorf("limit while rows are read %d, want %d", got, rowsMemoryLimit)
+	}
+	done()
+	if got := debug.SetMemoryLimit(-1); got != memoryLimit {
+		t.Errorf("limit after the rows %d, want %d", got, memoryLimit)
+	}
+
+	debug.SetMemoryLimit(math.MaxInt64)
+	if done := importMemory(func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] }); done != nil {
+		t.Error("GOMEMLIMIT set, yet a function to lower the limit")
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set, yet the limit became %d", got)
+	}
+}

@@ -32,6 +32,11 @@ type Options struct {
 	// import: bench/import-api.sh put the list's p95 at 1.7–2.0x idle
 	// with it, 1.65x without).
 	Overlap bool
+	// RowsDone, when set, is called once every row is committed, before
+	// the staged records are moved in and the search documents written:
+	// what deciding rows needed is garbage from then on (the command line
+	// lowers its soft memory limit there).
+	RowsDone func()
 	// StaleAfter is how long a running import must have made no progress
 	// before another process may take it over (after a crash); default
 	// StaleAfter. A live run commits every few seconds.
@@ -309,6 +314,9 @@ func (ex *execution) run(ctx context.Context) error {
 			// (docs/BENCHMARKS.md) is read from these lines.
 			log, t := ex.db.Logger(), time.Now()
 			log.Info("import: rows done", "import", ex.imp.ID, "rows", ex.imp.RowsDone, "since_start", time.Since(ex.imp.StartedAt).Round(time.Millisecond))
+			if ex.o.RowsDone != nil {
+				ex.o.RowsDone()
+			}
 			if err := ex.merge(ctx); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -39,5 +40,36 @@ func TestKeySet(t *testing.T) {
 		if name == "maphash" && len(s.more) != 0 {
 			t.Fatalf("maphash: %d keys beside the slots", len(s.more))
 		}
+	}
+}
+
+// TestKeySetChunks: keys fill chunk after chunk without crossing one; a
+// key too long for a slot still counts, beside the slots.
+func TestKeySetChunks(t *testing.T) {
+	s := newKeySet()
+	long := strings.Repeat("x", 100_000) + "@example.com"
+	var keys []string
+	for i := range 40_000 {
+		keys = append(keys, fmt.Sprintf("%d-%s@example.com", i, strings.Repeat("k", i%60)))
+	}
+	keys = append(keys, long)
+	for i, k := range keys {
+		s.add(k, entry{id: crm.ID(i + 1)})
+	}
+	if len(s.chunks) < 2 {
+		t.Fatalf("%d chunks for %d keys: the test does not cross one", len(s.chunks), len(keys))
+	}
+	for _, c := range s.chunks {
+		if cap(c) != 1<<chunkBits {
+			t.Fatalf("a chunk grew: cap %d", cap(c))
+		}
+	}
+	for i, k := range keys {
+		if e, ok := s.get(k); !ok || e.id != crm.ID(i+1) {
+			t.Fatalf("key %d: %+v %v", i, e, ok)
+		}
+	}
+	if len(s.more) != 1 {
+		t.Fatalf("%d keys beside the slots, want the long one", len(s.more))
 	}
 }

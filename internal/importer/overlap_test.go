@@ -138,3 +138,26 @@ func TestCancelDropsDecidedRows(t *testing.T) {
 		}
 	})
 }
+
+// TestRowsDoneBeforeTheMerge: Options.RowsDone is called once, after the
+// last batch committed and before the staged records are moved in (the
+// command line lowers its memory limit there).
+func TestRowsDoneBeforeTheMerge(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "admin@example.com")
+		imp := create(t, db, p, writeFile(t, overlapFile), nil)
+		calls, rows, atRows, moved := 0, 0, -1, -1
+		o := importer.Options{TxRows: 2, Overlap: true, OnProgress: func(i importer.Import) { rows = i.RowsDone }, RowsDone: func() {
+			calls++
+			atRows = rows // every batch's commit reported
+			moved = count(t, db, `SELECT count(*) FROM contacts WHERE workspace_id = ?`, p.WorkspaceID)
+		}}
+		imp, err := importer.Execute(ctx, db, p.WorkspaceID, imp.ID, o)
+		if err != nil || imp.Status != importer.Done {
+			t.Fatalf("%v %s %q", err, imp.Status, imp.Error)
+		}
+		if calls != 1 || moved != 0 || atRows != imp.RowsDone || atRows == 0 {
+			t.Fatalf("RowsDone called %d times, with %d contacts moved in and %d rows of %d committed", calls, moved, atRows, imp.RowsDone)
+		}
+	})
+}
