@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -152,31 +154,36 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 	if len(c.First) > 100 || len(c.Last) > 100 {
 		return p, fail("first_name", c.First+" "+c.Last, "names are limited to 100 characters")
 	}
+	// A value may carry its label, "+1 555 0100 (mobile)", as exports
+	// write them; else a column's header may say it ("Mobile Phone").
 	if v := vals["email"]; v != "" {
+		v, label := labelled(v, b.run.Plan.Header("email"))
 		e, ok := cleanEmail(v)
 		if !ok {
 			return p, fail("email", v, "not a valid email address")
 		}
-		c.Emails = append(c.Emails, records.EmailAddr{Email: e})
+		c.Emails = append(c.Emails, records.EmailAddr{Email: e, Label: label})
 	}
-	for _, v := range splitEmails(vals["email_2"]) {
-		if e, ok := cleanEmail(v); !ok {
-			note(&Outcome{Action: Warned, Field: "email_2", Value: v, Message: "not a valid email address; left out"})
+	for _, v := range splitEmails(vals["email_2"], b.run.Plan.Header("email_2")) {
+		if e, ok := cleanEmail(v.Email); !ok {
+			note(&Outcome{Action: Warned, Field: "email_2", Value: v.Email, Message: "not a valid email address; left out"})
 		} else if !hasEmail(c.Emails, e) {
-			c.Emails = append(c.Emails, records.EmailAddr{Email: e})
+			c.Emails = append(c.Emails, records.EmailAddr{Email: e, Label: v.Label})
 		}
 	}
 	if v := vals["phone"]; v != "" {
+		v, label := labelled(v, b.run.Plan.Header("phone"))
 		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			return p, fail("phone", v, "a phone number needs 5 to 20 digits")
 		}
-		c.Phones = append(c.Phones, records.PhoneNum{Phone: v})
+		c.Phones = append(c.Phones, records.PhoneNum{Phone: v, Label: label})
 	}
 	for _, v := range splitList(vals["phone_2"]) {
+		v, label := labelled(v, b.run.Plan.Header("phone_2"))
 		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			note(&Outcome{Action: Warned, Field: "phone_2", Value: v, Message: "a phone number needs 5 to 20 digits; left out"})
 		} else {
-			c.Phones = append(c.Phones, records.PhoneNum{Phone: v})
+			c.Phones = append(c.Phones, records.PhoneNum{Phone: v, Label: label})
 		}
 	}
 	if len(c.Emails) > 20 || len(c.Phones) > 20 {
@@ -249,8 +256,59 @@ func cleanEmail(v string) (string, bool) {
 	return e, err == nil && a.Address == e
 }
 
-func splitEmails(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '|' })
+// splitEmails reads a cell of addresses separated by commas, semicolons,
+// bars or spaces, each with its label if it has one ("b@example.com
+// (home)"), else the one header names.
+func splitEmails(v, header string) []records.EmailAddr {
+	var out []records.EmailAddr
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
+		part, label := labelled(part, header)
+		for _, e := range strings.Fields(part) {
+			out = append(out, records.EmailAddr{Email: e, Label: label})
+		}
+	}
+	return out
+}
+
+// labelled splits a trailing label off a value, "+1 555 0100 (mobile)" or
+// "ada@example.com (work)": up to 30 letters, spaces, dots or hyphens in
+// parentheses at the end (a number's "(757)" area code has digits, and is
+// never last). Without one, the label is the one header names, if any.
+func labelled(v, header string) (string, string) {
+	v = strings.TrimSpace(v)
+	if strings.HasSuffix(v, ")") {
+		if i := strings.LastIndex(v, " ("); i > 0 {
+			label := strings.TrimSpace(v[i+2 : len(v)-1])
+			ok := label != "" && utf8.RuneCountInString(label) <= 30
+			for _, r := range label {
+				ok = ok && (unicode.IsLetter(r) || r == ' ' || r == '-' || r == '.')
+			}
+			if ok {
+				return strings.TrimSpace(v[:i]), label
+			}
+		}
+	}
+	return v, headerLabel(header)
+}
+
+// headerLabel is the kind of address or number a column's header names:
+// "Mobile Phone" → "mobile", "Home Phone" → "home", "Work Email" → "work".
+func headerLabel(header string) string {
+	words := strings.FieldsFunc(strings.ToLower(header), func(r rune) bool { return !unicode.IsLetter(r) })
+	if slices.Contains(words, "fax") { // "Business Fax"
+		return "fax"
+	}
+	for _, w := range words {
+		switch w {
+		case "mobile", "cell", "cellular", "handy", "portable", "mobil":
+			return "mobile"
+		case "home", "private", "personal", "privat":
+			return "home"
+		case "work", "business", "office", "company", "direct", "geschäftlich":
+			return "work"
+		}
+	}
+	return ""
 }
 
 func hasEmail(list []records.EmailAddr, e string) bool {

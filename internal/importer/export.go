@@ -122,6 +122,20 @@ func chooseColumns[T any](all []column[T], only []string) ([]column[T], error) {
 	return out, nil
 }
 
+// withLabel writes an address or number of a list cell with its label,
+// "+1 555 0100 (mobile)", as the import reads it back. A label the import
+// would not read as one (digits, brackets) is left out. The Email and Phone
+// columns hold the bare primary address and number, for other programs.
+func withLabel(v, label string) string {
+	if label == "" {
+		return v
+	}
+	if v2, l := labelled(v+" ("+label+")", ""); v2 != v || l != label {
+		return v
+	}
+	return v + " (" + label + ")"
+}
+
 // joinList writes a list cell: the import splits it at "; ".
 func joinList(parts []string) string { return strings.Join(parts, "; ") }
 
@@ -135,7 +149,7 @@ func contactColumns(defs []records.FieldDef) []column[records.ExportRow] {
 		{"Other Emails", func(r *records.ExportRow) string {
 			var out []string
 			for _, e := range r.Emails[min(1, len(r.Emails)):] {
-				out = append(out, e.Email)
+				out = append(out, withLabel(e.Email, e.Label))
 			}
 			return join(out)
 		}},
@@ -143,7 +157,7 @@ func contactColumns(defs []records.FieldDef) []column[records.ExportRow] {
 		{"Other Phones", func(r *records.ExportRow) string {
 			var out []string
 			for _, e := range r.Phones[min(1, len(r.Phones)):] {
-				out = append(out, e.Phone)
+				out = append(out, withLabel(e.Phone, e.Label))
 			}
 			return join(out)
 		}},

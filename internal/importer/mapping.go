@@ -239,6 +239,16 @@ func (p Plan) Values(fields []string) map[string]string {
 	return out
 }
 
+// Header is the file's header of the column mapped to field, "" if none.
+func (p Plan) Header(field string) string {
+	for _, c := range p.Template.Columns {
+		if c.Field == field {
+			return c.Header
+		}
+	}
+	return ""
+}
+
 func lookupFold(m map[string]string, v string) (string, bool) {
 	if to, ok := m[v]; ok {
 		return to, true

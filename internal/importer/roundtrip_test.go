@@ -113,8 +113,15 @@ func TestRoundTrip(t *testing.T) {
 		}
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.Exec(`UPDATE contacts SET custom = '{"region":"EMEA","score":12.5,"vip":true}',
-				emails = ('[{"email":"' || email || '"},{"email":"second.' || email || '"}]')`+jsonb+`, tags = '["hot lead", "vip"]'
+				emails = ('[{"email":"' || email || '"},{"email":"second.' || email || '","label":"home"}]')`+jsonb+`, tags = '["hot lead", "vip"]'
 				WHERE workspace_id = ? AND id IN (SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 20)`, a.WorkspaceID, a.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			// Labelled second numbers, one with an area code in brackets.
+			_, err = tx.Exec(`UPDATE contacts SET phones = ?, phone = '+1 202 555 0100', phone_digits = '12025550100'
+				WHERE workspace_id = ? AND id IN (SELECT id FROM contacts WHERE workspace_id = ? ORDER BY id LIMIT 3 OFFSET 30)`,
+				`[{"phone":"+1 202 555 0100"},{"phone":"(757) 555-0188","label":"mobile"},{"phone":"+1 202 555 0199","label":"fax"}]`, a.WorkspaceID, a.WorkspaceID)
 			if err != nil {
 				return err
 			}
@@ -172,7 +179,8 @@ func TestRoundTrip(t *testing.T) {
 		for _, s := range []string{"Created At,Street,City,State,Postal Code,Country,Time Zone,Links,Region",
 			"\"Unter den Linden 1\nHof 2\",", ",10117,", "America/New_York,",
 			",LinkedIn: https://www.linkedin.com/in/ada; Website: https://ada.example/,",
-			"'-Minus Street 1,", `"""Talks; slides, 2024"": https://talks.example/a;b; X: https://x.com/grace"`} {
+			"'-Minus Street 1,", `"""Talks; slides, 2024"": https://talks.example/a;b; X: https://x.com/grace"`,
+			",+1 202 555 0100,(757) 555-0188 (mobile); +1 202 555 0199 (fax),", " (home),"} {
 			if !strings.Contains(string(first), s) {
 				t.Fatalf("export lacks %q:\n%.800s", s, first)
 			}
@@ -181,10 +189,11 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatal("xlsx is not a zip")
 		}
 		v := string(export(t, db, a, "vcf"))
-		if strings.Count(v, "BEGIN:VCARD\r\n") != res.Contacts || !strings.Contains(v, "EMAIL;TYPE=INTERNET:second.") ||
+		if strings.Count(v, "BEGIN:VCARD\r\n") != res.Contacts || !strings.Contains(v, "EMAIL;TYPE=INTERNET,HOME:second.") ||
 			!strings.Contains(v, `FN:Line\nBreak`) || !strings.Contains(v, "TEL;TYPE=VOICE,PREF:+") || !strings.Contains(v, `CATEGORIES:hot lead,vip`) ||
 			!strings.Contains(v, "\r\nADR:;;Unter den Linden 1\\nHof 2;") || !strings.Contains(v, "\r\nTZ;VALUE=text:America/New_York\r\n") ||
 			!strings.Contains(v, "\r\nURL;TYPE=LinkedIn:https://www.linkedin.com/in/ada\r\n") ||
+			!strings.Contains(v, "\r\nTEL;TYPE=CELL:(757) 555-0188\r\nTEL;TYPE=FAX:+1 202 555 0199\r\n") ||
 			!strings.Contains(v, "\r\nURL;TYPE=\"Talks; slides, 2024\":https://talks.example/a;b\r\n") {
 			t.Fatalf("vcard:\n%.1200s", v)
 		}

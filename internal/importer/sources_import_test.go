@@ -78,8 +78,9 @@ func TestImportWorkbookAndVCard(t *testing.T) {
 		got := strings.ReplaceAll(strings.Join(contactsOf(t, db, p.WorkspaceID), "\n"), "}, {", "},{")
 		for _, s := range []string{
 			"\nAda||[{\"email\":\"ada@example.com\"}]", // the cell's " Ada " is trimmed by the mapping
-			`Ada King|Lovelace|[{"email":"ada@work.example"},`,
-			`"ada@home.example"}]|+44 20 7946 0958|Mathematician, first programmer|Analytical Engines Ltd|`,
+			// TYPE=work and TYPE=home are carried as labels.
+			`Ada King|Lovelace|[{"email":"ada@work.example","label":"work"},`,
+			`"ada@home.example","label":"home"}]|+44 20 7946 0958|Mathematician, first programmer|Analytical Engines Ltd|`,
 			`Grace|Hopper|[{"email":"grace@navy.example"}]`,
 			`Complete|Card|[{"email":"ok@example.com"}]`,
 		} {

@@ -34,15 +34,18 @@ func (s *vcardSink) row(r *records.ExportRow) error {
 	}
 	for i, e := range emails {
 		typ := "INTERNET"
+		if t := vcTypes[strings.ToLower(e.Label)]; t == "HOME" || t == "WORK" {
+			typ += "," + t
+		}
 		if i == 0 {
 			typ += ",PREF"
 		}
 		s.line("EMAIL;TYPE=" + typ + ":" + vEscape(e.Email))
 	}
 	for i, p := range phones {
-		typ := "VOICE"
-		if strings.EqualFold(p.Label, "mobile") {
-			typ = "CELL"
+		typ := vcTypes[strings.ToLower(p.Label)]
+		if typ == "" {
+			typ = "VOICE"
 		}
 		if i == 0 {
 			typ += ",PREF"
@@ -69,6 +72,12 @@ func (s *vcardSink) row(r *records.ExportRow) error {
 	s.line("REV:" + r.UpdatedAt.UTC().Format(time.RFC3339))
 	return s.line("END:VCARD")
 }
+
+// vcTypes are the vCard TYPEs of the labels they stand for, and back
+// (vcLabels).
+var vcTypes = map[string]string{"mobile": "CELL", "home": "HOME", "work": "WORK", "fax": "FAX"}
+
+var vcLabels = map[string]string{"cell": "mobile", "home": "home", "work": "work", "fax": "fax"}
 
 func (s *vcardSink) close() error { return s.w.Flush() }
 

@@ -225,11 +225,11 @@ func (r *vcardReader) Read() (Row, error) {
 			row.Fields[vcFirst] = strings.TrimSpace(part(parts, 1) + " " + part(parts, 2))
 		case "EMAIL":
 			if v := strings.TrimSpace(unescapeText(strings.TrimPrefix(text, "mailto:"))); v != "" {
-				emails = append(emails, vcValue{v, prefOf(params)})
+				emails = append(emails, vcValue{withLabel(v, typeLabel(params)), prefOf(params)})
 			}
 		case "TEL":
 			if v := strings.TrimSpace(unescapeText(strings.TrimPrefix(text, "tel:"))); v != "" {
-				phones = append(phones, vcValue{v, prefOf(params)})
+				phones = append(phones, vcValue{withLabel(v, typeLabel(params)), prefOf(params)})
 			}
 		case "ORG":
 			row.Fields[vcOrg] = part(splitStructured(text), 0)
@@ -348,6 +348,18 @@ func param(params []string, name string) []string {
 }
 
 // prefOf: PREF=n (4.0) or TYPE=pref (3.0) put a value first.
+// typeLabel is the label an EMAIL's or TEL's TYPE stands for ("CELL" →
+// "mobile"), carried in its cell as "value (label)", which the contact
+// columns read.
+func typeLabel(params []string) string {
+	for _, t := range param(params, "TYPE") {
+		if l := vcLabels[t]; l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
 func prefOf(params []string) int {
 	if p := param(params, "PREF"); len(p) > 0 {
 		n := 0
