@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/tandemcrm/tandem/internal/crm"
 	"github.com/tandemcrm/tandem/internal/records"
@@ -270,25 +269,13 @@ func splitEmails(v, header string) []records.EmailAddr {
 	return out
 }
 
-// labelled splits a trailing label off a value, "+1 555 0100 (mobile)" or
-// "ada@example.com (work)": up to 30 letters, spaces, dots or hyphens in
-// parentheses at the end (a number's "(757)" area code has digits, and is
-// never last). Without one, the label is the one header names, if any.
+// labelled splits a trailing label off a value (records.SplitLabel);
+// without one, the label is the one header names, if any.
 func labelled(v, header string) (string, string) {
-	v = strings.TrimSpace(v)
-	if strings.HasSuffix(v, ")") {
-		if i := strings.LastIndex(v, " ("); i > 0 {
-			label := strings.TrimSpace(v[i+2 : len(v)-1])
-			ok := label != "" && utf8.RuneCountInString(label) <= 30
-			for _, r := range label {
-				ok = ok && (unicode.IsLetter(r) || r == ' ' || r == '-' || r == '.')
-			}
-			if ok {
-				return strings.TrimSpace(v[:i]), label
-			}
-		}
+	if v, label := records.SplitLabel(v); label != "" {
+		return v, label
 	}
-	return v, headerLabel(header)
+	return strings.TrimSpace(v), headerLabel(header)
 }
 
 // headerLabel is the kind of address or number a column's header names:

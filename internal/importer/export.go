@@ -122,19 +122,10 @@ func chooseColumns[T any](all []column[T], only []string) ([]column[T], error) {
 	return out, nil
 }
 
-// withLabel writes an address or number of a list cell with its label,
-// "+1 555 0100 (mobile)", as the import reads it back. A label the import
-// would not read as one (digits, brackets) is left out. The Email and Phone
-// columns hold the bare primary address and number, for other programs.
-func withLabel(v, label string) string {
-	if label == "" {
-		return v
-	}
-	if v2, l := labelled(v+" ("+label+")", ""); v2 != v || l != label {
-		return v
-	}
-	return v + " (" + label + ")"
-}
+// withLabel writes an address or number of a list cell with its label
+// (records.WithLabel). The Email and Phone columns hold the bare primary
+// address and number, for other programs.
+func withLabel(v, label string) string { return records.WithLabel(v, label) }
 
 // joinList writes a list cell: the import splits it at "; ".
 func joinList(parts []string) string { return strings.Join(parts, "; ") }

@@ -282,3 +282,44 @@ func TestRecordTimesInTheViewersZone(t *testing.T) {
 		}
 	})
 }
+
+// TestPrimaryPhoneEditKeepsTheOthers: changing a contact's phone on its
+// page keeps its other numbers (it used to drop them all) and the
+// primary's label, unless a new one is typed.
+func TestPrimaryPhoneEditKeepsTheOthers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}}), 303, "")
+		id := firstID(t, b, "/contacts")
+		base := "/contacts/" + id
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(`UPDATE contacts SET phone = '+44 20 7946 0001', phone_digits = '442079460001', phones = ?
+				WHERE workspace_id = (SELECT workspace_id FROM contacts WHERE id = ?) AND id = ?`,
+				`[{"phone":"+44 20 7946 0001","label":"work"},{"phone":"+44 7700 900001","label":"mobile"}]`, id, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		phones := func() string {
+			t.Helper()
+			var s string
+			if err := db.Read(context.Background(), func(tx *store.Tx) error {
+				return tx.Unscoped().QueryRow(`SELECT phones FROM contacts WHERE id = ?`, id).Scan(&s)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return strings.ReplaceAll(s, " ", "")
+		}
+		rec := b.do("POST", base+"/edit", url.Values{"field": {"phone"}, "value": {"+44 20 7946 0002"}, "version": {"1"}}, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), "+44 20 7946 0002 (work)")
+		if got, want := phones(), `[{"label":"work","phone":"+442079460002"},{"label":"mobile","phone":"+447700900001"}]`; got != want &&
+			got != `[{"phone":"+442079460002","label":"work"},{"phone":"+447700900001","label":"mobile"}]` {
+			t.Fatalf("phones after the edit: %s, want %s", got, want)
+		}
+		rec = b.do("POST", base+"/edit", url.Values{"field": {"phone"}, "value": {"+44 20 7946 0003 (home)"}, "version": {"2"}}, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), "+44 20 7946 0003 (home)")
+		if got := phones(); !strings.Contains(got, `"+447700900001"`) || !strings.Contains(got, `"home"`) {
+			t.Fatalf("phones after a labelled edit: %s", got)
+		}
+	})
+}

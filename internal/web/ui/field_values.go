@@ -14,6 +14,26 @@ import (
 // list columns name them ("lifecycle", "owner", "custom.region") with the
 // value as typed in a form.
 
+// editLabelled is a contact's emails or phones ([value, label] pairs, the
+// primary first) after the primary was set to v ("+1 555 0100", or with a
+// new label, "+1 555 0100 (work)"); cleared, the first of the others is
+// the primary from then on.
+func editLabelled(v string, old [][2]string) [][2]string {
+	var label string
+	var rest [][2]string
+	if len(old) > 0 {
+		label, rest = old[0][1], old[1:]
+	}
+	if val, l := records.SplitLabel(v); l != "" {
+		v, label = val, l
+	}
+	var out [][2]string
+	if v = strings.TrimSpace(v); v != "" {
+		out = append(out, [2]string{v, label})
+	}
+	return append(out, rest...)
+}
+
 func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (records.ContactPatch, error) {
 	var patch records.ContactPatch
 	v := c.value
@@ -47,25 +67,29 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Links = &ls
 	case "lifecycle":
 		patch.Lifecycle = &v
-	case "email":
-		e := []records.EmailAddr{}
-		if v != "" {
-			e = append(e, records.EmailAddr{Email: v})
-		}
+	case "email", "phone":
+		// One list in records: the primary is its first, the others the
+		// rest. Changing the primary keeps the others (a phone changed
+		// here used to drop them) and its label.
 		old, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return patch, err
 		}
-		if len(old.Emails) > 1 && v != "" {
-			e = append(e, old.Emails[1:]...)
+		if c.field == "email" {
+			es := editLabelled(v, emailPairs(old.Emails))
+			list := make([]records.EmailAddr, len(es))
+			for i, e := range es {
+				list[i] = records.EmailAddr{Email: e[0], Label: e[1]}
+			}
+			patch.Emails = &list
+		} else {
+			ps := editLabelled(v, phonePairs(old.Phones))
+			list := make([]records.PhoneNum, len(ps))
+			for i, p := range ps {
+				list[i] = records.PhoneNum{Phone: p[0], Label: p[1]}
+			}
+			patch.Phones = &list
 		}
-		patch.Emails = &e
-	case "phone":
-		ph := []records.PhoneNum{}
-		if v != "" {
-			ph = append(ph, records.PhoneNum{Phone: v})
-		}
-		patch.Phones = &ph
 	case "owner", "company":
 		ref, err := idValue(c.field, v)
 		if err != nil {

@@ -32,6 +32,37 @@ func textFact(key, label, value, input string) view.Fact {
 	return view.Fact{Key: key, Label: label, Text: value, Value: value, Input: input}
 }
 
+// labelledFact shows the primary email or phone number ([value, label]
+// pairs) with its label ("+44 7700 900001 (mobile)"), edited bare (its
+// label is kept when it changes).
+func labelledFact(key, label string, list [][2]string, input string) view.Fact {
+	var parts []string
+	for _, x := range list {
+		parts = append(parts, records.WithLabel(x[0], x[1]))
+	}
+	f := textFact(key, label, strings.Join(parts, ""), input)
+	if len(list) > 0 {
+		f.Value = list[0][0]
+	}
+	return f
+}
+
+func emailPairs(es []records.EmailAddr) [][2]string {
+	out := make([][2]string, len(es))
+	for i, e := range es {
+		out[i] = [2]string{e.Email, e.Label}
+	}
+	return out
+}
+
+func phonePairs(ps []records.PhoneNum) [][2]string {
+	out := make([][2]string, len(ps))
+	for i, p := range ps {
+		out[i] = [2]string{p.Phone, p.Label}
+	}
+	return out
+}
+
 func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 	who := memberNames(rc.members)
 	lc := []view.Option{}
@@ -42,11 +73,18 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 	if c.CompanyID != 0 {
 		company.URL = "/companies/" + c.CompanyID.String()
 	}
+	emails, phones := emailPairs(c.Emails), phonePairs(c.Phones)
+	if len(emails) == 0 && c.Email != "" { // written by a bulk load with the primary only
+		emails = [][2]string{{c.Email, ""}}
+	}
+	if len(phones) == 0 && c.Phone != "" {
+		phones = [][2]string{{c.Phone, ""}}
+	}
 	fs := []view.Fact{
 		textFact("first_name", "First name", c.FirstName, "text"),
 		textFact("last_name", "Last name", c.LastName, "text"),
-		textFact("email", "Email", c.Email, "email"),
-		textFact("phone", "Phone", c.Phone, "text"),
+		labelledFact("email", "Email", emails[:min(1, len(emails))], "email"),
+		labelledFact("phone", "Phone", phones[:min(1, len(phones))], "text"),
 		zoneFact(c.TimeZone, rc.now, rc.viewer),
 		textFact("title", "Title", c.Title, "text"),
 		company,
