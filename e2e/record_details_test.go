@@ -69,6 +69,21 @@ func TestAddressZoneAndLinksInBrowser(t *testing.T) {
 		t.Fatalf("time zone: %q", got)
 	}
 
+	// Other phones, typed with their labels, shown as chips; the first
+	// becomes the phone, which follows at once. (Centred first: scrolled
+	// under the sticky title, the link would not take the click.)
+	const phones = `[data-fact="phones"]`
+	Do(t, ctx,
+		cd.Evaluate[cd.Void](`document.querySelector('[data-fact="phones"]').scrollIntoView({block: "center"})`),
+		cd.Click(cd.CSS(phones+` a[data-edit]`)),
+		cd.WaitVisible(cd.CSS(phones+` input[name=value]`)), Settled(),
+		cd.SendKeys(cd.CSS(phones+` input[name=value]`), "+44 20 7946 0001 (work); +44 7700 900001 (mobile)"+kb.Enter),
+		cd.WaitVisible(cd.CSS(phones+` .tag`)),
+	)
+	if got := Text(t, ctx, `[data-fact="phone"] .fact-value`) + " | " + Text(t, ctx, phones+` .tag`); got != "+44 20 7946 0001 (work) | +44 7700 900001 (mobile)" {
+		t.Fatalf("phones: %q", got)
+	}
+
 	const links = `[data-fact="links"]`
 	Do(t, ctx,
 		cd.Click(cd.CSS(links+` a[data-edit]`)),

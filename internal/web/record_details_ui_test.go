@@ -323,3 +323,35 @@ func TestPrimaryPhoneEditKeepsTheOthers(t *testing.T) {
 		}
 	})
 }
+
+// TestContactOtherEmailsAndPhonesInPlace: a contact's other emails and
+// phones are shown with their labels and edited as one text; the primary
+// goes out beside them (a change may move one); a bad number is refused in
+// place.
+func TestContactOtherEmailsAndPhonesInPlace(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		b := signedIn(t, db)
+		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}}), 303, "")
+		id := firstID(t, b, "/contacts")
+		base := "/contacts/" + id
+		edit := func(field, value, version string, code int, want ...string) {
+			t.Helper()
+			rec := b.do("POST", base+"/edit", url.Values{"field": {field}, "value": {value}, "version": {version}}, "HX-Request", "true")
+			must(t, rec, code, rec.Body.String(), want...)
+		}
+		// With no phone yet, the first of the others becomes the phone.
+		edit("phones", "+44 20 7946 0001 (work); +44 7700 900001 (mobile); (757) 555-0188", "1", 200,
+			`id="fact-phone" data-fact="phone" hx-swap-oob="true"`, "+44 20 7946 0001 (work)", "+44 7700 900001 (mobile)", "(757) 555-0188")
+		edit("emails", "ada@home.example (home), ada@work.example", "2", 200, "ada@home.example (home)", "ada@work.example",
+			`id="fact-email" data-fact="email" hx-swap-oob="true"`)
+		edit("phone", "+44 20 7946 0003", "3", 200, "+44 20 7946 0003 (work)")
+		edit("phones", "+44 77 (mobile)", "4", 422, `role="alert"`, "a phone number")
+		page := b.do("GET", base, nil).Body.String()
+		for _, s := range []string{">Other phones<", ">Other emails<", "+44 20 7946 0003 (work)", `<span class="tag">+44 7700 900001 (mobile)</span>`,
+			`<span class="tag">(757) 555-0188</span>`, "ada@example.com", `<span class="tag">ada@home.example (home)</span>`} {
+			if !strings.Contains(page, s) {
+				t.Errorf("the page lacks %q", s)
+			}
+		}
+	})
+}

@@ -15,23 +15,30 @@ import (
 // value as typed in a form.
 
 // editLabelled is a contact's emails or phones ([value, label] pairs, the
-// primary first) after the primary was set to v ("+1 555 0100", or with a
-// new label, "+1 555 0100 (work)"); cleared, the first of the others is
-// the primary from then on.
-func editLabelled(v string, old [][2]string) [][2]string {
-	var label string
-	var rest [][2]string
+// primary first) after the primary (primary) or the others were set to v.
+// A primary cleared leaves the others; the first of them is the primary
+// from then on, as it is when the others are set and there was none.
+func editLabelled(primary bool, v string, old [][2]string) [][2]string {
+	var first, rest [][2]string
 	if len(old) > 0 {
-		label, rest = old[0][1], old[1:]
+		first, rest = old[:1], old[1:]
 	}
-	if val, l := records.SplitLabel(v); l != "" {
-		v, label = val, l
+	if primary {
+		label := ""
+		if len(first) > 0 {
+			label = first[0][1]
+		}
+		if val, l := records.SplitLabel(v); l != "" {
+			v, label = val, l
+		}
+		first = nil
+		if v = strings.TrimSpace(v); v != "" {
+			first = [][2]string{{v, label}}
+		}
+	} else {
+		rest = records.SplitLabelled(v)
 	}
-	var out [][2]string
-	if v = strings.TrimSpace(v); v != "" {
-		out = append(out, [2]string{v, label})
-	}
-	return append(out, rest...)
+	return append(append([][2]string{}, first...), rest...)
 }
 
 func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (records.ContactPatch, error) {
@@ -67,23 +74,24 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		patch.Links = &ls
 	case "lifecycle":
 		patch.Lifecycle = &v
-	case "email", "phone":
+	case "email", "emails", "phone", "phones":
 		// One list in records: the primary is its first, the others the
-		// rest. Changing the primary keeps the others (a phone changed
-		// here used to drop them) and its label.
+		// rest. Changing one keeps the other (a phone changed here used to
+		// drop every other number); a primary changed keeps its label, and
+		// the others are typed as "b@example.com (home), …".
 		old, err := records.ViewContact(tx, p, id)
 		if err != nil {
 			return patch, err
 		}
-		if c.field == "email" {
-			es := editLabelled(v, emailPairs(old.Emails))
+		if c.field == "email" || c.field == "emails" {
+			es := editLabelled(c.field == "email", v, emailPairs(old.Emails))
 			list := make([]records.EmailAddr, len(es))
 			for i, e := range es {
 				list[i] = records.EmailAddr{Email: e[0], Label: e[1]}
 			}
 			patch.Emails = &list
 		} else {
-			ps := editLabelled(v, phonePairs(old.Phones))
+			ps := editLabelled(c.field == "phone", v, phonePairs(old.Phones))
 			list := make([]records.PhoneNum, len(ps))
 			for i, p := range ps {
 				list[i] = records.PhoneNum{Phone: p[0], Label: p[1]}

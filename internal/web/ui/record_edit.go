@@ -248,7 +248,17 @@ func (h *Handlers) saveFact(w http.ResponseWriter, r *http.Request, object strin
 		h.render(w, r, status, view.FactFragment(f))
 		return
 	}
-	h.render(w, r, status, view.FactSaved(f, object, timelineView(rec.timeline, rec.loc), rec.stamps))
+	// The primary email or phone and the others are one list: a change to
+	// one may change the other (the first of the others becomes the
+	// primary when there was none), so both go out.
+	var also []view.Fact
+	if sib := map[string]string{"email": "emails", "emails": "email", "phone": "phones", "phones": "phone"}[c.field]; sib != "" && object == "contact" {
+		if s, ok := rec.fact(sib); ok {
+			s.OOB = true
+			also = append(also, s)
+		}
+	}
+	h.render(w, r, status, view.FactSaved(f, also, object, timelineView(rec.timeline, rec.loc), rec.stamps))
 }
 
 // timelineView is a timeline as its panel shows it.

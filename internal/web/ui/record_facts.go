@@ -32,13 +32,17 @@ func textFact(key, label, value, input string) view.Fact {
 	return view.Fact{Key: key, Label: label, Text: value, Value: value, Input: input}
 }
 
-// labelledFact shows the primary email or phone number ([value, label]
-// pairs) with its label ("+44 7700 900001 (mobile)"), edited bare (its
-// label is kept when it changes).
+// labelledFact shows emails or phone numbers ([value, label] pairs) with
+// their labels ("+44 7700 900001 (mobile)"): the primary alone ("email",
+// "phone"), edited bare (its label is kept when it changes), or the others
+// as a list ("emails", "phones"), edited as one text in the same form.
 func labelledFact(key, label string, list [][2]string, input string) view.Fact {
 	var parts []string
 	for _, x := range list {
 		parts = append(parts, records.WithLabel(x[0], x[1]))
+	}
+	if key == "emails" || key == "phones" {
+		return view.Fact{Key: key, Label: label, Tags: parts, Value: strings.Join(parts, ", "), Input: input}
 	}
 	f := textFact(key, label, strings.Join(parts, ""), input)
 	if len(list) > 0 {
@@ -84,7 +88,9 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 		textFact("first_name", "First name", c.FirstName, "text"),
 		textFact("last_name", "Last name", c.LastName, "text"),
 		labelledFact("email", "Email", emails[:min(1, len(emails))], "email"),
+		labelledFact("emails", "Other emails", emails[min(1, len(emails)):], "text"),
 		labelledFact("phone", "Phone", phones[:min(1, len(phones))], "text"),
+		labelledFact("phones", "Other phones", phones[min(1, len(phones)):], "text"),
 		zoneFact(c.TimeZone, rc.now, rc.viewer),
 		textFact("title", "Title", c.Title, "text"),
 		company,

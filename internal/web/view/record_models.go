@@ -67,6 +67,7 @@ type Link struct{ Label, URL string }
 
 // Fact is one field of a record page, shown or being edited.
 type Fact struct {
+	OOB     bool   // sent beside another fact's answer, swapped in by its id
 	Base    string // the record's URL: /contacts/123
 	Key     string // "lifecycle", "custom.region"
 	Label   string
