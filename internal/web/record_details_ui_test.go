@@ -37,9 +37,7 @@ func firstID(t *testing.T, b *browser, path string) string {
 func TestContactAddressInPlace(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		b := signedIn(t, db)
-		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}, "last_name": {"King"}}), 303, "")
-		id := firstID(t, b, "/contacts")
-		base := "/contacts/" + id
+		_, base := newContact(t, b, url.Values{"first_name": {"Ada"}, "last_name": {"King"}})
 
 		rec := b.do("GET", base+"/edit?field=address", nil, "HX-Request", "true")
 		must(t, rec, 200, rec.Body.String(), `name="street"`, `name="city"`, `name="state"`, `name="postal_code"`, `name="country"`, "Postal code")
@@ -100,9 +98,7 @@ func TestContactAddressInPlace(t *testing.T) {
 func TestContactTimeZoneInPlace(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		b := signedIn(t, db)
-		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}}), 303, "")
-		id := firstID(t, b, "/contacts")
-		base := "/contacts/" + id
+		_, base := newContact(t, b, url.Values{"first_name": {"Ada"}})
 
 		rec := b.do("GET", base+"/edit?field=time_zone", nil, "HX-Request", "true")
 		must(t, rec, 200, rec.Body.String(), `list="fact-time_zone-zones"`, `<datalist id="fact-time_zone-zones">`, `<option value="Asia/Tokyo">`)
@@ -137,9 +133,7 @@ func TestContactTimeZoneInPlace(t *testing.T) {
 func TestContactLinksInPlace(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		b := signedIn(t, db)
-		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}}), 303, "")
-		id := firstID(t, b, "/contacts")
-		base := "/contacts/" + id
+		_, base := newContact(t, b, url.Values{"first_name": {"Ada"}})
 		links := func(version string, rows [][3]string, extra ...string) url.Values {
 			f := url.Values{"field": {"links"}, "version": {version}}
 			for _, r := range rows {
@@ -289,9 +283,7 @@ func TestRecordTimesInTheViewersZone(t *testing.T) {
 func TestPrimaryPhoneEditKeepsTheOthers(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		b := signedIn(t, db)
-		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}}), 303, "")
-		id := firstID(t, b, "/contacts")
-		base := "/contacts/" + id
+		id, base := newContact(t, b, url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}})
 		if err := db.Write(context.Background(), func(tx *store.Tx) error {
 			_, err := tx.Exec(`UPDATE contacts SET phone = '+44 20 7946 0001', phone_digits = '442079460001', phones = ?
 				WHERE workspace_id = (SELECT workspace_id FROM contacts WHERE id = ?) AND id = ?`,
@@ -331,9 +323,7 @@ func TestPrimaryPhoneEditKeepsTheOthers(t *testing.T) {
 func TestContactOtherEmailsAndPhonesInPlace(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *store.DB) {
 		b := signedIn(t, db)
-		must(t, b.do("POST", "/contacts", url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}}), 303, "")
-		id := firstID(t, b, "/contacts")
-		base := "/contacts/" + id
+		_, base := newContact(t, b, url.Values{"first_name": {"Ada"}, "email": {"ada@example.com"}})
 		edit := func(field, value, version string, code int, want ...string) {
 			t.Helper()
 			rec := b.do("POST", base+"/edit", url.Values{"field": {field}, "value": {value}, "version": {version}}, "HX-Request", "true")
@@ -354,4 +344,13 @@ func TestContactOtherEmailsAndPhonesInPlace(t *testing.T) {
 			}
 		}
 	})
+}
+
+// newContact creates a contact from the new-contact form's values and
+// returns its id and page.
+func newContact(t *testing.T, b *browser, form url.Values) (id, base string) {
+	t.Helper()
+	must(t, b.do("POST", "/contacts", form), 303, "")
+	id = firstID(t, b, "/contacts")
+	return id, "/contacts/" + id
 }
