@@ -313,6 +313,20 @@ func TestPrimaryPhoneEditKeepsTheOthers(t *testing.T) {
 		if got := phones(); !strings.Contains(got, `"+447700900001"`) || !strings.Contains(got, `"home"`) {
 			t.Fatalf("phones after a labelled edit: %s", got)
 		}
+		// A contact a bulk load wrote with the phone column only: its
+		// number is the primary the others are added to.
+		if err := db.Write(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(`UPDATE contacts SET phones = '[]' WHERE workspace_id = (SELECT workspace_id FROM contacts WHERE id = ?) AND id = ?`, id, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rec = b.do("POST", base+"/edit", url.Values{"field": {"phones"}, "value": {"+44 7700 900009 (mobile)"}, "version": {"3"}}, "HX-Request", "true")
+		must(t, rec, 200, rec.Body.String(), "+44 7700 900009 (mobile)")
+		if got := phones(); !strings.HasPrefix(got, `[{"phone":"+442079460003"`) && !strings.HasPrefix(got, `[{"label":"home","phone":"+442079460003"`) &&
+			!strings.HasPrefix(got, `[{"phone":"+442079460003","label":"home"`) {
+			t.Fatalf("phones after adding to a bulk-loaded contact: %s", got)
+		}
 	})
 }
 

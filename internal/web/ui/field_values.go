@@ -83,15 +83,16 @@ func contactPatch(tx *store.Tx, p crm.Principal, id crm.ID, c bulkChange) (recor
 		if err != nil {
 			return patch, err
 		}
+		emails, phones := contactPairs(old)
 		if c.field == "email" || c.field == "emails" {
-			es := editLabelled(c.field == "email", v, emailPairs(old.Emails))
+			es := editLabelled(c.field == "email", v, emails)
 			list := make([]records.EmailAddr, len(es))
 			for i, e := range es {
 				list[i] = records.EmailAddr{Email: e[0], Label: e[1]}
 			}
 			patch.Emails = &list
 		} else {
-			ps := editLabelled(c.field == "phone", v, phonePairs(old.Phones))
+			ps := editLabelled(c.field == "phone", v, phones)
 			list := make([]records.PhoneNum, len(ps))
 			for i, p := range ps {
 				list[i] = records.PhoneNum{Phone: p[0], Label: p[1]}

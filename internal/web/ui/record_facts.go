@@ -51,20 +51,23 @@ func labelledFact(key, label string, list [][2]string, input string) view.Fact {
 	return f
 }
 
-func emailPairs(es []records.EmailAddr) [][2]string {
-	out := make([][2]string, len(es))
-	for i, e := range es {
-		out[i] = [2]string{e.Email, e.Label}
+// contactPairs are a contact's emails and phones as [value, label] pairs,
+// the primary first. A contact written by a bulk load may carry only the
+// primary columns: then they are the list.
+func contactPairs(c records.Contact) (emails, phones [][2]string) {
+	for _, e := range c.Emails {
+		emails = append(emails, [2]string{e.Email, e.Label})
 	}
-	return out
-}
-
-func phonePairs(ps []records.PhoneNum) [][2]string {
-	out := make([][2]string, len(ps))
-	for i, p := range ps {
-		out[i] = [2]string{p.Phone, p.Label}
+	for _, p := range c.Phones {
+		phones = append(phones, [2]string{p.Phone, p.Label})
 	}
-	return out
+	if len(emails) == 0 && c.Email != "" {
+		emails = [][2]string{{c.Email, ""}}
+	}
+	if len(phones) == 0 && c.Phone != "" {
+		phones = [][2]string{{c.Phone, ""}}
+	}
+	return emails, phones
 }
 
 func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
@@ -77,13 +80,7 @@ func contactFacts(c records.Contact, rc recordCtx) []view.Fact {
 	if c.CompanyID != 0 {
 		company.URL = "/companies/" + c.CompanyID.String()
 	}
-	emails, phones := emailPairs(c.Emails), phonePairs(c.Phones)
-	if len(emails) == 0 && c.Email != "" { // written by a bulk load with the primary only
-		emails = [][2]string{{c.Email, ""}}
-	}
-	if len(phones) == 0 && c.Phone != "" {
-		phones = [][2]string{{c.Phone, ""}}
-	}
+	emails, phones := contactPairs(c)
 	fs := []view.Fact{
 		textFact("first_name", "First name", c.FirstName, "text"),
 		textFact("last_name", "Last name", c.LastName, "text"),
