@@ -156,14 +156,14 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 	// A value may carry its label, "+1 555 0100 (mobile)", as exports
 	// write them; else a column's header may say it ("Mobile Phone").
 	if v := vals["email"]; v != "" {
-		v, label := labelled(v, b.run.Plan.Header("email"))
+		v, label := labelled(v, b.labels["email"])
 		e, ok := cleanEmail(v)
 		if !ok {
 			return p, fail("email", v, "not a valid email address")
 		}
 		c.Emails = append(c.Emails, records.EmailAddr{Email: e, Label: label})
 	}
-	for _, v := range splitEmails(vals["email_2"], b.run.Plan.Header("email_2")) {
+	for _, v := range splitEmails(vals["email_2"], b.labels["email_2"]) {
 		if e, ok := cleanEmail(v.Email); !ok {
 			note(&Outcome{Action: Warned, Field: "email_2", Value: v.Email, Message: "not a valid email address; left out"})
 		} else if !hasEmail(c.Emails, e) {
@@ -171,14 +171,14 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 		}
 	}
 	if v := vals["phone"]; v != "" {
-		v, label := labelled(v, b.run.Plan.Header("phone"))
+		v, label := labelled(v, b.labels["phone"])
 		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			return p, fail("phone", v, "a phone number needs 5 to 20 digits")
 		}
 		c.Phones = append(c.Phones, records.PhoneNum{Phone: v, Label: label})
 	}
 	for _, v := range splitList(vals["phone_2"]) {
-		v, label := labelled(v, b.run.Plan.Header("phone_2"))
+		v, label := labelled(v, b.labels["phone_2"])
 		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			note(&Outcome{Action: Warned, Field: "phone_2", Value: v, Message: "a phone number needs 5 to 20 digits; left out"})
 		} else {
@@ -257,11 +257,11 @@ func cleanEmail(v string) (string, bool) {
 
 // splitEmails reads a cell of addresses separated by commas, semicolons,
 // bars or spaces, each with its label if it has one ("b@example.com
-// (home)"), else the one header names.
-func splitEmails(v, header string) []records.EmailAddr {
+// (home)"), else the column's (fallback).
+func splitEmails(v, fallback string) []records.EmailAddr {
 	var out []records.EmailAddr
 	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
-		part, label := labelled(part, header)
+		part, label := labelled(part, fallback)
 		for _, e := range strings.Fields(part) {
 			out = append(out, records.EmailAddr{Email: e, Label: label})
 		}
@@ -270,12 +270,12 @@ func splitEmails(v, header string) []records.EmailAddr {
 }
 
 // labelled splits a trailing label off a value (records.SplitLabel);
-// without one, the label is the one header names, if any.
-func labelled(v, header string) (string, string) {
+// without one, the label is fallback (the one the column's header names).
+func labelled(v, fallback string) (string, string) {
 	if v, label := records.SplitLabel(v); label != "" {
 		return v, label
 	}
-	return strings.TrimSpace(v), headerLabel(header)
+	return strings.TrimSpace(v), fallback
 }
 
 // headerLabel is the kind of address or number a column's header names:

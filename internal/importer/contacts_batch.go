@@ -42,6 +42,9 @@ type contactBatch struct {
 	written    written // the contact the last row created or updated
 	place      placeFields
 	zones      zones
+	// labels are the labels the headers of the email, email_2, phone and
+	// phone_2 columns name ("Mobile Phone": mobile), read once.
+	labels map[string]string
 }
 
 // written is the contact a row wrote and whether this import created it
@@ -62,7 +65,10 @@ var matchColumns = map[string]string{"email": "email", "phone": "phone_digits", 
 // contacts and its companies by name and domain, one entry per record.
 func (Contacts) Start(tx *store.Tx, r *Run) (Batch, error) {
 	b := &contactBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
-		keys: newKeySet(), pending: map[crm.ID]*contactRow{}, place: placeFieldsOf(r.Plan), zones: zones{}}
+		keys: newKeySet(), pending: map[crm.ID]*contactRow{}, place: placeFieldsOf(r.Plan), zones: zones{}, labels: map[string]string{}}
+	for _, f := range []string{"email", "email_2", "phone", "phone_2"} {
+		b.labels[f] = headerLabel(r.Plan.Header(f))
+	}
 	if col := matchColumns[b.match]; col != "" {
 		rows, err := tx.Query(`SELECT `+col+`, id, owner_id, import_id FROM contacts
 			WHERE workspace_id = ? AND deleted_at IS NULL AND `+col+` <> ''`, r.WorkspaceID)

@@ -27,7 +27,7 @@ func TestLabelled(t *testing.T) {
 		{"+1 555 (a-very-long-label-that-goes-on-and-on)", "", "+1 555 (a-very-long-label-that-goes-on-and-on)", ""},
 	}
 	for _, c := range cases {
-		if v, l := labelled(c.in, c.header); v != c.value || l != c.label {
+		if v, l := labelled(c.in, headerLabel(c.header)); v != c.value || l != c.label {
 			t.Errorf("labelled(%q, %q) = %q, %q; want %q, %q", c.in, c.header, v, l, c.value, c.label)
 		}
 	}
