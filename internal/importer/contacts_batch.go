@@ -449,7 +449,7 @@ func (b *contactBatch) Finish(tx *store.Tx) error {
 func reindexUpdated(tx *store.Tx, r *Run, t IndexTarget) error {
 	ws, id := r.WorkspaceID, r.ID
 	updated := `workspace_id = ? AND object_type = ? AND object_id IN (SELECT object_id FROM import_before WHERE workspace_id = ? AND import_id = ? AND object_type = ?)`
-	if err := search.Delete(tx, updated, ws, t.Object, ws, id, t.Object); err != nil {
+	if _, err := search.Delete(tx, updated, ws, t.Object, ws, id, t.Object); err != nil {
 		return errf("search index: %w", err)
 	}
 	if _, err := tx.Exec(`INSERT INTO search_index (workspace_id, object_type, object_id, title, body)

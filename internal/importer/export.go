@@ -122,11 +122,6 @@ func chooseColumns[T any](all []column[T], only []string) ([]column[T], error) {
 	return out, nil
 }
 
-// withLabel writes an address or number of a list cell with its label
-// (records.WithLabel). The Email and Phone columns hold the bare primary
-// address and number, for other programs.
-func withLabel(v, label string) string { return records.WithLabel(v, label) }
-
 // joinList writes a list cell: the import splits it at "; ".
 func joinList(parts []string) string { return strings.Join(parts, "; ") }
 
@@ -140,7 +135,7 @@ func contactColumns(defs []records.FieldDef) []column[records.ExportRow] {
 		{"Other Emails", func(r *records.ExportRow) string {
 			var out []string
 			for _, e := range r.Emails[min(1, len(r.Emails)):] {
-				out = append(out, withLabel(e.Email, e.Label))
+				out = append(out, records.WithLabel(e.Email, e.Label)) // the Email column stays bare, for other programs
 			}
 			return join(out)
 		}},
@@ -148,7 +143,7 @@ func contactColumns(defs []records.FieldDef) []column[records.ExportRow] {
 		{"Other Phones", func(r *records.ExportRow) string {
 			var out []string
 			for _, e := range r.Phones[min(1, len(r.Phones)):] {
-				out = append(out, withLabel(e.Phone, e.Label))
+				out = append(out, records.WithLabel(e.Phone, e.Label))
 			}
 			return join(out)
 		}},

@@ -47,13 +47,13 @@ func TestLabelled(t *testing.T) {
 	for _, c := range []struct{ v, label, want string }{
 		{"+1 555", "mobile", "+1 555 (mobile)"}, {"+1 555", "", "+1 555"}, {"+1 555", "line 2", "+1 555"}, {"+1 555", "a(b)", "+1 555"},
 	} {
-		if got := withLabel(c.v, c.label); got != c.want {
-			t.Errorf("withLabel(%q, %q) = %q, want %q", c.v, c.label, got, c.want)
+		if got := records.WithLabel(c.v, c.label); got != c.want {
+			t.Errorf("records.WithLabel(%q, %q) = %q, want %q", c.v, c.label, got, c.want)
 		}
 	}
 }
 
-// FuzzLabelled: what withLabel writes, labelled reads back as it was
+// FuzzLabelled: what records.WithLabel writes, labelled reads back as it was
 // written; labelled never panics and never returns more than it was given.
 func FuzzLabelled(f *testing.F) {
 	for _, s := range [][2]string{{"+1 555 0100", "mobile"}, {"(757) 555-0188", "Main Office"}, {"a@b.c (x)", "home"}, {"", "work"}, {"x", "(y)"}} {
@@ -64,12 +64,12 @@ func FuzzLabelled(f *testing.F) {
 		if len(got)+len(l) > len(v) {
 			t.Fatalf("labelled(%q) = %q, %q", v, got, l)
 		}
-		w := withLabel(v, label)
+		w := records.WithLabel(v, label)
 		if w == v {
 			return
 		}
 		if got, l := labelled(w, ""); got != v || l != label {
-			t.Fatalf("withLabel(%q, %q) = %q, read back as %q, %q", v, label, w, got, l)
+			t.Fatalf("records.WithLabel(%q, %q) = %q, read back as %q, %q", v, label, w, got, l)
 		}
 	})
 }

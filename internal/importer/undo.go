@@ -41,7 +41,7 @@ func (Companies) Undo(tx *store.Tx, r *Run) (UndoResult, error) {
 // the trash, and removes their search documents, set-based.
 func trashCreated(tx *store.Tx, r *Run, table, object string) (int64, error) {
 	ws, now := r.WorkspaceID, store.Micros(r.Now)
-	if err := search.Delete(tx, `workspace_id = ? AND object_type = ? AND object_id IN (SELECT id FROM `+table+
+	if _, err := search.Delete(tx, `workspace_id = ? AND object_type = ? AND object_id IN (SELECT id FROM `+table+
 		` WHERE workspace_id = ? AND import_id = ? AND deleted_at IS NULL)`, ws, object, ws, r.ID); err != nil {
 		return 0, errf("undo: search index: %w", err)
 	}

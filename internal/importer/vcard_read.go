@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tandemcrm/tandem/internal/records"
 )
 
 // vCardHeader is the header a vCard file is read with: one column per
@@ -225,11 +227,11 @@ func (r *vcardReader) Read() (Row, error) {
 			row.Fields[vcFirst] = strings.TrimSpace(part(parts, 1) + " " + part(parts, 2))
 		case "EMAIL":
 			if v := strings.TrimSpace(unescapeText(strings.TrimPrefix(text, "mailto:"))); v != "" {
-				emails = append(emails, vcValue{withLabel(v, typeLabel(params)), prefOf(params)})
+				emails = append(emails, vcValue{records.WithLabel(v, typeLabel(params)), prefOf(params)})
 			}
 		case "TEL":
 			if v := strings.TrimSpace(unescapeText(strings.TrimPrefix(text, "tel:"))); v != "" {
-				phones = append(phones, vcValue{withLabel(v, typeLabel(params)), prefOf(params)})
+				phones = append(phones, vcValue{records.WithLabel(v, typeLabel(params)), prefOf(params)})
 			}
 		case "ORG":
 			row.Fields[vcOrg] = part(splitStructured(text), 0)
@@ -347,7 +349,6 @@ func param(params []string, name string) []string {
 	return out
 }
 
-// prefOf: PREF=n (4.0) or TYPE=pref (3.0) put a value first.
 // typeLabel is the label an EMAIL's or TEL's TYPE stands for ("CELL" →
 // "mobile"), carried in its cell as "value (label)", which the contact
 // columns read.
@@ -360,6 +361,7 @@ func typeLabel(params []string) string {
 	return ""
 }
 
+// prefOf: PREF=n (4.0) or TYPE=pref (3.0) put a value first.
 func prefOf(params []string) int {
 	if p := param(params, "PREF"); len(p) > 0 {
 		n := 0

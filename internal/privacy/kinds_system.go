@@ -96,11 +96,8 @@ func searchKind() Kind {
 			return rowMaps(tx, `SELECT title, body`+own, ownArgs(s)...)
 		},
 		Erase: func(tx *store.Tx, s *Subject, _ *Env) (int, error) {
-			n, err := count(tx, `SELECT COUNT(*)`+own, ownArgs(s)...)
+			n, err := search.Delete(tx, `workspace_id = ? AND object_type = 'contact' AND object_id IN `+personIDs, ownArgs(s)...)
 			if err != nil {
-				return 0, err
-			}
-			if err := search.Delete(tx, `workspace_id = ? AND object_type = 'contact' AND object_id IN `+personIDs, ownArgs(s)...); err != nil {
 				return 0, err
 			}
 			m, err := scrubSearch(tx, s)

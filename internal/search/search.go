@@ -53,21 +53,24 @@ func Index(tx *store.Tx, ws crm.ID, objectType string, id crm.ID, title, body st
 // record's id (ids are unique across every table), which is also the rowid
 // of its trigrams in search_index_fts.
 func Remove(tx *store.Tx, ws crm.ID, objectType string, id crm.ID) error {
-	return Delete(tx, `workspace_id = ? AND object_type = ? AND object_id = ?`, ws, objectType, id)
+	_, err := Delete(tx, `workspace_id = ? AND object_type = ? AND object_id = ?`, ws, objectType, id)
+	return err
 }
 
 // Delete removes the documents that cond (a condition on search_index's
-// columns, naming workspace_id) selects, with their trigrams on SQLite.
-func Delete(tx *store.Tx, cond string, args ...any) error {
+// columns, naming workspace_id) selects, with their trigrams on SQLite,
+// and says how many documents went.
+func Delete(tx *store.Tx, cond string, args ...any) (int64, error) {
 	if tx.Dialect() == store.SQLite {
 		if _, err := tx.Exec(`DELETE FROM search_index_fts WHERE rowid IN (SELECT object_id FROM search_index WHERE `+cond+`)`, args...); err != nil {
-			return fmt.Errorf("search: remove: %w", err)
+			return 0, fmt.Errorf("search: remove: %w", err)
 		}
 	}
-	if _, err := tx.Exec(`DELETE FROM search_index WHERE `+cond, args...); err != nil {
-		return fmt.Errorf("search: remove: %w", err)
+	n, err := tx.Exec(`DELETE FROM search_index WHERE `+cond, args...)
+	if err != nil {
+		return 0, fmt.Errorf("search: remove: %w", err)
 	}
-	return nil
+	return n, nil
 }
 
 // Written completes a set-based write of documents (INSERT INTO
@@ -191,10 +194,10 @@ func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]Hit, error) {
 	// Exact substrings first (every word, in any field), then the
-	// typo-tolerant pass on trigrams. search_index_fts knows only which documents
-	// hold which trigrams (migration 00041): it finds the documents that
-	// hold every trigram of every word, and search_has keeps those that
-	// hold the words themselves.
+	// typo-tolerant pass on trigrams. search_index_fts knows only which
+	// documents hold which trigrams (migration 00041): it finds the
+	// documents that hold every trigram of every word, and search_has keeps
+	// those that hold the words themselves.
 	var words, all, some []string
 	for _, w := range terms(q) {
 		if len([]rune(w)) >= 3 {
@@ -218,10 +221,7 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		match := strings.Join(all, " AND ")
 		vis, vargs := scope.where()
 		args := append(append([]any{match, ws, strings.Join(words, "\n")}, vargs...), candidates, phrase, phrase, limit)
-		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (
-				SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
-				FROM search_index_fts CROSS JOIN search_index ON search_index.object_id = search_index_fts.rowid
-				WHERE search_index_fts MATCH ? AND search_index.workspace_id = ?
+		rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (`+ftsCandidates+`
 					AND search_has(search_index.title, search_index.body, ?)`+vis+` LIMIT ?)
 			ORDER BY title LIKE ? ESCAPE '\' DESC, body LIKE ? ESCAPE '\' DESC, object_type = 'company' DESC, length(title), object_id LIMIT ?`, args...)
 		if err != nil {
@@ -239,8 +239,8 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 	// letters), and are ordered by how many of the query's trigrams the name
 	// holds, shorter names first. FTS5's bm25 over every name sharing a
 	// trigram cost 100–270 ms a search at a million names; this is bounded
-	// by the candidate cap. search_index_fts cannot tell the name from the rest
-	// of a document: search_typo checks the name.
+	// by the candidate cap. search_index_fts cannot tell the name from the
+	// rest of a document: search_typo checks the name.
 	var raw, score []string
 	var scoreArgs []any
 	for _, w := range terms(q) {
@@ -259,10 +259,7 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 		return nil, err
 	}
 	args := append(append(append(append([]any{match, ws, groups}, vargs...), candidates), scoreArgs...), limit)
-	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (
-			SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
-			FROM search_index_fts CROSS JOIN search_index ON search_index.object_id = search_index_fts.rowid
-			WHERE search_index_fts MATCH ? AND search_index.workspace_id = ?
+	rows, err := tx.Query(`SELECT object_type, object_id, title, body FROM (`+ftsCandidates+`
 				AND search_typo(search_index.title, ?)`+vis+` LIMIT ?)
 		ORDER BY `+strings.Join(score, " + ")+` DESC, length(title), object_id LIMIT ?`, args...)
 	if err != nil {
@@ -270,6 +267,14 @@ func searchSQLite(tx *store.Tx, ws crm.ID, q string, limit int, scope Scope) ([]
 	}
 	return collect(rows, hits, seen, limit)
 }
+
+// ftsCandidates are SQLite's search candidates: the documents of a
+// workspace whose trigrams match (arguments: the MATCH query, the
+// workspace), read in the trigram index's order, each looked up by its id.
+const ftsCandidates = `
+	SELECT search_index.object_type, search_index.object_id, search_index.title, search_index.body
+	FROM search_index_fts CROSS JOIN search_index ON search_index.object_id = search_index_fts.rowid
+	WHERE search_index_fts MATCH ? AND search_index.workspace_id = ?`
 
 // wordMatch is the FTS5 query for the documents that hold every trigram of
 // w (at least three letters long): those that may hold w.
@@ -501,7 +506,7 @@ func CompanyBody(d store.Dialect, x string) string {
 // statements (after bulk loads such as seeding or importing).
 func Reindex(ctx context.Context, db *store.DB, ws crm.ID) error {
 	err := db.Write(ctx, func(tx *store.Tx) error {
-		if err := Delete(tx, `workspace_id = ?`, ws); err != nil {
+		if _, err := Delete(tx, `workspace_id = ?`, ws); err != nil {
 			return err
 		}
 		d := tx.Dialect()
