@@ -102,7 +102,7 @@ func companyKey(match string, c companyRow) string {
 // Start implements Kind.
 func (Companies) Start(tx *store.Tx, r *Run) (Batch, error) {
 	b := &companyBatch{run: r, match: r.Plan.Template.Dedupe.Match, policy: r.Plan.Template.Dedupe.Policy,
-		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}, addr: mapped(r.Plan, records.AddressFields...)}
+		keys: map[string]entry{}, pending: map[crm.ID]*companyRow{}, addr: mapped(r.Plan, addressKeys...)}
 	if len(mapped(r.Plan, "parent")) > 0 {
 		var err error
 		if b.parents, err = loadParents(tx, r); err != nil {
@@ -253,7 +253,7 @@ func (b *companyBatch) Row(line int, vals map[string]string) Outcome {
 	}
 	if c.Address != (records.Address{}) {
 		for _, k := range b.addr { // the address is replaced whole (setAddress)
-			set[k] = true
+			set[addressPart(k)] = true
 		}
 	}
 	if found {

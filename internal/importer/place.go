@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tandemcrm/tandem/internal/records"
@@ -41,17 +42,44 @@ var billingSynonyms = map[string][]string{
 	"country":     {"billingcountry", "companycountry"},
 }
 
-var addressLabels = map[string]string{"street": "Street", "city": "City", "state": "State / region", "postal_code": "Postal code",
-	"country": "Country"}
+// streetLines are the fields of a street's second and third lines, which
+// Outlook ("Business Street 2", "Home Street 3"), Google Contacts
+// ("Address 1 - Extended Address": a suite or flat) and spreadsheets
+// ("Address Line 2") give in columns of their own. The import joins them
+// to the street, one line each, as a street typed by hand holds them.
+var streetLines = []string{"street_2", "street_3"}
+
+// addressKeys are the import's address fields: the parts, with the
+// street's further lines after the street.
+var addressKeys = slices.Insert(slices.Clone(records.AddressFields), 1, streetLines...)
+
+func init() {
+	addressSynonyms["street_2"] = []string{"street2", "streetline2", "addressline2", "address2", "streetaddress2", "businessstreet2",
+		"homestreet2", "mailingstreet2", "address1extendedaddress", "extendedaddress", "adresszusatz"}
+	addressSynonyms["street_3"] = []string{"street3", "streetline3", "addressline3", "address3", "streetaddress3", "businessstreet3",
+		"homestreet3", "mailingstreet3"}
+}
+
+var addressLabels = map[string]string{"street": "Street", "street_2": "Street, line 2", "street_3": "Street, line 3", "city": "City",
+	"state": "State / region", "postal_code": "Postal code", "country": "Country"}
 
 // addressSpecs are the fields of the address parts, with extra synonyms
 // (per part) after the common ones.
 func addressSpecs(extra map[string][]string) []FieldSpec {
-	out := make([]FieldSpec, 0, len(records.AddressFields))
-	for _, k := range records.AddressFields {
+	out := make([]FieldSpec, 0, len(addressKeys))
+	for _, k := range addressKeys {
 		out = append(out, FieldSpec{Key: k, Label: addressLabels[k], Synonyms: append(append([]string(nil), addressSynonyms[k]...), extra[k]...)})
 	}
 	return out
+}
+
+// addressPart is the address part an import field writes: the street for
+// its further lines.
+func addressPart(k string) string {
+	if slices.Contains(streetLines, k) {
+		return "street"
+	}
+	return k
 }
 
 // mapped lists the keys among keys that the plan maps a column to.
@@ -73,24 +101,29 @@ func mapped(p Plan, keys ...string) []string {
 // collapsed. A part too long to store fails the row. has says whether the
 // row gives any part.
 func addressOf(vals map[string]string, parts []string) (a records.Address, has bool, bad *Outcome) {
+	var street []string
 	for _, k := range parts {
 		v := vals[k]
 		if v == "" {
 			continue
 		}
 		has = true
-		if k == "street" {
-			a.Street = records.TidyStreet(v)
-			if n := strings.Count(a.Street, "\n") + 1; len(a.Street) > 300 || n > 4 {
-				o := fail(k, v, "a street is limited to 4 lines and 300 characters")
-				return a, has, &o
-			}
+		if addressPart(k) == "street" {
+			street = append(street, v) // parts keep addressKeys' order
 			continue
 		}
 		part := a.Part(k)
 		*part = strings.Join(strings.Fields(v), " ")
 		if len(*part) > 100 {
 			o := fail(k, v, "an address part is limited to 100 characters")
+			return a, has, &o
+		}
+	}
+	if len(street) > 0 {
+		v := strings.Join(street, "\n")
+		a.Street = records.TidyStreet(v)
+		if n := strings.Count(a.Street, "\n") + 1; len(a.Street) > 300 || n > 4 {
+			o := fail("street", v, "a street is limited to 4 lines and 300 characters")
 			return a, has, &o
 		}
 	}
@@ -105,7 +138,7 @@ type placeFields struct {
 }
 
 func placeFieldsOf(p Plan) placeFields {
-	f := placeFields{addr: mapped(p, records.AddressFields...), links: mapped(p, linkKeys()...)}
+	f := placeFields{addr: mapped(p, addressKeys...), links: mapped(p, linkKeys()...)}
 	f.any = len(f.addr) > 0 || len(f.links) > 0 || len(mapped(p, "time_zone")) > 0
 	return f
 }
@@ -121,7 +154,7 @@ func (b *contactBatch) parsePlace(p *parsed, vals map[string]string, note func(*
 	if has {
 		p.c.Address = a
 		for _, k := range b.place.addr {
-			p.set[k] = true
+			p.set[addressPart(k)] = true
 		}
 	}
 	if v := vals["time_zone"]; v != "" {

@@ -172,6 +172,36 @@ func TestImportCompanyPlace(t *testing.T) {
 	})
 }
 
+// TestImportStreetLines: Outlook's Street 2 and 3 columns join the street,
+// on a new contact and on one that exists (the parts the file has columns
+// for replaced, the country kept),
+// and a company's Address Line 2 joins its street.
+func TestImportStreetLines(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "lines@example.com")
+		existing(t, db, p, records.NewContact{FirstName: "Ada", Email: "ada@example.com",
+			Address: records.Address{Street: "10 Downing St", City: "London", Country: "UK"}})
+		imp := runImport(t, db, p, "contacts", "E-mail Address,First Name,Business Street,Business Street 2,Business Street 3,Business City\n"+
+			"ada@example.com,Ada,1 Main St,Suite 5,,Leeds\n"+
+			"grace@example.com,Grace,1 Navy Way,Floor 3,Building 2,Arlington\n", nil, false)
+		if imp.Summary() != "created=1 updated=1 skipped=0 errors=0" {
+			t.Fatalf("import: %s %q", imp.Summary(), imp.Error)
+		}
+		got := strings.Join(placesOf(t, db, p.WorkspaceID, "contacts"), "\n")
+		want := "Ada | 1 Main St/Suite 5 | Leeds |  |  | UK |  | []\nGrace | 1 Navy Way/Floor 3/Building 2 | Arlington |  |  |  |  | []"
+		if got != want {
+			t.Fatalf("contacts:\n%s\nwant:\n%s", got, want)
+		}
+		imp = runImport(t, db, p, "companies", "Name,Domain,Address Line 1,Address Line 2,City\nInitech,initech.example,4120 Freidrich Lane,Suite 100,Austin\n", nil, false)
+		if imp.Summary() != "created=1 updated=0 skipped=0 errors=0" {
+			t.Fatalf("companies: %s %q", imp.Summary(), imp.Error)
+		}
+		if got := strings.Join(placesOf(t, db, p.WorkspaceID, "companies"), "\n"); got != "Initech | 4120 Freidrich Lane/Suite 100 | Austin |  |  | " {
+			t.Fatalf("companies: %s", got)
+		}
+	})
+}
+
 // TestVCardPlace: a vCard's preferred ADR, its TZ and its URLs (labelled by
 // TYPE) import into the address, time zone and links; what the vCard
 // export writes of them imports into a fresh workspace as the same.

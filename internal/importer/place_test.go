@@ -29,6 +29,11 @@ func TestAutoMapPlace(t *testing.T) {
 			"email,street,city,state,postal_code,country,personal_website"},
 		{"spreadsheet", Contacts{}, "Email,Address,Town,Province,Zip,Country,Timezone,X,Facebook,Links,Website",
 			"email,street,city,state,postal_code,country,time_zone,x,facebook,links,company_domain"},
+		{"outlook, every street line", Contacts{}, "E-mail Address,Business Street,Business Street 2,Business Street 3,Business City,Home Street,Home Street 2",
+			"email,street,street_2,street_3,city,,"},
+		{"google, a suite", Contacts{}, "E-mail 1 - Value,Address 1 - Street,Address 1 - Extended Address,Address 1 - City,Address 2 - Street",
+			"email,street,street_2,city,"},
+		{"spreadsheet lines", Companies{}, "Name,Address Line 1,Address Line 2,Address Line 3,Zip", "name,street,street_2,street_3,postal_code"},
 		{"a custom field's key wins over a synonym", Contacts{}, "Email,County,Region", "email,state,custom.region"},
 		{"the export's own headers", Contacts{}, strings.Join(ContactHeader, ","),
 			"first_name,last_name,email,email_2,phone,phone_2,title,company,company_domain,lifecycle,source,tags,owner,created_at," +
@@ -152,8 +157,17 @@ func TestAddressOf(t *testing.T) {
 	if _, has, _ := addressOf(map[string]string{"city": "Berlin"}, []string{"street"}); has {
 		t.Fatal("a part not asked for was read")
 	}
-	for _, vals := range []map[string]string{{"street": "1\n2\n3\n4\n5"}, {"street": strings.Repeat("x", 301)}, {"country": strings.Repeat("y", 101)}} {
-		if _, _, bad := addressOf(vals, records.AddressFields); bad == nil || bad.Action != Errored {
+	// A street's further lines, in their own columns, join it in order;
+	// without the street they are the street.
+	a, has, bad = addressOf(map[string]string{"street_3": "Building 2", "street": "1 Navy Way ", "street_2": " Floor 3\n"}, addressKeys)
+	if !has || bad != nil || a.Street != "1 Navy Way\nFloor 3\nBuilding 2" {
+		t.Errorf("street lines: %q %v %v", a.Street, has, bad)
+	}
+	if a, _, _ := addressOf(map[string]string{"street_2": "Suite 100", "city": "Austin"}, addressKeys); a != (records.Address{Street: "Suite 100", City: "Austin"}) {
+		t.Errorf("line 2 alone: %+v", a)
+	}
+	for _, vals := range []map[string]string{{"street": "1\n2\n3\n4\n5"}, {"street": "1\n2\n3", "street_2": "4", "street_3": "5"}, {"street": strings.Repeat("x", 301)}, {"country": strings.Repeat("y", 101)}} {
+		if _, _, bad := addressOf(vals, addressKeys); bad == nil || bad.Action != Errored {
 			t.Errorf("%v: %+v", vals, bad)
 		}
 	}
