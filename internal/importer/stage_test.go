@@ -71,6 +71,16 @@ func TestStagedMerge(t *testing.T) {
 			if after := contactIndexes(t, db); after != before || !strings.Contains(after, "contacts_email") {
 				t.Fatalf("rebuild=%v: indexes changed:\n%s\nbefore:\n%s", rebuild, after, before)
 			}
+			if db.Dialect() == store.SQLite {
+				// The rebuild's settings of the writer are undone: sorts
+				// in memory again (2), and on this thread alone (0).
+				for q, want := range map[string]int{`PRAGMA temp_store`: 2, `PRAGMA threads`: 0} {
+					var got int
+					if err := db.SQLDB().QueryRowContext(ctx, q).Scan(&got); err != nil || got != want {
+						t.Errorf("rebuild=%v: %s is %d (%v), want %d", rebuild, q, got, err, want)
+					}
+				}
+			}
 		}
 	})
 }
