@@ -45,6 +45,16 @@ type contactBatch struct {
 	// labels are the labels the headers of the email, email_2, phone and
 	// phone_2 columns name ("Mobile Phone": mobile), read once.
 	labels map[string]string
+	// staged are the creates' rows for the staging table and their
+	// columns, made by Detach on the deciding goroutine: encoding them
+	// (JSON lists, digits, boxing every value) was an eighth of the
+	// writer's work in the row phase, which the writer's core is short of.
+	staged stagedRows
+}
+
+type stagedRows struct {
+	cols []string
+	rows [][]any
 }
 
 // written is the contact a row wrote and whether this import created it
@@ -232,6 +242,9 @@ func (b *contactBatch) suppress(p *parsed, vals map[string]string, found bool, o
 func (b *contactBatch) Detach() Batch {
 	w := &contactBatch{run: b.run, match: b.match, policy: b.policy, cos: b.cos.detach(), creates: b.creates, updates: b.updates,
 		place: b.place}
+	if !b.run.DryRun {
+		w.staged = b.stageRows()
+	}
 	b.creates, b.updates = nil, nil
 	clear(b.pending)
 	return w
@@ -269,23 +282,12 @@ func (b *contactBatch) Flush(tx *store.Tx) error {
 	if err := b.cos.flush(tx); err != nil {
 		return err
 	}
-	ws, by, now := b.run.WorkspaceID, b.run.Principal.UserID, store.Micros(b.run.Now)
-	cols := contactInsertCols
-	if slices.ContainsFunc(b.creates, (*contactRow).hasPlace) {
-		cols = contactAllCols
+	st := b.staged
+	if st.rows == nil {
+		st = b.stageRows()
 	}
-	rows := make([][]any, 0, len(b.creates))
-	for _, c := range b.creates {
-		row := make([]any, 0, len(cols))
-		row = append(row, c.ID, ws, c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()),
-			jsonText(c.Phones), c.Title, c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom),
-			c.ExternalID, b.run.ID, by, by, c.Created, now, c.Version)
-		if len(cols) > len(contactInsertCols) {
-			row = append(row, c.Street, c.City, c.State, c.PostalCode, c.Country, c.TimeZone, linksText(c.Links))
-		}
-		rows = append(rows, row)
-	}
-	if err := insertRows(tx, stageTable, cols, rows); err != nil {
+	b.staged = stagedRows{}
+	if err := insertRows(tx, stageTable, st.cols, st.rows); err != nil {
 		return err
 	}
 	for _, u := range b.updates {
@@ -294,6 +296,30 @@ func (b *contactBatch) Flush(tx *store.Tx) error {
 		}
 	}
 	return nil
+}
+
+// stageRows are the batch's creates as rows of the staging table, with
+// their columns: the address, zone and links only when one has any.
+func (b *contactBatch) stageRows() stagedRows {
+	ws, by, now := b.run.WorkspaceID, b.run.Principal.UserID, store.Micros(b.run.Now)
+	st := stagedRows{cols: contactInsertCols, rows: make([][]any, 0, len(b.creates))}
+	if slices.ContainsFunc(b.creates, (*contactRow).hasPlace) {
+		st.cols = contactAllCols
+	}
+	n := len(st.cols)
+	vals := make([]any, 0, n*len(b.creates)) // one allocation for the batch
+	for _, c := range b.creates {
+		row := vals[len(vals) : len(vals) : len(vals)+n]
+		row = append(row, c.ID, ws, c.First, c.Last, c.email(), jsonText(c.Emails), c.phone(), crm.Digits(c.phone()),
+			jsonText(c.Phones), c.Title, c.CompanyID, c.Owner, c.Lifecycle, c.Source, jsonText(c.Tags), jsonText(c.Custom),
+			c.ExternalID, b.run.ID, by, by, c.Created, now, c.Version)
+		if n > len(contactInsertCols) {
+			row = append(row, c.Street, c.City, c.State, c.PostalCode, c.Country, c.TimeZone, linksText(c.Links))
+		}
+		vals = vals[:len(vals)+n]
+		st.rows = append(st.rows, row)
+	}
+	return st
 }
 
 const contactSelect = `SELECT id, first_name, last_name, emails, phones, title, company_id, owner_id, lifecycle, source, tags,
@@ -528,29 +554,55 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// insertRows writes rows. On PostgreSQL: COPY. On SQLite: one prepared single-row INSERT run per row — a
-// multi-row INSERT inside a transaction makes SQLite keep a statement
-// journal of every page it touches (measured: a fifth of an import's
-// time), while a single-row one needs none, and in-process calls cost
-// no round trip.
+// insertRows writes rows. On PostgreSQL: COPY. On SQLite: prepared INSERT
+// OR FAIL statements of insertRowsPer rows each, and one of a single row
+// for the rest. OR FAIL, because with the default (ABORT) a statement of
+// several rows makes SQLite keep a journal of every page it changes, to
+// undo the statement alone (measured: a fifth of an import's time); a
+// failing statement fails the transaction here anyway. Several rows a
+// statement, because each execution costs apart from its rows (binding
+// reset, the driver's cancellation watch, database/sql's bookkeeping):
+// in-process calls have no round trip to save, but a million of them add
+// up (1M-row import, row phase: see docs/BENCHMARKS.md).
 func insertRows(tx *store.Tx, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	if tx.Dialect() != store.SQLite {
+		return copyRows(tx, table, cols, rows)
+	}
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	if tx.Dialect() == store.SQLite {
-		st, err := tx.SQLTx().PrepareContext(tx.Context(), head+one)
+	head := "INSERT OR FAIL INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	exec := func(n int, rows [][]any) error {
+		st, err := tx.SQLTx().PrepareContext(tx.Context(), head+strings.TrimSuffix(strings.Repeat(one+", ", n), ", "))
 		if err != nil {
 			return errf("insert into %s: %w", table, err)
 		}
 		defer st.Close()
-		for _, r := range rows {
-			if _, err := st.ExecContext(tx.Context(), r...); err != nil {
+		args := make([]any, 0, n*len(cols))
+		for len(rows) >= n {
+			args = args[:0]
+			for _, r := range rows[:n] {
+				args = append(args, r...)
+			}
+			if _, err := st.ExecContext(tx.Context(), args...); err != nil {
 				return errf("insert into %s: %w", table, err)
 			}
+			rows = rows[n:]
 		}
 		return nil
 	}
-	return copyRows(tx, table, cols, rows)
+	many := len(rows) / insertRowsPer * insertRowsPer
+	if many > 0 {
+		if err := exec(insertRowsPer, rows[:many]); err != nil {
+			return err
+		}
+	}
+	if many < len(rows) {
+		return exec(1, rows[many:])
+	}
+	return nil
 }
+
+// insertRowsPer is how many rows one SQLite INSERT of insertRows writes.
+var insertRowsPer = 16
