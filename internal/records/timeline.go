@@ -138,8 +138,9 @@ func summarize(ev crm.Event) string {
 	return strings.Join(parts, " · ")
 }
 
-// orDash renders a changed value for people: lists of emails, phones or
-// links as their addresses, lists as comma-separated, empty as a dash.
+// orDash renders a changed value for people: lists of emails and phones
+// as their values with their labels ("+44 7700 900001 (mobile)"), links
+// as their addresses, lists as comma-separated, empty as a dash.
 func orDash(v any) any {
 	switch x := v.(type) {
 	case nil:
@@ -155,6 +156,9 @@ func orDash(v any) any {
 			if m, ok := e.(map[string]any); ok {
 				for _, k := range []string{"email", "phone", "url"} {
 					if s, ok := m[k].(string); ok {
+						if l, ok := m["label"].(string); ok && k != "url" {
+							s = WithLabel(s, l)
+						}
 						parts = append(parts, s)
 					}
 				}
