@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/activities"
@@ -45,20 +44,7 @@ type Activity struct {
 // MarshalJSON leaves out fields not asked for with ?fields= (id always stays).
 func (a Activity) MarshalJSON() ([]byte, error) {
 	type plain Activity
-	b, err := json.Marshal(plain(a))
-	if err != nil || len(a.only) == 0 {
-		return b, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k := range m {
-		if k != "id" && !a.only[k] {
-			delete(m, k)
-		}
-	}
-	return json.Marshal(m)
+	return onlyFields(plain(a), a.only)
 }
 
 func timePtr(t time.Time) *time.Time {

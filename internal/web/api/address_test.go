@@ -72,6 +72,12 @@ func TestContactAddressTimeZoneLinksAPI(t *testing.T) {
 
 		send(t, mux, key, step{name: "fields", method: "GET", path: "/api/v1/contacts/" + id + "?fields=address,time_zone,links", status: 200,
 			has: []string{`"id"`, `"city":"Berlin"`, `"time_zone"`, `"links"`}, hasNot: []string{"Ada", "first_name"}})
+		// One key of an object field, by the filter language's name.
+		send(t, mux, key, step{name: "fields: one part of the address", method: "GET", path: "/api/v1/contacts/" + id + "?fields=address.city,first_name,custom.none",
+			has: []string{`"id"`, `"address":{"city":"Berlin"}`, `"first_name":"Ada"`, `"custom":{}`}, status: 200,
+			hasNot: []string{"Hauptstr", `"country"`, `"time_zone"`, `"links"`}})
+		send(t, mux, key, step{name: "fields: a key of what is no object", method: "GET", path: "/api/v1/contacts/" + id + "?fields=first_name.x,time_zone",
+			has: []string{`"id"`, `"time_zone"`}, hasNot: []string{"first_name"}, status: 200})
 		send(t, mux, key, step{name: "filter by city", method: "GET", path: filterPath("contacts", `city = "Berlin"`), status: 200,
 			has: []string{`"first_name":"Ada"`}, hasNot: []string{"Bob"}})
 		send(t, mux, key, step{name: "filter by time zone", method: "GET", path: filterPath("contacts", `time_zone = "Europe/Berlin"`), status: 200,

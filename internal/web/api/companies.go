@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -39,20 +38,7 @@ type Company struct {
 // MarshalJSON honours ?fields= like Contact.
 func (c Company) MarshalJSON() ([]byte, error) {
 	type plain Company
-	b, err := json.Marshal(plain(c))
-	if err != nil || len(c.only) == 0 {
-		return b, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k := range m {
-		if k != "id" && !c.only[k] {
-			delete(m, k)
-		}
-	}
-	return json.Marshal(m)
+	return onlyFields(plain(c), c.only)
 }
 
 func companyOut(c records.Company, defs []records.FieldDef, only map[string]bool) Company {

@@ -40,20 +40,7 @@ type Contact struct {
 // MarshalJSON leaves out fields not asked for with ?fields= (id always stays).
 func (c Contact) MarshalJSON() ([]byte, error) {
 	type plain Contact
-	b, err := json.Marshal(plain(c))
-	if err != nil || len(c.only) == 0 {
-		return b, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k := range m {
-		if k != "id" && !c.only[k] {
-			delete(m, k)
-		}
-	}
-	return json.Marshal(m)
+	return onlyFields(plain(c), c.only)
 }
 
 func contactOut(c records.Contact, defs []records.FieldDef, only map[string]bool) Contact {
@@ -153,6 +140,51 @@ func (in ContactInput) create() records.NewContact {
 }
 
 // fieldSet parses ?fields=first_name,email.
+// onlyFields marshals v keeping id and the fields in only (all when
+// empty). A name with a dot picks one key of an object field:
+// "address.city", "custom.region" (the filter language's names).
+func onlyFields(v any, only map[string]bool) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || len(only) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	keys := map[string]map[string]bool{} // object field -> its keys asked for
+	for f := range only {
+		if field, key, ok := strings.Cut(f, "."); ok && key != "" {
+			if keys[field] == nil {
+				keys[field] = map[string]bool{}
+			}
+			keys[field][key] = true
+		}
+	}
+	for k, raw := range m {
+		switch {
+		case k == "id" || only[k]:
+		case keys[k] != nil:
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(raw, &obj) != nil || obj == nil {
+				delete(m, k) // not an object: it has no keys to pick
+				continue
+			}
+			for key := range obj {
+				if !keys[k][key] {
+					delete(obj, key)
+				}
+			}
+			if m[k], err = json.Marshal(obj); err != nil {
+				return nil, err
+			}
+		default:
+			delete(m, k)
+		}
+	}
+	return json.Marshal(m)
+}
+
 func fieldSet(s string) map[string]bool {
 	if strings.TrimSpace(s) == "" {
 		return nil

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/tandemcrm/tandem/internal/crm"
@@ -54,20 +53,7 @@ type Deal struct {
 // MarshalJSON leaves out fields not asked for with ?fields= (id stays).
 func (d Deal) MarshalJSON() ([]byte, error) {
 	type plain Deal
-	b, err := json.Marshal(plain(d))
-	if err != nil || len(d.only) == 0 {
-		return b, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k := range m {
-		if k != "id" && !d.only[k] {
-			delete(m, k)
-		}
-	}
-	return json.Marshal(m)
+	return onlyFields(plain(d), d.only)
 }
 
 func dealOut(d deals.Deal, defs []records.FieldDef, now time.Time, only map[string]bool) Deal {

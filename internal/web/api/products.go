@@ -82,24 +82,6 @@ func (p Product) MarshalJSON() ([]byte, error) {
 	return onlyFields(plain(p), p.only)
 }
 
-// onlyFields marshals v keeping id and the fields in only (all when empty).
-func onlyFields(v any, only map[string]bool) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil || len(only) == 0 {
-		return b, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k := range m {
-		if k != "id" && !only[k] {
-			delete(m, k)
-		}
-	}
-	return json.Marshal(m)
-}
-
 func productOut(pr products.Product, only map[string]bool) Product {
 	out := Product{ID: pr.ID, Name: pr.Name, SKU: pr.SKU, Description: pr.Description, TaxRate: pr.TaxRate, Prices: []Price{},
 		Active: pr.Active(), CreatedAt: pr.CreatedAt, UpdatedAt: pr.UpdatedAt, Version: pr.Version, only: only}
