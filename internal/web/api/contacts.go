@@ -20,7 +20,7 @@ type listInput struct {
 	Sort   string `query:"sort" doc:"Comma-separated fields, - for descending, e.g. -created_at,last_name"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
-	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned)"`
+	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned); a dot picks keys of an object field: address.city, custom.region"`
 }
 
 type contactList struct {

@@ -148,7 +148,7 @@ type dealItemIDInput struct {
 type dealItemGetInput struct {
 	ID     string `path:"id" doc:"Deal id"`
 	ItemID string `path:"item_id" doc:"Line item id"`
-	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned)"`
+	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned); a dot picks keys of an object field: address.city, custom.region"`
 }
 
 type dealItemPatchInput struct {

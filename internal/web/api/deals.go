@@ -30,7 +30,7 @@ type dealListInput struct {
 	Sort   string `query:"sort" doc:"Comma-separated: title, value, expected_close, status, created_at, updated_at, stage_entered_at; - for descending"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
-	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned)"`
+	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned); a dot picks keys of an object field: address.city, custom.region"`
 }
 
 type dealListOutput struct{ Body dealList }

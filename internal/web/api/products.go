@@ -138,7 +138,7 @@ type productListInput struct {
 	Sort   string `query:"sort" doc:"Comma-separated: name (the default), sku, tax_rate, created_at, updated_at, id; - for descending"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 	Cursor string `query:"cursor" doc:"next_cursor of the previous page"`
-	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned)"`
+	Fields string `query:"fields" doc:"Comma-separated fields to return (id is always returned); a dot picks keys of an object field: address.city, custom.region"`
 }
 
 type productOutput struct {
