@@ -52,6 +52,18 @@ func placesOf(t *testing.T, db *store.DB, ws crm.ID, table string) []string {
 	return out
 }
 
+// importPlaces imports file as kind, fails unless its summary is summary,
+// and returns it with the workspace's places after it (placesOf, a line
+// each).
+func importPlaces(t *testing.T, db *store.DB, p crm.Principal, kind, file, summary string) (importer.Import, string) {
+	t.Helper()
+	imp := runImport(t, db, p, kind, file, nil, false)
+	if imp.Summary() != summary {
+		t.Fatalf("import: %s %q, want %s", imp.Summary(), imp.Error, summary)
+	}
+	return imp, strings.Join(placesOf(t, db, p.WorkspaceID, kind), "\n")
+}
+
 // placeFile has a contact to update (Ada), one to create and update in a
 // later batch (Grace: runImport's batches are of three rows), bad time
 // zones and links (warnings) and a street too long (an error).
@@ -148,14 +160,10 @@ func TestImportCompanyPlace(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := placesOf(t, db, p.WorkspaceID, "companies")
-		imp := runImport(t, db, p, "companies", "Account Name,Website,Billing Street,Billing City,Billing Zip/Postal Code,Billing Country\n"+
+		imp, got := importPlaces(t, db, p, "companies", "Account Name,Website,Billing Street,Billing City,Billing Zip/Postal Code,Billing Country\n"+
 			"Acme,acme.example,,Chicago,,USA\n"+
 			"Initech,initech.example,\"4120 Freidrich Lane\nSuite 100\",Austin,78744,USA\n"+
-			"Bigco,bigco.example,,"+strings.Repeat("x", 101)+",,\n", nil, false)
-		if imp.Summary() != "created=1 updated=1 skipped=0 errors=1" {
-			t.Fatalf("import: %s %q", imp.Summary(), imp.Error)
-		}
-		got := strings.Join(placesOf(t, db, p.WorkspaceID, "companies"), "\n")
+			"Bigco,bigco.example,,"+strings.Repeat("x", 101)+",,\n", "created=1 updated=1 skipped=0 errors=1")
 		want := "Acme |  | Chicago | IL |  | USA\nInitech | 4120 Freidrich Lane/Suite 100 | Austin |  | 78744 | USA"
 		if got != want {
 			t.Fatalf("companies:\n%s\nwant:\n%s", got, want)
@@ -181,22 +189,16 @@ func TestImportStreetLines(t *testing.T) {
 		p := member(t, db, 0, crm.RoleAdmin, "lines@example.com")
 		existing(t, db, p, records.NewContact{FirstName: "Ada", Email: "ada@example.com",
 			Address: records.Address{Street: "10 Downing St", City: "London", Country: "UK"}})
-		imp := runImport(t, db, p, "contacts", "E-mail Address,First Name,Business Street,Business Street 2,Business Street 3,Business City\n"+
+		_, got := importPlaces(t, db, p, "contacts", "E-mail Address,First Name,Business Street,Business Street 2,Business Street 3,Business City\n"+
 			"ada@example.com,Ada,1 Main St,Suite 5,,Leeds\n"+
-			"grace@example.com,Grace,1 Navy Way,Floor 3,Building 2,Arlington\n", nil, false)
-		if imp.Summary() != "created=1 updated=1 skipped=0 errors=0" {
-			t.Fatalf("import: %s %q", imp.Summary(), imp.Error)
-		}
-		got := strings.Join(placesOf(t, db, p.WorkspaceID, "contacts"), "\n")
+			"grace@example.com,Grace,1 Navy Way,Floor 3,Building 2,Arlington\n", "created=1 updated=1 skipped=0 errors=0")
 		want := "Ada | 1 Main St/Suite 5 | Leeds |  |  | UK |  | []\nGrace | 1 Navy Way/Floor 3/Building 2 | Arlington |  |  |  |  | []"
 		if got != want {
 			t.Fatalf("contacts:\n%s\nwant:\n%s", got, want)
 		}
-		imp = runImport(t, db, p, "companies", "Name,Domain,Address Line 1,Address Line 2,City\nInitech,initech.example,4120 Freidrich Lane,Suite 100,Austin\n", nil, false)
-		if imp.Summary() != "created=1 updated=0 skipped=0 errors=0" {
-			t.Fatalf("companies: %s %q", imp.Summary(), imp.Error)
-		}
-		if got := strings.Join(placesOf(t, db, p.WorkspaceID, "companies"), "\n"); got != "Initech | 4120 Freidrich Lane/Suite 100 | Austin |  |  | " {
+		_, got = importPlaces(t, db, p, "companies", "Name,Domain,Address Line 1,Address Line 2,City\nInitech,initech.example,4120 Freidrich Lane,Suite 100,Austin\n",
+			"created=1 updated=0 skipped=0 errors=0")
+		if got != "Initech | 4120 Freidrich Lane/Suite 100 | Austin |  |  | " {
 			t.Fatalf("companies: %s", got)
 		}
 	})
