@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -362,7 +363,7 @@ func (b *companyBatch) Flush(tx *store.Tx) error {
 		clear(b.pending)
 	}()
 	if b.run.DryRun {
-		return nil
+		return b.dryParents(tx)
 	}
 	r := b.run
 	now, by := store.Micros(r.Now), r.Principal.UserID
@@ -439,6 +440,41 @@ func scanCompany(row interface{ Scan(...any) error }) (companyRow, error) {
 	return c, json.Unmarshal([]byte(custom), &c.Custom)
 }
 
+// dryParents warns, in a dry run, of the rows that would put a company
+// that exists under one of its own subsidiaries, as update does in the
+// real run: the hierarchy checked is the one stored, without the parents
+// the dry run's earlier rows would have set.
+func (b *companyBatch) dryParents(tx *store.Tx) error {
+	ws := b.run.WorkspaceID
+	for _, u := range b.updates {
+		if !u.set["parent"] || u.c.Parent == 0 {
+			continue
+		}
+		var old crm.ID
+		err := tx.QueryRow(`SELECT parent_id FROM companies WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, ws, u.id).Scan(&old)
+		if errors.Is(err, store.ErrNoRows) {
+			continue // one the dry run would create
+		} else if err != nil {
+			return errf("read company %d: %w", u.id, err)
+		}
+		if old == u.c.Parent {
+			continue
+		}
+		if loop, err := records.IsUnder(tx, ws, u.c.Parent, u.id); err != nil {
+			return err
+		} else if loop {
+			if err := b.run.issue(tx, u.line, Warned, "parent", u.parent, parentLoop); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parentLoop is the warning on a row whose parent is already under its
+// company.
+const parentLoop = "the parent company belongs to this one already; parent left as it was"
+
 func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 	ws := b.run.WorkspaceID
 	old, err := scanCompany(tx.QueryRow(companySelect+` WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL`, ws, u.id))
@@ -465,8 +501,7 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 			return err
 		} else if loop {
 			c.Parent = old.Parent
-			if err := b.run.issue(tx, u.line, Warned, "parent", u.parent,
-				"the parent company belongs to this one already; parent left as it was"); err != nil {
+			if err := b.run.issue(tx, u.line, Warned, "parent", u.parent, parentLoop); err != nil {
 				return err
 			}
 		}

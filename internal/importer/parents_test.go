@@ -102,3 +102,30 @@ func TestImportCompanyParents(t *testing.T) {
 		}
 	})
 }
+
+// TestDryRunParentLoop: a dry run warns of a row that would put a company
+// under its own subsidiary, among the companies already there, as the real
+// run does (and the real run leaves the parent as it was).
+func TestDryRunParentLoop(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *store.DB) {
+		p := member(t, db, 0, crm.RoleAdmin, "dryloop@example.com")
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			h, err := records.CreateCompany(tx, p, records.NewCompany{Name: "Holding", Domain: "holding.example"})
+			if err != nil {
+				return err
+			}
+			_, err = records.CreateCompany(tx, p, records.NewCompany{Name: "Acme", Domain: "acme.example", ParentID: h.ID})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		file := "Name,Website,Parent Company\nHolding,holding.example,acme.example\nAcme,acme.example,holding.example\n"
+		want := "2 warning Parent Company \"acme.example\" the parent company belongs to this one already; parent left as it was"
+		for _, dry := range []bool{true, false} {
+			imp := runImport(t, db, p, "companies", file, nil, dry)
+			if got := issueLines(t, db, p, imp.ID); !strings.Contains(got, want) || strings.Contains(got, "\n3 warning") {
+				t.Errorf("dry=%v: report:\n%s\nwant the line:\n%s", dry, got, want)
+			}
+		}
+	})
+}
