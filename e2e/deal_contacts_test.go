@@ -179,12 +179,17 @@ func TestDealContactsAndPipelines(t *testing.T) {
 		t.Error("the page of a deal with a long title scrolls sideways at 390px")
 	}
 	lookTop(t, ctx, "deal-long-title-phone")
-	// The deals list on a phone: a card per deal, nothing sideways.
-	Do(t, ctx, cd.Navigate(srv.BaseURL+"/deals"), cd.WaitVisible(cd.CSS(`.deal-table tbody tr`)))
-	if over := Eval[float64](t, ctx, `(() => { const w = document.querySelector(".deal-table-wrap"); return w.scrollWidth - w.clientWidth; })()`); over > 0 || !Fits(t, ctx) {
-		t.Errorf("the deals list scrolls sideways by %.0f px at 390px", over)
+	// The deals list: on a phone a card per deal, on a desktop the long
+	// title cut to a line (whole in its tooltip); nothing sideways.
+	for _, w := range []int64{390, 1280} {
+		Do(t, ctx, cd.EmulateViewport(w, 800), cd.Navigate(srv.BaseURL+"/deals"), cd.WaitVisible(cd.CSS(`.deal-table tbody tr`)))
+		if over := Eval[float64](t, ctx, `(() => { const w = document.querySelector(".deal-table-wrap"); return w.scrollWidth - w.clientWidth; })()`); over > 0 || !Fits(t, ctx) {
+			t.Errorf("the deals list scrolls sideways by %.0f px at %dpx", over, w)
+		}
 	}
-	Do(t, ctx, cd.EmulateViewport(1280, 800))
+	if got := Eval[string](t, ctx, `document.querySelector(".deal-table a[title^='Contoso global']").title`); got != long {
+		t.Errorf("the long title's tooltip in the list: %q", got)
+	}
 
 	// The quick-add form with its pickers, for looking at.
 	Do(t, ctx, cd.Navigate(srv.BaseURL+"/deals"), cd.WaitVisible(cd.CSS(`.new-deal summary`)),

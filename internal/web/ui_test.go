@@ -157,7 +157,7 @@ func TestUIScenarios(t *testing.T) {
 			t.Fatalf("contact create: %d", rec.Code)
 		}
 		if rec = b.do("GET", "/contacts", nil); !strings.Contains(rec.Body.String(), "grace@globex.example") || !strings.Contains(rec.Body.String(), "Contact Grace added") ||
-			!strings.Contains(rec.Body.String(), `<a href="/companies/`+globex[1]+`">Globex</a>`) {
+			!strings.Contains(rec.Body.String(), `<a href="/companies/`+globex[1]+`" title="Globex">Globex</a>`) {
 			t.Fatal("contact not listed with flash")
 		}
 		// Contact and deal pickers answer as the company picker does.
