@@ -78,7 +78,7 @@ func TestAddressZoneAndLinksInBrowser(t *testing.T) {
 		cd.Click(cd.CSS(phones+` a[data-edit]`)),
 		cd.WaitVisible(cd.CSS(phones+` input[name=value]`)), Settled(),
 		cd.SendKeys(cd.CSS(phones+` input[name=value]`), "+44 20 7946 0001 (work); +44 7700 900001 (mobile)"+kb.Enter),
-		cd.WaitVisible(cd.CSS(phones+` .tag`)),
+		cd.WaitVisible(cd.CSS(phones+` .tag`)), Settled(),
 	)
 	if got := Text(t, ctx, `[data-fact="phone"] .fact-value`) + " | " + Text(t, ctx, phones+` .tag`); got != "+44 20 7946 0001 (work) | +44 7700 900001 (mobile)" {
 		t.Fatalf("phones: %q", got)
@@ -89,7 +89,7 @@ func TestAddressZoneAndLinksInBrowser(t *testing.T) {
 		cd.Click(cd.CSS(links+` a[data-edit]`)),
 		cd.WaitVisible(cd.CSS(links+` input[name=link_url]`)), Settled(),
 		cd.SendKeys(cd.CSS(links+` input[name=link_url]`), "linkedin.com/in/ada-king"+kb.Enter),
-		cd.WaitVisible(cd.CSS(links+` .fact-links a`)),
+		cd.WaitVisible(cd.CSS(links+` .fact-links a`)), Settled(),
 	)
 	a := Eval[map[string]string](t, ctx, `(a => ({text: a.textContent, href: a.href, target: a.target, rel: a.rel}))(document.querySelector('[data-fact="links"] .fact-links a'))`)
 	if a["text"] != "LinkedIn" || a["href"] != "https://linkedin.com/in/ada-king" || a["target"] != "_blank" || a["rel"] != "noopener noreferrer nofollow" {
@@ -100,7 +100,7 @@ func TestAddressZoneAndLinksInBrowser(t *testing.T) {
 		cd.Click(cd.CSS(links+` a[data-edit]`)),
 		cd.WaitVisible(cd.CSS(links+` .link-row:last-child input[name=link_url]`)), Settled(),
 		cd.SendKeys(cd.CSS(links+` .link-row:last-child input[name=link_url]`), "github.com/ada-king"+kb.Enter),
-		cd.WaitVisible(cd.CSS(links+` .fact-links a:nth-child(2)`)),
+		cd.WaitVisible(cd.CSS(links+` .fact-links a:nth-child(2)`)), Settled(),
 	)
 	if got := Text(t, ctx, links+` .fact-links`); !strings.Contains(got, "LinkedIn") || !strings.Contains(got, "GitHub") {
 		t.Fatalf("links after adding a second: %q", got)
