@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -66,7 +65,7 @@ func TestDealContactsAndPipelines(t *testing.T) {
 	if got := Text(t, ctx, `.dc-add .field-error`); got != "Choose a contact to add." {
 		t.Fatalf("adding no one: %q", got)
 	}
-	lookTop(t, ctx, "deal-contacts-error")
+	look(t, ctx, "deal-contacts-error")
 	Do(t, ctx,
 		cd.SendKeys(cd.CSS(`#f-deal-contact`), "linus"),
 		firstChoice(`#f-deal-contact-list`, "Linus Torvalds"),
@@ -87,7 +86,7 @@ func TestDealContactsAndPipelines(t *testing.T) {
 		cd.Click(cd.CSS(`#deal-contacts [data-deal-contact] .dc-role`)),
 		cd.WaitVisible(cd.CSS(`#deal-contacts .dc-role-form input[name=value]`)), Settled(),
 	)
-	lookTop(t, ctx, "deal-contacts-role")
+	look(t, ctx, "deal-contacts-role")
 	Do(t, ctx,
 		cd.SendKeys(cd.CSS(`#deal-contacts .dc-role-form input[name=value]`), "Champion"+kb.Enter),
 		cd.WaitVisible(cd.CSS(`#deal-contacts [data-deal-contact] .dc-role`)), Settled(),
@@ -95,7 +94,7 @@ func TestDealContactsAndPipelines(t *testing.T) {
 	if !Eval[bool](t, ctx, `window.samePage === true`) {
 		t.Fatal("changing the deal's contacts reloaded the page")
 	}
-	lookTop(t, ctx, "deal-contacts")
+	look(t, ctx, "deal-contacts")
 
 	// After a reload both are there.
 	Do(t, ctx, cd.Reload(), cd.WaitVisible(cd.CSS(`#deal-contacts`)))
@@ -178,7 +177,7 @@ func TestDealContactsAndPipelines(t *testing.T) {
 	if !Fits(t, ctx) {
 		t.Error("the page of a deal with a long title scrolls sideways at 390px")
 	}
-	lookTop(t, ctx, "deal-long-title-phone")
+	look(t, ctx, "deal-long-title-phone")
 	// The deals list: on a phone a card per deal, on a desktop the long
 	// title cut to a line (whole in its tooltip); nothing sideways.
 	for _, w := range []int64{390, 1280} {
@@ -205,12 +204,4 @@ func TestDealContactsAndPipelines(t *testing.T) {
 func firstChoice(list, name string) cd.Action[cd.Void] {
 	return cd.Poll[cd.Void](`(() => { const o = document.querySelector(` + jsString(list+` [role=option]`) + `);
 		return !!o && o.getAttribute("aria-selected") === "true" && o.textContent.startsWith(` + jsString(name) + `); })()`)
-}
-
-// lookTop is look from the top of the page (a full-page screenshot of a
-// scrolled page draws the fixed sidebar where the viewport was).
-func lookTop(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	Do(t, ctx, cd.Evaluate[cd.Void](`window.scrollTo(0, 0)`))
-	look(t, ctx, name)
 }

@@ -19,6 +19,9 @@ func look(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		return
 	}
+	// From the top: a full-page screenshot of a scrolled page draws the
+	// sticky sidebar and title bar where the viewport was.
+	Do(t, ctx, cd.Evaluate[cd.Void](`window.scrollTo(0, 0)`))
 	shoot(t, ctx, filepath.Join(dir, name+"-desktop.png"), 1280, 800)
 	shoot(t, ctx, filepath.Join(dir, name+"-phone.png"), 390, 844)
 	Do(t, ctx, cd.EmulateViewport(1280, 800))
