@@ -605,4 +605,4 @@ func insertRows(tx *store.Tx, table string, cols []string, rows [][]any) error {
 }
 
 // insertRowsPer is how many rows one SQLite INSERT of insertRows writes.
-var insertRowsPer = 16
+const insertRowsPer = 16
