@@ -22,6 +22,11 @@ import (
 var addressSynonyms = map[string][]string{
 	"street": {"street", "address", "streetaddress", "address1", "addressline1", "street1", "addressstreet", "mailingstreet",
 		"mailingaddress", "postaladdress", "address1street", "businessstreet", "homestreet", "personaddress", "strasse", "straße", "adresse"},
+	// The street's further lines (streetLines).
+	"street_2": {"street2", "streetline2", "addressline2", "address2", "streetaddress2", "businessstreet2", "homestreet2",
+		"mailingstreet2", "address1extendedaddress", "extendedaddress", "adresszusatz"},
+	"street_3": {"street3", "streetline3", "addressline3", "address3", "streetaddress3", "businessstreet3", "homestreet3",
+		"mailingstreet3"},
 	"city": {"city", "town", "locality", "addresscity", "mailingcity", "address1city", "businesscity", "homecity", "ort", "stadt", "ville"},
 	"state": {"state", "stateregion", "region", "province", "county", "stateprovince", "stateorprovince", "addressstate", "mailingstate",
 		"mailingstateprovince", "address1region", "businessstate", "homestate", "bundesland"},
@@ -52,13 +57,6 @@ var streetLines = []string{"street_2", "street_3"}
 // addressKeys are the import's address fields: the parts, with the
 // street's further lines after the street.
 var addressKeys = slices.Insert(slices.Clone(records.AddressFields), 1, streetLines...)
-
-func init() {
-	addressSynonyms["street_2"] = []string{"street2", "streetline2", "addressline2", "address2", "streetaddress2", "businessstreet2",
-		"homestreet2", "mailingstreet2", "address1extendedaddress", "extendedaddress", "adresszusatz"}
-	addressSynonyms["street_3"] = []string{"street3", "streetline3", "addressline3", "address3", "streetaddress3", "businessstreet3",
-		"homestreet3", "mailingstreet3"}
-}
 
 var addressLabels = map[string]string{"street": "Street", "street_2": "Street, line 2", "street_3": "Street, line 3", "city": "City",
 	"state": "State / region", "postal_code": "Postal code", "country": "Country"}

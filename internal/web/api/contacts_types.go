@@ -139,7 +139,6 @@ func (in ContactInput) create() records.NewContact {
 	return n
 }
 
-// fieldSet parses ?fields=first_name,email.
 // onlyFields marshals v keeping id and the fields in only (all when
 // empty). A name with a dot picks one key of an object field:
 // "address.city", "custom.region" (the filter language's names).
@@ -185,6 +184,7 @@ func onlyFields(v any, only map[string]bool) ([]byte, error) {
 	return json.Marshal(m)
 }
 
+// fieldSet parses ?fields=first_name,email.
 func fieldSet(s string) map[string]bool {
 	if strings.TrimSpace(s) == "" {
 		return nil
