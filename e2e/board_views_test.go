@@ -21,7 +21,10 @@ func TestBoardViewsInBrowser(t *testing.T) {
 	for _, d := range [][2]string{{"Acme renewal", "12000"}, {"Globex pilot", "4500.50"}, {"Initech rollout", "80000"}} {
 		Post(t, ctx, "/deals", url.Values{"title": {d[0]}, "value": {d[1]}, "currency": {"USD"}})
 	}
-	htmxReady := cd.Poll[cd.Void](`typeof htmx !== "undefined" && document.readyState === "complete"`)
+	// Each step starts when htmx has settled the last swap: a form swapped
+	// in is boosted as it settles, and one clicked before that submits as
+	// a page (under CI's load the filter's second submit did).
+	htmxReady := Settled()
 	cards := func() string {
 		return Eval[string](t, ctx, `[...document.querySelectorAll("[data-board] .card-title")].map(a => a.textContent).sort().join(", ")`)
 	}
