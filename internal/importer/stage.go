@@ -80,9 +80,9 @@ func (Contacts) mergeStage(ctx context.Context, db *store.DB, r *Run) error {
 		}
 		defer db.SQLDB().ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`) //nolint:errcheck // a setting
 		// And with two helper threads: a sort's runs are sorted and merged
-		// on the other core while the table is read. Three of the indexes
-		// of 1M contacts: 4.8–5.6 s one thread, 3.7–4.1 s three
-		// (bench/cmd/ixexp); the six a merge rebuilds, 11.3–11.5 s → 9.6–9.7 s.
+		// on the other core while the table is read. The six indexes a
+		// merge rebuilds, for 900,273 contacts: 10.8–10.9 s on one thread,
+		// 7.0–7.6 s with helpers (go run ./bench/cmd/ixexp -rounds 2).
 		if _, err := db.SQLDB().ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
 			return errf("sorter threads: %w", err)
 		}
