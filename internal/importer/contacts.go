@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"net/mail"
 	"slices"
 	"strings"
@@ -177,8 +178,8 @@ func (b *contactBatch) parseContact(line int, vals map[string]string) (parsed, O
 		}
 		c.Phones = append(c.Phones, records.PhoneNum{Phone: v, Label: label})
 	}
-	for _, v := range splitList(vals["phone_2"]) {
-		v, label := labelled(v, b.labels["phone_2"])
+	for _, part := range records.SplitLabelled(vals["phone_2"]) {
+		v, label := part[0], cmp.Or(part[1], b.labels["phone_2"])
 		if n := len(crm.Digits(v)); n < 5 || n > 20 {
 			note(&Outcome{Action: Warned, Field: "phone_2", Value: v, Message: "a phone number needs 5 to 20 digits; left out"})
 		} else {
@@ -260,9 +261,9 @@ func cleanEmail(v string) (string, bool) {
 // (home)"), else the column's (fallback).
 func splitEmails(v, fallback string) []records.EmailAddr {
 	var out []records.EmailAddr
-	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
-		part, label := labelled(part, fallback)
-		for _, e := range strings.Fields(part) {
+	for _, part := range records.SplitLabelled(v) {
+		label := cmp.Or(part[1], fallback)
+		for _, e := range strings.Fields(part[0]) {
 			out = append(out, records.EmailAddr{Email: e, Label: label})
 		}
 	}
