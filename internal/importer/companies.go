@@ -457,23 +457,27 @@ func (b *companyBatch) dryParents(tx *store.Tx) error {
 		} else if err != nil {
 			return errf("read company %d: %w", u.id, err)
 		}
-		if old == u.c.Parent {
-			continue
-		}
-		if loop, err := records.IsUnder(tx, ws, u.c.Parent, u.id); err != nil {
+		if _, err := b.refusedParent(tx, u, u.c.Parent, old); err != nil {
 			return err
-		} else if loop {
-			if err := b.run.issue(tx, u.line, Warned, "parent", u.parent, parentLoop); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
 }
 
-// parentLoop is the warning on a row whose parent is already under its
-// company.
-const parentLoop = "the parent company belongs to this one already; parent left as it was"
+// refusedParent says whether row u's new parent (old: its company's parent
+// now) is one of the company's own subsidiaries, and warns on u's line if
+// so: the parent is then left as it was.
+func (b *companyBatch) refusedParent(tx *store.Tx, u companyUpdate, parent, old crm.ID) (bool, error) {
+	if parent == old || parent == 0 {
+		return false, nil
+	}
+	loop, err := records.IsUnder(tx, b.run.WorkspaceID, parent, u.id)
+	if err != nil || !loop {
+		return false, err
+	}
+	return true, b.run.issue(tx, u.line, Warned, "parent", u.parent,
+		"the parent company belongs to this one already; parent left as it was")
+}
 
 func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 	ws := b.run.WorkspaceID
@@ -494,17 +498,10 @@ func (b *companyBatch) update(tx *store.Tx, u companyUpdate) error {
 		c.Custom[k] = v
 	}
 	mergeCompany(&c, u.c, u.set)
-	if c.Parent != old.Parent && c.Parent != 0 {
-		// Not under one of its own subsidiaries: the parent stays as it was.
-		loop, err := records.IsUnder(tx, ws, c.Parent, c.ID)
-		if err != nil {
-			return err
-		} else if loop {
-			c.Parent = old.Parent
-			if err := b.run.issue(tx, u.line, Warned, "parent", u.parent, parentLoop); err != nil {
-				return err
-			}
-		}
+	if refused, err := b.refusedParent(tx, u, c.Parent, old.Parent); err != nil {
+		return err
+	} else if refused {
+		c.Parent = old.Parent
 	}
 	ch := diffRows(old, c)
 	if len(ch) == 0 {
