@@ -7,6 +7,7 @@
 #   bench/import-ab.sh ROUNDS BIN...         e.g. bench/import-ab.sh 3 /tmp/old /tmp/new
 #   ROWS=200000 bench/import-ab.sh 2 BIN...  a smaller file
 #   CSV=FILE bench/import-ab.sh ...          an existing file
+#   PAGE_SIZE=8192 bench/import-ab.sh ...    data files of that page size
 #
 # A binary of an older commit: git worktree add /tmp/old COMMIT &&
 # (cd /tmp/old && go build -o /tmp/old-tandem ./cmd/tandem).
@@ -19,11 +20,17 @@ if [ -z "${CSV:-}" ]; then
 	CSV="$DIR/contacts.csv"
 	"$DIR/contactscsv" -rows "${ROWS:-1000000}" > "$CSV"
 fi
+if [ -n "${PAGE_SIZE:-}" ]; then
+	go build -o "$DIR/pagesize" ./bench/cmd/pagesize
+fi
 for i in $(seq "$ROUNDS"); do
 	for BIN in "$@"; do
 		echo "== round $i: $BIN"
 		D="$DIR/data"
 		rm -rf "$D"
+		if [ -n "${PAGE_SIZE:-}" ]; then
+			mkdir -p "$D" && "$DIR/pagesize" -size "$PAGE_SIZE" "$D/tandem.db" >/dev/null
+		fi
 		export TANDEM_DATA_DIR="$D" TANDEM_LOG_LEVEL=warn
 		"$BIN" migrate up >/dev/null
 		WS=$("$BIN" workspace create Bench | tail -1)
